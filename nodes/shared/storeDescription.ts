@@ -1,0 +1,31 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+/** The store selector shared by Customer Bind and Chat Bind: both must point at the same data. */
+export const storeProperty: INodeProperties = {
+	displayName: 'Store',
+	name: 'store',
+	type: 'options',
+	options: [
+		{
+			name: 'Embedded (No Server)',
+			value: 'embedded',
+			description: 'PGlite database in a folder under the n8n user folder; single n8n process only',
+		},
+		{
+			name: 'PostgreSQL',
+			value: 'postgres',
+			description: 'Your PostgreSQL server; required for n8n queue mode (several processes)',
+		},
+	],
+	default: 'embedded',
+};
+
+export const embeddedFolderOption: INodeProperties = {
+	displayName: 'Embedded Data Folder',
+	name: 'embeddedFolder',
+	type: 'string',
+	default: '',
+	placeholder: '~/.n8n/webhook-gateway',
+	description:
+		'Folder of the embedded database. Empty: "webhook-gateway" inside the n8n user folder. Customer Bind and Chat Bind must use the same folder.',
+};
