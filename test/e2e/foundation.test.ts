@@ -1,0 +1,51 @@
+import { N8nInstance } from './harness/n8n';
+import { selectedVersions } from './harness/versions';
+import { noOp, nodeType, workflow } from './harness/workflow';
+
+jest.setTimeout(240_000);
+
+describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('%s', (_label, version) => {
+	let n8n: N8nInstance;
+
+	beforeAll(async () => {
+		n8n = await N8nInstance.create(version, {
+			workflows: [
+				workflow(
+					'e2eFoundation01',
+					{ name: 'Webhook Trigger', type: nodeType('webhookTrigger'), parameters: { path: 'foundation' } },
+					[noOp('Received')],
+					{ 'Webhook Trigger': [['Received']] },
+				),
+			],
+		});
+		await n8n.start('/webhook/foundation');
+	});
+
+	afterAll(async () => {
+		await n8n?.dispose();
+	});
+
+	it('loads the three node types from the installed community package', async () => {
+		// n8n logs a package it cannot load and leaves it out of the types it serves the editor.
+		expect(await n8n.nodeTypes()).toEqual(
+			expect.arrayContaining([nodeType('webhookTrigger'), nodeType('customerBind'), nodeType('chatBind')]),
+		);
+	});
+
+	it('runs the workflow for a real HTTP call and saves the trigger output', async () => {
+		const since = await n8n.lastExecutionId();
+		const response = await n8n.request('POST', '/webhook/foundation?source=e2e', {
+			body: JSON.stringify({ event: 'order.created', order: { id: 42 } }),
+			headers: { 'content-type': 'application/json' },
+		});
+		expect(response.status).toBe(200);
+
+		const [execution] = await n8n.waitForExecutions(since, 1);
+		expect(execution.status).toBe('success');
+		const [item] = execution.nodes['Webhook Trigger'].outputs[0];
+		expect(item.body).toEqual({ event: 'order.created', order: { id: 42 } });
+		expect(item.query).toEqual({ source: 'e2e' });
+		expect(item.method).toBe('POST');
+		expect(execution.nodes.Received.outputs[0]).toHaveLength(1);
+	});
+});

@@ -1,0 +1,346 @@
+import { execFile, spawn, type ChildProcess } from 'child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { createServer } from 'net';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { promisify } from 'util';
+
+import { packageName, preparePackage } from './package';
+import type { N8nVersion } from './versions';
+
+const execFileAsync = promisify(execFile);
+const installScript = join(__dirname, 'install-n8n.sh');
+const readExecutionsScript = join(__dirname, 'read-executions.js');
+
+export interface ExecutionNode {
+	/** Items (their json) per output index. */
+	outputs: Array<Array<Record<string, unknown>>>;
+	error?: string;
+}
+
+export interface Execution {
+	id: string;
+	workflowId: string;
+	status: string;
+	mode: string;
+	finished: boolean;
+	error?: string;
+	lastNodeExecuted?: string;
+	nodes: Record<string, ExecutionNode>;
+	/** The stored execution data as saved by n8n, for "this secret never appears" checks. */
+	raw: string;
+}
+
+export interface StartOptions {
+	credentials?: object[];
+	workflows?: Array<{ id: string } & Record<string, unknown>>;
+	env?: Record<string, string>;
+	/** A fixed user folder (kept across restarts, e.g. for the demo); default a fresh temp folder. */
+	userFolder?: string;
+}
+
+export interface HttpResponse {
+	status: number;
+	headers: Headers;
+	text: string;
+	json<T = Record<string, unknown>>(): T;
+}
+
+async function freePort(): Promise<number> {
+	return await new Promise((resolve, reject) => {
+		const server = createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+		});
+	});
+}
+
+const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Every instance still running is killed when the test process exits, whatever happened. */
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+	for (const child of running) child.kill('SIGKILL');
+});
+
+/** Installs the n8n version into the cache unless it is already there. */
+export async function ensureInstalled(version: N8nVersion): Promise<void> {
+	if (existsSync(join(version.dir, '.ok'))) return;
+	await execFileAsync('bash', [installScript, version.key], { maxBuffer: 1 << 26 });
+}
+
+/**
+ * One real n8n process with this package installed as a community package, on a free loopback
+ * port, with its own user folder and SQLite database.
+ */
+export class N8nInstance {
+	readonly baseUrl: string;
+
+	private child?: ChildProcess;
+
+	private output = '';
+
+	private session?: Record<string, string>;
+
+	private constructor(
+		readonly version: N8nVersion,
+		readonly userFolder: string,
+		readonly port: number,
+		private readonly env: NodeJS.ProcessEnv,
+	) {
+		this.baseUrl = `http://127.0.0.1:${port}`;
+	}
+
+	static async create(version: N8nVersion, options: StartOptions = {}): Promise<N8nInstance> {
+		await ensureInstalled(version);
+		const userFolder = options.userFolder ?? mkdtempSync(join(tmpdir(), `wgw-e2e-${version.key}-`));
+		const port = await freePort();
+		const brokerPort = await freePort();
+		const env = N8nInstance.environment(version, userFolder, port, brokerPort, options.env ?? {});
+		const instance = new N8nInstance(version, userFolder, port, env);
+		instance.installPackage();
+		if (options.credentials?.length) await instance.importJson('import:credentials', options.credentials);
+		if (options.workflows?.length) {
+			await instance.importJson('import:workflow', options.workflows);
+			for (const workflow of options.workflows) await instance.cli(version.activate(workflow.id));
+		}
+		return instance;
+	}
+
+	private static environment(
+		version: N8nVersion,
+		userFolder: string,
+		port: number,
+		brokerPort: number,
+		extra: Record<string, string>,
+	): NodeJS.ProcessEnv {
+		const env: NodeJS.ProcessEnv = {
+			...process.env,
+			PATH: `${version.nodeBin}:${process.env.PATH}`,
+			N8N_USER_FOLDER: userFolder,
+			N8N_PORT: String(port),
+			N8N_LISTEN_ADDRESS: '127.0.0.1',
+			N8N_HOST: '127.0.0.1',
+			N8N_PROTOCOL: 'http',
+			WEBHOOK_URL: `http://127.0.0.1:${port}/`,
+			N8N_WEBHOOK_URL: `http://127.0.0.1:${port}/`,
+			N8N_ENCRYPTION_KEY: 'e2e-fixed-encryption-key-0001',
+			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
+			DB_TYPE: 'sqlite',
+			DB_SQLITE_POOL_SIZE: '2',
+			N8N_DIAGNOSTICS_ENABLED: 'false',
+			N8N_DIAGNOSTICS_CONFIG_FRONTEND: '',
+			N8N_DIAGNOSTICS_CONFIG_BACKEND: '',
+			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+			N8N_VERSION_NOTIFICATIONS_WHATS_NEW_ENABLED: 'false',
+			N8N_TEMPLATES_ENABLED: 'false',
+			N8N_PERSONALIZATION_ENABLED: 'false',
+			N8N_HIRING_BANNER_ENABLED: 'false',
+			N8N_DYNAMIC_BANNERS_ENABLED: 'false',
+			N8N_AI_ENABLED: 'false',
+			N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
+			N8N_VERIFIED_PACKAGES_ENABLED: 'false',
+			N8N_UNVERIFIED_PACKAGES_ENABLED: 'false',
+			N8N_REINSTALL_MISSING_PACKAGES: 'false',
+			EXTERNAL_FRONTEND_HOOKS_URLS: '',
+			N8N_SECURE_COOKIE: 'false',
+			N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+			N8N_LOG_LEVEL: process.env.N8N_E2E_LOG_LEVEL ?? 'info',
+			N8N_LOG_OUTPUT: 'console',
+			N8N_METRICS: 'false',
+			N8N_PUBLIC_API_DISABLED: 'false',
+			EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
+			EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
+			GENERIC_TIMEZONE: 'UTC',
+			SCARF_ANALYTICS: 'false',
+			N8N_BLOCK_ENV_ACCESS_IN_NODE: 'false',
+			// Unset NODE_ENV means "development": stack traces in HTTP error bodies.
+			NODE_ENV: 'production',
+			NODE_OPTIONS: '',
+			...version.env,
+			...extra,
+		};
+		for (const name of version.unset) delete env[name];
+		// Jest's own variables must not leak into n8n.
+		delete env.JEST_WORKER_ID;
+		return env;
+	}
+
+	/** The package as the Community nodes UI leaves it: `.n8n/nodes/node_modules/<name>` + package.json. */
+	private installPackage(): void {
+		const nodesDir = join(this.userFolder, '.n8n', 'nodes');
+		const target = join(nodesDir, 'node_modules', packageName);
+		mkdirSync(join(nodesDir, 'node_modules'), { recursive: true });
+		rmSync(target, { recursive: true, force: true });
+		cpSync(preparePackage(), target, { recursive: true });
+		const version = JSON.parse(readFileSync(join(target, 'package.json'), 'utf8')).version;
+		writeFileSync(
+			join(nodesDir, 'package.json'),
+			JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [packageName]: version } }),
+		);
+	}
+
+	private get n8nBin(): string {
+		return join(this.version.dir, 'node_modules', 'n8n', 'bin', 'n8n');
+	}
+
+	/** Runs an n8n CLI command (each is a full n8n start: 2-4 s). */
+	async cli(args: string[]): Promise<string> {
+		const { stdout } = await execFileAsync(join(this.version.nodeBin, 'node'), [this.n8nBin, ...args], {
+			env: this.env,
+			cwd: this.userFolder,
+			maxBuffer: 1 << 26,
+		});
+		return stdout;
+	}
+
+	private async importJson(command: string, data: object[]): Promise<void> {
+		const file = join(this.userFolder, `${command.replace(':', '-')}.json`);
+		writeFileSync(file, JSON.stringify(data));
+		await this.cli([command, `--input=${file}`]);
+	}
+
+	/** Starts `n8n start` and waits until `readyPath` is served (not 404) by a registered webhook. */
+	async start(readyPath?: string, timeoutMs = 120_000): Promise<void> {
+		this.output = '';
+		// cwd matters: n8n reads ./.env from its working directory.
+		const child = spawn(join(this.version.nodeBin, 'node'), [this.n8nBin, 'start'], {
+			env: this.env,
+			cwd: this.userFolder,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		this.child = child;
+		running.add(child);
+		const collect = (chunk: Buffer) => {
+			this.output = (this.output + chunk.toString()).slice(-200_000);
+		};
+		child.stdout?.on('data', collect);
+		child.stderr?.on('data', collect);
+		child.once('exit', () => running.delete(child));
+
+		const deadline = Date.now() + timeoutMs;
+		while (Date.now() < deadline) {
+			if (child.exitCode !== null) throw new Error(`n8n exited with ${child.exitCode}:\n${this.logTail()}`);
+			if (await this.isServing(readyPath)) return;
+			await sleep(150);
+		}
+		throw new Error(`n8n did not get ready in ${timeoutMs} ms:\n${this.logTail()}`);
+	}
+
+	/** Readiness answers before webhooks are registered, so poll the webhook path itself. */
+	private async isServing(readyPath?: string): Promise<boolean> {
+		try {
+			const health = await fetch(`${this.baseUrl}/healthz/readiness`);
+			if (health.status !== 200) return false;
+			if (!readyPath) return true;
+			const response = await fetch(`${this.baseUrl}${readyPath}`, { method: 'GET' });
+			const text = await response.text();
+			// A path registered for POST only answers GET with 404 "Did you mean to make a POST request?".
+			return response.status !== 404 || /did you mean/i.test(text);
+		} catch {
+			return false;
+		}
+	}
+
+	async stop(): Promise<void> {
+		const child = this.child;
+		if (!child || child.exitCode !== null) return;
+		const exited = new Promise((resolve) => child.once('exit', resolve));
+		child.kill('SIGTERM');
+		const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+		await exited;
+		clearTimeout(timer);
+	}
+
+	/** Stops n8n and deletes the user folder (unless it was given by the caller). */
+	async dispose(keepFolder = false): Promise<void> {
+		await this.stop();
+		if (!keepFolder) rmSync(this.userFolder, { recursive: true, force: true });
+	}
+
+	logTail(lines = 60): string {
+		return this.output.split('\n').slice(-lines).join('\n');
+	}
+
+	get log(): string {
+		return this.output;
+	}
+
+	async request(
+		method: string,
+		path: string,
+		options: { body?: string | Buffer; headers?: Record<string, string> } = {},
+	): Promise<HttpResponse> {
+		const response = await fetch(`${this.baseUrl}${path}`, {
+			method,
+			headers: options.headers,
+			body: options.body,
+		});
+		const text = await response.text();
+		return {
+			status: response.status,
+			headers: response.headers,
+			text,
+			json: <T>() => JSON.parse(text) as T,
+		};
+	}
+
+	/**
+	 * Sets up the owner account (first call) and returns a session cookie for the editor's own
+	 * endpoints (`/types/nodes.json`, `/rest/...`), which answer 401 without one.
+	 */
+	async ownerSession(): Promise<Record<string, string>> {
+		if (this.session) return this.session;
+		const owner = { email: 'owner@example.com', firstName: 'E2E', lastName: 'Owner', password: 'E2e-owner-pass-1' };
+		const headers = { 'content-type': 'application/json', 'browser-id': 'e2e-browser' };
+		let response = await fetch(`${this.baseUrl}/rest/owner/setup`, { method: 'POST', headers, body: JSON.stringify(owner) });
+		if (response.status !== 200) {
+			response = await fetch(`${this.baseUrl}/rest/login`, {
+				method: 'POST',
+				headers,
+				body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),
+			});
+		}
+		const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0];
+		if (response.status !== 200 || !cookie) throw new Error(`owner login failed: ${response.status} ${await response.text()}`);
+		this.session = { cookie, 'browser-id': 'e2e-browser' };
+		return this.session;
+	}
+
+	/** Node type names n8n serves to its editor: what it loaded, community packages included. */
+	async nodeTypes(): Promise<string[]> {
+		const response = await this.request('GET', '/types/nodes.json', { headers: await this.ownerSession() });
+		if (response.status !== 200) throw new Error(`/types/nodes.json answered ${response.status}`);
+		return response.json<Array<{ name: string }>>().map((type) => type.name);
+	}
+
+	/** Executions with an id above `sinceId`, read from n8n's SQLite database. */
+	async executions(sinceId = '0'): Promise<Execution[]> {
+		const db = join(this.userFolder, '.n8n', 'database.sqlite');
+		const { stdout } = await execFileAsync(
+			join(this.version.nodeBin, 'node'),
+			[readExecutionsScript, this.version.dir, db, sinceId],
+			{ maxBuffer: 1 << 28 },
+		);
+		return JSON.parse(stdout) as Execution[];
+	}
+
+	async lastExecutionId(): Promise<string> {
+		const all = await this.executions();
+		return all.length ? all[all.length - 1].id : '0';
+	}
+
+	/** Waits until `count` executions after `sinceId` have finished (saved asynchronously). */
+	async waitForExecutions(sinceId: string, count: number, timeoutMs = 20_000): Promise<Execution[]> {
+		const deadline = Date.now() + timeoutMs;
+		let found: Execution[] = [];
+		while (Date.now() < deadline) {
+			found = (await this.executions(sinceId)).filter((e) => e.status !== 'new' && e.status !== 'running');
+			if (found.length >= count) return found;
+			await sleep(200);
+		}
+		throw new Error(`expected ${count} executions after ${sinceId}, found ${found.length}`);
+	}
+}
