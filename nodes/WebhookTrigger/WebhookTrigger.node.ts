@@ -1,13 +1,31 @@
 import type {
 	IDataObject,
+	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
+import { parseIpAllowlist, parseOriginAllowlist } from './allowlist';
+import { credentialTypeFor, isAuthScheme } from './auth';
 import { webhookCredentialCheck } from './credentialCheck';
+import { DEFAULT_MAX_BODY_BYTES, webhookDescriptions, webhookTriggerProperties } from './description';
+import { admitCall } from './gate';
+import type { GateConfig, Reply } from './gate';
+import type { VariableMapping } from './paths';
+import { configuredOutputs } from './routing';
+import type { RoutingCase } from './routing';
+
+interface TriggerOptions {
+	jsonSchema?: string | object;
+	maxBodyBytes?: number;
+	responseBody?: string;
+	responseCode?: number;
+	responseHeaders?: { values?: Array<{ name: string; value: string }> };
+	saveBodyAs?: string;
+}
 
 export class WebhookTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -16,12 +34,13 @@ export class WebhookTrigger implements INodeType {
 		icon: { light: 'file:webhookTrigger.svg', dark: 'file:webhookTrigger.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["path"]}}',
+		subtitle: '={{$parameter["authentication"] + ": /" + $parameter["path"]}}',
 		description: 'Starts the workflow when an external system calls a verified webhook',
 		eventTriggerDescription: 'Waiting for you to call the Test URL',
 		activationMessage: 'You can now make calls to your production webhook URL.',
 		defaults: { name: 'Webhook Trigger' },
 		inputs: [],
+		outputs: `={{(${configuredOutputs})($parameter)}}`,
 		credentials: [
 			{
 				name: 'webhookBearerAuthApi',
@@ -60,57 +79,109 @@ export class WebhookTrigger implements INodeType {
 				testedBy: 'webhookCredentialCheck',
 			},
 		],
-		outputs: [NodeConnectionTypes.Main],
-		webhooks: [
-			{
-				name: 'default',
-				httpMethod: 'POST',
-				responseMode: 'onReceived',
-				path: '={{$parameter["path"]}}',
-				isFullPath: true,
-			},
-		],
-		properties: [
-			{
-				displayName: 'Path',
-				name: 'path',
-				type: 'string',
-				default: '',
-				placeholder: 'orders',
-				required: true,
-				description: 'The path the webhook listens on',
-			},
-			{
-				displayName: 'Authentication',
-				name: 'authentication',
-				type: 'options',
-				options: [
-					{ name: 'Bearer Token', value: 'bearer' },
-					{ name: 'Custom Header', value: 'header' },
-					{ name: 'HMAC Signature', value: 'hmac' },
-					{ name: 'Meta (WhatsApp, Messenger, Instagram)', value: 'meta' },
-					{ name: 'None (Public)', value: 'none' },
-					{ name: 'Query Parameter', value: 'query' },
-					{ name: 'Slack Signing Secret', value: 'slack' },
-				],
-				default: 'none',
-			},
-		],
+		webhooks: webhookDescriptions,
+		properties: webhookTriggerProperties,
 	};
 
 	methods = { credentialTest: { webhookCredentialCheck } };
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		if (this.getNodeParameter('authentication', 'none') !== 'none') {
-			throw new NodeOperationError(this.getNode(), 'Only public webhooks are wired so far');
-		}
 		const req = this.getRequestObject();
-		const item: IDataObject = {
-			body: this.getBodyData(),
-			headers: this.getHeaderData(),
-			query: this.getQueryData() as IDataObject,
-			method: req.method,
+		const res = this.getResponseObject();
+		const send = (reply: Pick<Reply, 'status' | 'headers' | 'contentType' | 'body'>) => {
+			res.status(reply.status);
+			for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value);
+			if (reply.status === 204) res.end();
+			else res.type(reply.contentType).send(reply.body);
 		};
-		return { workflowData: [[{ json: item }]] };
+
+		let config: GateConfig;
+		try {
+			config = await readConfig(this);
+		} catch (error) {
+			// A configuration mistake (bad allowlist entry, missing credential): say so, run nothing.
+			send({
+				status: 500,
+				headers: {},
+				contentType: 'application/json',
+				body: JSON.stringify({ error: 'configuration_error', message: (error as Error).message }),
+			});
+			return { noWebhookResponse: true };
+		}
+
+		// n8n pre-reads the raw bytes only for some content types and node versions.
+		if (req.rawBody === undefined && typeof req.readRawBody === 'function' && !req.is('multipart/form-data')) {
+			await req.readRawBody();
+		}
+
+		let decision;
+		try {
+			decision = admitCall(
+				{
+					webhookName: this.getWebhookName(),
+					method: req.method,
+					headers: req.headers,
+					query: req.query as Record<string, unknown>,
+					params: (req.params ?? {}) as Record<string, unknown>,
+					body: req.body,
+					rawBody: Buffer.isBuffer(req.rawBody) ? req.rawBody : undefined,
+					ip: req.ip,
+					now: Date.now(),
+				},
+				config,
+			);
+		} catch (error) {
+			send({
+				status: 500,
+				headers: {},
+				contentType: 'application/json',
+				body: JSON.stringify({ error: 'configuration_error', message: (error as Error).message }),
+			});
+			return { noWebhookResponse: true };
+		}
+
+		if (decision.kind === 'reply') {
+			send(decision);
+			return { noWebhookResponse: true };
+		}
+
+		const workflowData: INodeExecutionData[][] = Array.from({ length: decision.outputs }, () => []);
+		workflowData[decision.output] = [{ json: decision.item as IDataObject }];
+
+		if (this.getNodeParameter('responseMode', 'onReceived') !== 'onReceived') return { workflowData };
+
+		const options = this.getNodeParameter('options', {}) as TriggerOptions;
+		const headers: Record<string, string> = {};
+		for (const header of options.responseHeaders?.values ?? []) if (header.name) headers[header.name] = header.value;
+		send({
+			status: options.responseCode ?? 200,
+			headers,
+			contentType: headers['Content-Type'] ?? headers['content-type'] ?? 'application/json',
+			body: options.responseBody ?? '{"received":true}',
+		});
+		return { noWebhookResponse: true, workflowData };
 	}
+}
+
+async function readConfig(context: IWebhookFunctions): Promise<GateConfig> {
+	const scheme = context.getNodeParameter('authentication', 'none') as string;
+	if (!isAuthScheme(scheme)) throw new NodeOperationError(context.getNode(), `Unknown authentication "${scheme}"`);
+	const credentialType = credentialTypeFor(scheme);
+	const options = context.getNodeParameter('options', {}) as TriggerOptions;
+	const schema = options.jsonSchema;
+	return {
+		scheme,
+		credentials: credentialType ? await context.getCredentials(credentialType) : {},
+		ipAllowlist: parseIpAllowlist(context.getNodeParameter('ipAllowlist', '') as string),
+		originAllowlist: parseOriginAllowlist(context.getNodeParameter('originAllowlist', '') as string),
+		maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+		jsonSchema: typeof schema === 'object' && schema !== null ? JSON.stringify(schema) : (schema ?? ''),
+		eventPath: context.getNodeParameter('eventPath', '') as string,
+		cases: (context.getNodeParameter('cases.values', []) as RoutingCase[]) ?? [],
+		variables: ((context.getNodeParameter('variables.values', []) as VariableMapping[]) ?? []).filter(
+			(mapping) => mapping.path && mapping.name,
+		),
+		saveBodyAs: options.saveBodyAs ?? '',
+		method: context.getNodeParameter('httpMethod', 'POST') as string,
+	};
 }

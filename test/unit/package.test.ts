@@ -15,7 +15,6 @@ function sourceOf(distPath: string): string {
 function loadClass<T>(distPath: string): T {
 	const file = sourceOf(distPath);
 	const className = basename(file).split('.')[0];
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const Exported = require(file)[className] as new () => T;
 	expect(typeof Exported).toBe('function');
 	return new Exported();

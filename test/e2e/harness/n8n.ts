@@ -202,8 +202,9 @@ export class N8nInstance {
 		await this.cli([command, `--input=${file}`]);
 	}
 
-	/** Starts `n8n start` and waits until `readyPath` is served (not 404) by a registered webhook. */
-	async start(readyPath?: string, timeoutMs = 120_000): Promise<void> {
+	/** Starts `n8n start` and waits until every path in `readyPaths` is served by a registered webhook. */
+	async start(readyPaths: string | string[] = [], timeoutMs = 120_000): Promise<void> {
+		const pending = new Set(Array.isArray(readyPaths) ? readyPaths : [readyPaths]);
 		this.output = '';
 		// cwd matters: n8n reads ./.env from its working directory.
 		const child = spawn(join(this.version.nodeBin, 'node'), [this.n8nBin, 'start'], {
@@ -223,10 +224,13 @@ export class N8nInstance {
 		const deadline = Date.now() + timeoutMs;
 		while (Date.now() < deadline) {
 			if (child.exitCode !== null) throw new Error(`n8n exited with ${child.exitCode}:\n${this.logTail()}`);
-			if (await this.isServing(readyPath)) return;
+			if (await this.isServing()) {
+				for (const path of [...pending]) if (await this.isServing(path)) pending.delete(path);
+				if (pending.size === 0) return;
+			}
 			await sleep(150);
 		}
-		throw new Error(`n8n did not get ready in ${timeoutMs} ms:\n${this.logTail()}`);
+		throw new Error(`n8n did not serve ${[...pending].join(', ') || 'readiness'} in ${timeoutMs} ms:\n${this.logTail()}`);
 	}
 
 	/** Readiness answers before webhooks are registered, so poll the webhook path itself. */

@@ -1,0 +1,48 @@
+import { safeEqual } from './compare';
+import { credentialString, readHeader } from './request';
+import { accept, notConfigured, reject, type SchemeVerifier } from './verifier';
+
+export interface BearerCredentials {
+	token: string;
+}
+
+const REALM = 'Bearer realm="webhook"';
+const REDACT = { headers: ['authorization'], query: [] };
+
+/** The token after a case-insensitive `Bearer` and whitespace; parsed by hand to avoid regex backtracking. */
+function bearerToken(value: string): string | undefined {
+	if (value.length < 8 || value.slice(0, 6).toLowerCase() !== 'bearer') return undefined;
+	if (value[6] !== ' ' && value[6] !== '\t') return undefined;
+	const token = value.slice(7).trim();
+	return token === '' ? undefined : token;
+}
+
+export const bearerVerifier: SchemeVerifier<BearerCredentials> = {
+	scheme: 'bearer',
+	credentialType: 'webhookBearerAuthApi',
+	verify(request, credentials) {
+		const token = credentialString(credentials, 'token');
+		if (token === '') return notConfigured('Bearer token');
+		const header = readHeader(request, 'authorization');
+		// RFC 6750 §3.1: a malformed request is invalid_request / 400.
+		if (header.kind === 'malformed') {
+			return reject(400, 'malformed_token', 'Send exactly one Authorization header', {
+				'WWW-Authenticate': `${REALM}, error="invalid_request"`,
+			});
+		}
+		// No header, or another scheme (Basic…): RFC 6750 says challenge without an error code.
+		const presented = header.kind === 'present' ? bearerToken(header.value) : undefined;
+		if (presented === undefined) {
+			return reject(401, 'missing_token', 'Send the token as Authorization: Bearer <token>', {
+				'WWW-Authenticate': REALM,
+			});
+		}
+		if (!safeEqual(presented, token)) {
+			return reject(401, 'invalid_token', 'The bearer token is not valid', {
+				'WWW-Authenticate': `${REALM}, error="invalid_token"`,
+			});
+		}
+		return accept('bearer', {}, REDACT);
+	},
+	redactions: () => ({ headers: [...REDACT.headers], query: [] }),
+};

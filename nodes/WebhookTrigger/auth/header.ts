@@ -1,0 +1,37 @@
+import { safeEqual } from './compare';
+import { credentialString, readHeader } from './request';
+import { accept, notConfigured, reject, type SchemeVerifier } from './verifier';
+
+export interface HeaderCredentials {
+	headerName: string;
+	token: string;
+}
+
+function headerNameOf(credentials: unknown): string {
+	return credentialString(credentials, 'headerName').trim().toLowerCase();
+}
+
+export const headerVerifier: SchemeVerifier<HeaderCredentials> = {
+	scheme: 'header',
+	credentialType: 'webhookHeaderAuthApi',
+	verify(request, credentials) {
+		const headerName = headerNameOf(credentials);
+		const token = credentialString(credentials, 'token');
+		if (headerName === '' || token === '') return notConfigured('Header token');
+		const header = readHeader(request, headerName);
+		if (header.kind === 'missing') {
+			return reject(401, 'missing_token', `Send the token in the ${headerName} header`);
+		}
+		if (header.kind === 'malformed') {
+			return reject(401, 'malformed_token', `Send exactly one ${headerName} header`);
+		}
+		if (!safeEqual(header.value, token)) {
+			return reject(401, 'invalid_token', `The ${headerName} header is not valid`);
+		}
+		return accept('header', { headerName }, { headers: [headerName] });
+	},
+	redactions(credentials) {
+		const headerName = headerNameOf(credentials);
+		return { headers: headerName === '' ? [] : [headerName], query: [] };
+	},
+};

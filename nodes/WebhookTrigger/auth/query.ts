@@ -1,0 +1,38 @@
+import { safeEqual } from './compare';
+import { credentialString, readQuery } from './request';
+import { accept, notConfigured, reject, type SchemeVerifier } from './verifier';
+
+export interface QueryCredentials {
+	parameterName: string;
+	token: string;
+}
+
+// Query keys are case-sensitive, so the name is only trimmed.
+function parameterNameOf(credentials: unknown): string {
+	return credentialString(credentials, 'parameterName').trim();
+}
+
+export const queryVerifier: SchemeVerifier<QueryCredentials> = {
+	scheme: 'query',
+	credentialType: 'webhookQueryAuthApi',
+	verify(request, credentials) {
+		const parameterName = parameterNameOf(credentials);
+		const token = credentialString(credentials, 'token');
+		if (parameterName === '' || token === '') return notConfigured('Query token');
+		const param = readQuery(request, parameterName);
+		if (param.kind === 'missing') {
+			return reject(401, 'missing_token', `Send the token as the ${parameterName} query parameter`);
+		}
+		if (param.kind === 'malformed') {
+			return reject(401, 'malformed_token', `Send the ${parameterName} query parameter exactly once`);
+		}
+		if (!safeEqual(param.value, token)) {
+			return reject(401, 'invalid_token', `The ${parameterName} query parameter is not valid`);
+		}
+		return accept('query', { parameterName }, { query: [parameterName] });
+	},
+	redactions(credentials) {
+		const parameterName = parameterNameOf(credentials);
+		return { headers: [], query: parameterName === '' ? [] : [parameterName] };
+	},
+};

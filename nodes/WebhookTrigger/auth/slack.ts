@@ -1,0 +1,86 @@
+import { checkSignature, stripPrefix } from './hmac-core';
+import { credentialString, rawBytes, readHeader } from './request';
+import { checkTimestampSeconds } from './timestamp';
+import type { Handshake, VerificationRequest } from './types';
+import { accept, notConfigured, reject, signatureRejection, type SchemeVerifier } from './verifier';
+
+/** https://api.slack.com/authentication/verifying-requests-from-slack */
+export interface SlackCredentials {
+	signingSecret: string;
+}
+
+const SIGNATURE_HEADER = 'x-slack-signature';
+const TIMESTAMP_HEADER = 'x-slack-request-timestamp';
+const TOLERANCE_SECONDS = 300;
+const REDACT = { headers: [SIGNATURE_HEADER], query: [] };
+
+/** n8n's parsed body when it is an object, else the raw bytes as JSON (or nothing). */
+function parsedBody(request: VerificationRequest): unknown {
+	const body: unknown = request?.body;
+	if (body !== null && typeof body === 'object' && !Buffer.isBuffer(body)) return body;
+	try {
+		return JSON.parse(rawBytes(request).toString('utf8'));
+	} catch {
+		return undefined;
+	}
+}
+
+/** Slack's url_verification event, answered only once its signature has verified. */
+function urlVerification(request: VerificationRequest): Handshake | 'not_handshake' | 'invalid' {
+	const body = parsedBody(request);
+	if (body === null || typeof body !== 'object') return 'not_handshake';
+	const { type, challenge } = body as Record<string, unknown>;
+	if (type !== 'url_verification') return 'not_handshake';
+	if (typeof challenge !== 'string' || challenge === '') return 'invalid';
+	return {
+		kind: 'handshake',
+		status: 200,
+		contentType: 'application/json',
+		body: JSON.stringify({ challenge }),
+	};
+}
+
+export const slackVerifier: SchemeVerifier<SlackCredentials> = {
+	scheme: 'slack',
+	credentialType: 'webhookSlackApi',
+	verify(request, credentials) {
+		const signingSecret = credentialString(credentials, 'signingSecret');
+		if (signingSecret === '') return notConfigured('Slack signing secret');
+
+		const signature = readHeader(request, SIGNATURE_HEADER);
+		if (signature.kind !== 'present') return signatureRejection(signature.kind);
+		const timestamp = readHeader(request, TIMESTAMP_HEADER);
+		if (timestamp.kind === 'missing') {
+			return reject(401, 'missing_timestamp', 'The request carries no X-Slack-Request-Timestamp');
+		}
+		const time =
+			timestamp.kind === 'present'
+				? checkTimestampSeconds(timestamp.value, request?.now, TOLERANCE_SECONDS)
+				: ({ kind: 'malformed' } as const);
+		if (timestamp.kind !== 'present' || time.kind === 'malformed') {
+			return reject(401, 'malformed_timestamp', 'X-Slack-Request-Timestamp must be whole seconds');
+		}
+		// Checked before the signature: an old but validly signed request is a replay.
+		if (time.kind === 'outside') {
+			return reject(401, 'timestamp_outside_tolerance', 'The request timestamp is more than 5 minutes off');
+		}
+
+		const candidate = stripPrefix(signature.value, 'v0=');
+		if (candidate === undefined) return signatureRejection('malformed');
+		// Bytes, not a string: the raw body is signed as sent, whatever its encoding.
+		const payload = Buffer.concat([Buffer.from(`v0:${timestamp.value}:`, 'utf8'), rawBytes(request)]);
+		const outcome = checkSignature(
+			{ payload, candidates: [candidate], algorithm: 'sha256', encoding: 'hex' },
+			[signingSecret],
+		);
+		if (outcome !== 'valid') return signatureRejection(outcome);
+
+		const handshake = urlVerification(request);
+		if (handshake === 'invalid') {
+			return reject(400, 'invalid_handshake', 'url_verification without a challenge');
+		}
+		if (handshake !== 'not_handshake') return handshake;
+		return accept('slack', { timestamp: time.seconds }, REDACT);
+	},
+	redactions: () => ({ headers: [...REDACT.headers], query: [] }),
+};

@@ -1,0 +1,54 @@
+import type { SignatureOutcome } from './hmac-core';
+import type { Accepted, AuthScheme, Redactions, Rejected, Verifier } from './types';
+
+/**
+ * A verifier as the modules here implement it: the shared interface plus the static list of
+ * secret-bearing fields, so the node can also scrub requests it rejects or answers as a handshake.
+ */
+export interface SchemeVerifier<C> extends Verifier<C> {
+	redactions(credentials: C): Redactions;
+}
+
+export function reject(
+	status: Rejected['status'],
+	code: string,
+	message: string,
+	headers?: Record<string, string>,
+): Rejected {
+	return headers
+		? { kind: 'rejected', status, code, message, headers }
+		: { kind: 'rejected', status, code, message };
+}
+
+export function accept(
+	scheme: AuthScheme,
+	details: Record<string, unknown> = {},
+	redact: Partial<Redactions> = {},
+): Accepted {
+	return {
+		kind: 'accepted',
+		scheme,
+		details,
+		redact: { headers: redact.headers ?? [], query: redact.query ?? [] },
+	};
+}
+
+/** A blank secret must never mean "accept everything". */
+export function notConfigured(what: string): Rejected {
+	return reject(401, 'not_configured', `${what} is not configured for this webhook`);
+}
+
+const SIGNATURE_MESSAGES: Record<Exclude<SignatureOutcome, 'valid'>, [string, string]> = {
+	missing: ['missing_signature', 'The request carries no signature'],
+	malformed: ['malformed_signature', 'The signature is not in the expected format'],
+	mismatch: ['signature_mismatch', 'The signature does not match the request body'],
+};
+
+export function signatureRejection(outcome: Exclude<SignatureOutcome, 'valid'>): Rejected {
+	const [code, message] = SIGNATURE_MESSAGES[outcome];
+	return reject(401, code, message);
+}
+
+export function noRedactions(): Redactions {
+	return { headers: [], query: [] };
+}

@@ -1,0 +1,279 @@
+import type { INodeProperties, IWebhookDescription } from 'n8n-workflow';
+
+/** Default body limit: what FlowX and most providers document for webhook payloads. */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * Two webhooks on one path: `default` for the configured method and `setup` for GET, which serves
+ * provider handshakes (Meta's hub.challenge) and otherwise answers 405 without an execution.
+ */
+export const webhookDescriptions: IWebhookDescription[] = [
+	{
+		name: 'default',
+		httpMethod: '={{$parameter["httpMethod"]}}',
+		responseMode: '={{$parameter["responseMode"]}}',
+		responseData: '={{$parameter["responseMode"] === "lastNode" ? "firstEntryJson" : ""}}',
+		responseCode: '={{$parameter["options"]["responseCode"] || 200}}',
+		path: '={{$parameter["path"]}}',
+		isFullPath: true,
+	},
+	{
+		name: 'setup',
+		httpMethod: 'GET',
+		responseMode: 'onReceived',
+		path: '={{$parameter["path"]}}',
+		isFullPath: true,
+	},
+];
+
+const general: INodeProperties[] = [
+	{
+		displayName: 'Path',
+		name: 'path',
+		type: 'string',
+		default: '',
+		placeholder: 'orders',
+		required: true,
+		description: 'The path the webhook listens on, e.g. "orders" for /webhook/orders',
+	},
+	{
+		displayName: 'HTTP Method',
+		name: 'httpMethod',
+		type: 'options',
+		options: [
+			{ name: 'DELETE', value: 'DELETE' },
+			{ name: 'PATCH', value: 'PATCH' },
+			{ name: 'POST', value: 'POST' },
+			{ name: 'PUT', value: 'PUT' },
+		],
+		default: 'POST',
+		description: 'Method of the calls that start the workflow. GET on the same path serves provider handshakes.',
+	},
+	{
+		displayName: 'Variable Mappings',
+		name: 'variables',
+		type: 'fixedCollection',
+		placeholder: 'Add Mapping',
+		typeOptions: { multipleValues: true, sortable: true },
+		default: {},
+		description: 'Copy values from the call into the item\'s "variables" object; a missing path gives null',
+		options: [
+			{
+				name: 'values',
+				displayName: 'Mapping',
+				values: [
+					{
+						displayName: 'Payload Path',
+						name: 'path',
+						type: 'string',
+						default: '',
+						placeholder: 'body.data[0].email',
+						description: 'Dot notation with [N] indices, starting at body., headers. or query.',
+					},
+					{
+						displayName: 'Variable Name',
+						name: 'name',
+						type: 'string',
+						default: '',
+						placeholder: 'customer_email',
+					},
+				],
+			},
+		],
+	},
+];
+
+const security: INodeProperties[] = [
+	{
+		displayName: 'Authentication',
+		name: 'authentication',
+		type: 'options',
+		options: [
+			{ name: 'Bearer Token', value: 'bearer', description: 'Authorization: Bearer &lt;token&gt;' },
+			{ name: 'Custom Header', value: 'header', description: 'A token in a header you name' },
+			{ name: 'HMAC Signature', value: 'hmac', description: 'SHA-1/256/512 signature of the raw body' },
+			{
+				name: 'Meta (WhatsApp, Messenger, Instagram)',
+				value: 'meta',
+				description: 'The hub.challenge handshake and X-Hub-Signature-256',
+			},
+			{ name: 'None (Public)', value: 'none', description: 'Accept any call; pair it with an IP allowlist' },
+			{ name: 'Query Parameter', value: 'query', description: 'A token in the URL, e.g. ?token=…' },
+			{ name: 'Slack Signing Secret', value: 'slack', description: 'X-Slack-Signature v0 with a 5-minute window' },
+		],
+		default: 'none',
+	},
+	{
+		displayName: 'IP Allowlist',
+		name: 'ipAllowlist',
+		type: 'string',
+		typeOptions: { rows: 3 },
+		default: '',
+		placeholder: '203.0.113.7\n198.51.100.0/24\n2001:db8::/32',
+		description:
+			'One IPv4/IPv6 address or CIDR range per line; empty accepts any. Uses the client address n8n resolved (N8N_PROXY_HOPS), not a raw X-Forwarded-For header.',
+	},
+	{
+		displayName: 'Origin Allowlist',
+		name: 'originAllowlist',
+		type: 'string',
+		typeOptions: { rows: 2 },
+		default: '',
+		placeholder: 'https://app.kiwify.com.br',
+		description:
+			'One origin per line (*.example.com allowed); empty accepts any. Server-to-server callers send no Origin header: leave it empty for them.',
+	},
+];
+
+const events: INodeProperties[] = [
+	{
+		displayName: 'Event Path',
+		name: 'eventPath',
+		type: 'string',
+		default: '',
+		placeholder: 'body.event',
+		description:
+			'Where the event type is in the call. Empty: one output. Set: one output per case plus "else".',
+	},
+	{
+		displayName: 'Cases',
+		name: 'cases',
+		type: 'fixedCollection',
+		placeholder: 'Add Case',
+		typeOptions: { multipleValues: true, sortable: true },
+		default: {},
+		displayOptions: { hide: { eventPath: [''] } },
+		options: [
+			{
+				name: 'values',
+				displayName: 'Case',
+				values: [
+					{
+						displayName: 'Label',
+						name: 'label',
+						type: 'string',
+						default: '',
+						placeholder: 'Purchase approved',
+						description: 'Name of the output',
+					},
+					{
+						displayName: 'Value',
+						name: 'value',
+						type: 'string',
+						default: '',
+						placeholder: 'order_approved',
+						description: 'Exact event value that routes the call to this output',
+					},
+				],
+			},
+		],
+	},
+];
+
+const response: INodeProperties[] = [
+	{
+		displayName: 'Respond',
+		name: 'responseMode',
+		type: 'options',
+		options: [
+			{
+				name: 'Immediately',
+				value: 'onReceived',
+				description: 'As soon as the call is verified, with the status, headers and body below',
+			},
+			{
+				name: 'When Last Node Finishes',
+				value: 'lastNode',
+				description: 'With the first item of the last node that ran',
+			},
+			{
+				name: "Using 'Respond to Webhook' Node",
+				value: 'responseNode',
+				description: 'Response defined in that node',
+			},
+		],
+		default: 'onReceived',
+	},
+];
+
+const options: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		{
+			displayName: 'Body JSON Schema',
+			name: 'jsonSchema',
+			type: 'json',
+			default: '',
+			description:
+				'JSON Schema the body must match; a call that does not is answered 422 with the list of errors and starts nothing',
+		},
+		{
+			displayName: 'Max Body Size (Bytes)',
+			name: 'maxBodyBytes',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: DEFAULT_MAX_BODY_BYTES,
+			description: 'Larger calls are answered 413 and start nothing',
+		},
+		{
+			displayName: 'Response Body',
+			name: 'responseBody',
+			type: 'string',
+			default: '{"received":true}',
+			displayOptions: { show: { '/responseMode': ['onReceived'] } },
+			description: 'Body of the immediate response (not sent with 204)',
+		},
+		{
+			displayName: 'Response Code',
+			name: 'responseCode',
+			type: 'options',
+			options: [
+				{ name: '200 OK', value: 200 },
+				{ name: '201 Created', value: 201 },
+				{ name: '202 Accepted', value: 202 },
+				{ name: '204 No Content', value: 204 },
+			],
+			default: 200,
+			displayOptions: { hide: { '/responseMode': ['responseNode'] } },
+		},
+		{
+			displayName: 'Response Headers',
+			name: 'responseHeaders',
+			type: 'fixedCollection',
+			placeholder: 'Add Header',
+			typeOptions: { multipleValues: true },
+			default: {},
+			displayOptions: { show: { '/responseMode': ['onReceived'] } },
+			options: [
+				{
+					name: 'values',
+					displayName: 'Header',
+					values: [
+						{ displayName: 'Name', name: 'name', type: 'string', default: '' },
+						{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+					],
+				},
+			],
+		},
+		{
+			displayName: 'Save Full Body As',
+			name: 'saveBodyAs',
+			type: 'string',
+			default: '',
+			placeholder: 'payload',
+			description: 'Variable name that receives the whole body as an object; empty: not saved',
+		},
+	],
+};
+
+export const webhookTriggerProperties: INodeProperties[] = [
+	...general,
+	...security,
+	...events,
+	...response,
+	options,
+];

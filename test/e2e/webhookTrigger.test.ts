@@ -1,0 +1,380 @@
+import { createHmac } from 'crypto';
+
+import type { Execution } from './harness/n8n';
+import { N8nInstance } from './harness/n8n';
+import { selectedVersions } from './harness/versions';
+import type { NodeSpec } from './harness/workflow';
+import { noOp, nodeType, workflow } from './harness/workflow';
+
+jest.setTimeout(300_000);
+
+// Test secrets, imported as n8n credentials (n8n encrypts them at rest).
+const secrets = {
+	bearer: 'bearer-e2e-token-5f1c9a',
+	header: 'header-e2e-token-77ab02',
+	query: 'query-e2e-token-c0ffee',
+	kiwify: 'kiwify-e2e-secret-1234',
+	hmac256: 'hmac256-e2e-secret-9876',
+	slack: '8f742231b10e8888abcd99yyyzzz85a5',
+	metaVerify: 'meta-verify-e2e-0042',
+	metaApp: 'meta-app-secret-e2e-0043',
+};
+
+const credentials = [
+	{ id: 'e2eCredBearer01', name: 'Bearer', type: 'webhookBearerAuthApi', data: { token: secrets.bearer } },
+	{
+		id: 'e2eCredHeader01',
+		name: 'Header',
+		type: 'webhookHeaderAuthApi',
+		data: { headerName: 'X-Webhook-Token', token: secrets.header },
+	},
+	{ id: 'e2eCredQuery001', name: 'Query', type: 'webhookQueryAuthApi', data: { parameterName: 'token', token: secrets.query } },
+	{
+		id: 'e2eCredKiwify01',
+		name: 'Kiwify',
+		type: 'webhookHmacApi',
+		data: { secret: secrets.kiwify, algorithm: 'sha1', source: 'query', parameterName: 'signature', encoding: 'hex', prefix: '' },
+	},
+	{
+		id: 'e2eCredHmac2561',
+		name: 'HMAC 256',
+		type: 'webhookHmacApi',
+		data: {
+			secret: secrets.hmac256,
+			algorithm: 'sha256',
+			source: 'header',
+			parameterName: 'X-Signature',
+			encoding: 'hex',
+			prefix: 'sha256=',
+		},
+	},
+	{ id: 'e2eCredSlack001', name: 'Slack', type: 'webhookSlackApi', data: { signingSecret: secrets.slack } },
+	{
+		id: 'e2eCredMeta0001',
+		name: 'Meta',
+		type: 'webhookMetaApi',
+		data: { verifyToken: secrets.metaVerify, appSecret: secrets.metaApp },
+	},
+];
+
+const credentialFor: Record<string, { type: string; id: string; name: string }> = {};
+for (const c of credentials) credentialFor[c.name] = { type: c.type, id: c.id, name: c.name };
+
+/** A workflow: Webhook Trigger (with `parameters`) → one NoOp per output, named after the output. */
+function triggerWorkflow(id: string, parameters: Record<string, unknown>, outputs: string[], credential?: string) {
+	const trigger: NodeSpec = { name: 'Trigger', type: nodeType('webhookTrigger'), parameters };
+	if (credential) {
+		const c = credentialFor[credential];
+		trigger.credentials = { [c.type]: { id: c.id, name: c.name } };
+	}
+	return workflow(id, trigger, outputs.map(noOp), { Trigger: outputs.map((o) => [o]) });
+}
+
+const events = {
+	eventPath: 'body.event',
+	cases: {
+		values: [
+			{ label: 'Approved', value: 'order_approved' },
+			{ label: 'Refunded', value: 'order_refunded' },
+		],
+	},
+};
+const routed = ['Approved', 'Refunded', 'Else'];
+
+const workflows = [
+	triggerWorkflow(
+		'e2eWtPublic0001',
+		{
+			path: 'public',
+			authentication: 'none',
+			...events,
+			variables: { values: [{ path: 'body.data[0].email', name: 'email' }, { path: 'body.missing[3].x', name: 'nothing' }] },
+			options: { saveBodyAs: 'payload', responseCode: 202, responseBody: '{"ok":1}', responseHeaders: { values: [{ name: 'X-Gateway', value: 'yes' }] } },
+		},
+		routed,
+	),
+	triggerWorkflow('e2eWtBearer0001', { path: 'bearer', authentication: 'bearer' }, ['Out'], 'Bearer'),
+	triggerWorkflow('e2eWtHeader0001', { path: 'header', authentication: 'header' }, ['Out'], 'Header'),
+	triggerWorkflow('e2eWtQuery00001', { path: 'query', authentication: 'query' }, ['Out'], 'Query'),
+	triggerWorkflow('e2eWtKiwify0001', { path: 'kiwify', authentication: 'hmac', ...events }, routed, 'Kiwify'),
+	triggerWorkflow('e2eWtHmac2560001', { path: 'hmac256', authentication: 'hmac' }, ['Out'], 'HMAC 256'),
+	triggerWorkflow('e2eWtSlack00001', { path: 'slack', authentication: 'slack', eventPath: 'body.type', cases: { values: [{ label: 'Event', value: 'event_callback' }] } }, ['Event', 'Else'], 'Slack'),
+	triggerWorkflow('e2eWtMeta000001', { path: 'meta', authentication: 'meta' }, ['Out'], 'Meta'),
+	triggerWorkflow('e2eWtIpDeny0001', { path: 'ip-deny', ipAllowlist: '10.9.8.7\n2001:db8::/32' }, ['Out']),
+	triggerWorkflow('e2eWtIpAllow001', { path: 'ip-allow', ipAllowlist: '10.0.0.0/8\n127.0.0.0/8' }, ['Out']),
+	triggerWorkflow('e2eWtOrigin0001', { path: 'origin', originAllowlist: 'https://app.kiwify.com.br' }, ['Out']),
+	triggerWorkflow(
+		'e2eWtLimits0001',
+		{
+			path: 'limits',
+			options: {
+				maxBodyBytes: 200,
+				jsonSchema: JSON.stringify({ type: 'object', required: ['email'], properties: { email: { type: 'string', format: 'email' } } }),
+			},
+		},
+		['Out'],
+	),
+	triggerWorkflow('e2eWtLastNode01', { path: 'last-node', responseMode: 'lastNode' }, ['Out']),
+];
+
+const json = (body: unknown) => ({ body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+const hmac = (algorithm: string, secret: string, data: string) => createHmac(algorithm, secret).update(data).digest('hex');
+
+describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('Webhook Trigger in %s', (_label, version) => {
+	let n8n: N8nInstance;
+
+	/** Sends the calls, then one sentinel call that must run; only the sentinel's execution may appear. */
+	async function expectNoExecution(calls: () => Promise<void>): Promise<void> {
+		const since = await n8n.lastExecutionId();
+		await calls();
+		const sentinel = await n8n.request('POST', '/webhook/bearer', {
+			...json({ sentinel: true }),
+			headers: { 'content-type': 'application/json', authorization: `Bearer ${secrets.bearer}` },
+		});
+		expect(sentinel.status).toBe(200);
+		const executions = await n8n.waitForExecutions(since, 1);
+		await new Promise((resolve) => setTimeout(resolve, 500));
+		const after = await n8n.executions(since);
+		expect(after.map((e) => e.workflowId)).toEqual(['e2eWtBearer0001']);
+		expect(executions[0].workflowId).toBe('e2eWtBearer0001');
+	}
+
+	async function runOne(method: string, path: string, options: Parameters<N8nInstance['request']>[2]) {
+		const since = await n8n.lastExecutionId();
+		const response = await n8n.request(method, path, options);
+		const [execution] = response.status < 300 ? await n8n.waitForExecutions(since, 1) : [undefined];
+		return { response, execution: execution as Execution };
+	}
+
+	/** The outputs of the trigger that carried an item, by index. */
+	const firedOutputs = (execution: Execution) =>
+		execution.nodes.Trigger.outputs.flatMap((items, index) => (items.length ? [index] : []));
+
+	beforeAll(async () => {
+		n8n = await N8nInstance.create(version, { credentials, workflows });
+		// 2.x registers published workflows one by one after readiness: wait for every path.
+		await n8n.start(workflows.map((w) => `/webhook/${(w.nodes as Array<{ parameters: { path: string } }>)[0].parameters.path}`));
+	});
+
+	afterAll(async () => {
+		await n8n?.dispose();
+	});
+
+	it('routes by event case and else, maps variables, answers with the configured response', async () => {
+		const payload = { event: 'order_refunded', data: [{ email: 'ana@example.com' }] };
+		const { response, execution } = await runOne('POST', '/webhook/public?utm=x', json(payload));
+		expect(response.status).toBe(202);
+		expect(response.text).toBe('{"ok":1}');
+		expect(response.headers.get('x-gateway')).toBe('yes');
+		expect(firedOutputs(execution)).toEqual([1]);
+		const item = execution.nodes.Trigger.outputs[1][0];
+		expect(item).toMatchObject({
+			body: payload,
+			query: { utm: 'x' },
+			method: 'POST',
+			ip: expect.stringMatching(/127\.0\.0\.1$/),
+			event: { path: 'body.event', value: 'order_refunded', case: 'Refunded' },
+			variables: { email: 'ana@example.com', nothing: null, payload },
+			verification: { scheme: 'none' },
+		});
+		expect(new Date(item.receivedAt as string).toISOString()).toBe(item.receivedAt);
+		expect(execution.nodes.Refunded.outputs[0]).toHaveLength(1);
+		expect(execution.nodes.Approved).toBeUndefined();
+
+		const other = await runOne('POST', '/webhook/public', json({ event: 'something_else' }));
+		expect(firedOutputs(other.execution)).toEqual([2]);
+		expect(other.execution.nodes.Else.outputs[0]).toHaveLength(1);
+	});
+
+	it('bearer: accepts the token, rejects missing and wrong ones with 401 + WWW-Authenticate and no execution', async () => {
+		const ok = await runOne('POST', '/webhook/bearer', {
+			...json({ a: 1 }),
+			headers: { 'content-type': 'application/json', authorization: `Bearer ${secrets.bearer}` },
+		});
+		expect(ok.response.status).toBe(200);
+		expect(ok.execution.nodes.Trigger.outputs[0][0]).toMatchObject({
+			headers: { authorization: '[redacted]' },
+			verification: { scheme: 'bearer' },
+		});
+		expect(ok.execution.raw).not.toContain(secrets.bearer);
+
+		await expectNoExecution(async () => {
+			const missing = await n8n.request('POST', '/webhook/bearer', json({ a: 1 }));
+			expect(missing.status).toBe(401);
+			expect(missing.headers.get('www-authenticate')).toMatch(/^Bearer/);
+			expect(missing.json()).toMatchObject({ error: expect.any(String), message: expect.any(String) });
+			const wrong = await n8n.request('POST', '/webhook/bearer', {
+				...json({ a: 1 }),
+				headers: { 'content-type': 'application/json', authorization: `Bearer ${secrets.bearer}x` },
+			});
+			expect(wrong.status).toBe(401);
+			expect(wrong.text).not.toContain(secrets.bearer);
+		});
+	});
+
+	it('custom header and query token: accepted, redacted in saved data, wrong ones rejected', async () => {
+		const header = await runOne('POST', '/webhook/header', {
+			...json({ a: 1 }),
+			headers: { 'content-type': 'application/json', 'x-webhook-token': secrets.header },
+		});
+		expect(header.response.status).toBe(200);
+		expect(header.execution.raw).not.toContain(secrets.header);
+
+		const query = await runOne('POST', `/webhook/query?token=${secrets.query}&keep=1`, json({ a: 1 }));
+		expect(query.response.status).toBe(200);
+		expect(query.execution.nodes.Trigger.outputs[0][0].query).toEqual({ token: '[redacted]', keep: '1' });
+		expect(query.execution.raw).not.toContain(secrets.query);
+
+		await expectNoExecution(async () => {
+			const wrongHeader = await n8n.request('POST', '/webhook/header', {
+				...json({ a: 1 }),
+				headers: { 'content-type': 'application/json', 'x-webhook-token': 'nope' },
+			});
+			expect(wrongHeader.status).toBe(401);
+			expect((await n8n.request('POST', '/webhook/query?token=nope', json({ a: 1 }))).status).toBe(401);
+			expect((await n8n.request('POST', '/webhook/query', json({ a: 1 }))).status).toBe(401);
+		});
+	});
+
+	it('HMAC: Kiwify (SHA-1 in query) and SHA-256 header with prefix, over the raw bytes', async () => {
+		// Unusual spacing: the signature covers the bytes sent, not a re-serialisation.
+		const raw = '{ "event":"order_approved",  "order_id": "k-1" }';
+		const kiwify = await runOne('POST', `/webhook/kiwify?signature=${hmac('sha1', secrets.kiwify, raw)}`, {
+			body: raw,
+			headers: { 'content-type': 'application/json' },
+		});
+		expect(kiwify.response.status).toBe(200);
+		expect(firedOutputs(kiwify.execution)).toEqual([0]);
+		expect(kiwify.execution.nodes.Trigger.outputs[0][0]).toMatchObject({
+			query: { signature: '[redacted]' },
+			verification: { scheme: 'hmac' },
+		});
+
+		const sha256 = await runOne('POST', '/webhook/hmac256', {
+			body: raw,
+			headers: { 'content-type': 'application/json', 'x-signature': `sha256=${hmac('sha256', secrets.hmac256, raw)}` },
+		});
+		expect(sha256.response.status).toBe(200);
+
+		await expectNoExecution(async () => {
+			const reserialised = JSON.stringify(JSON.parse(raw));
+			const wrong = await n8n.request('POST', `/webhook/kiwify?signature=${hmac('sha1', secrets.kiwify, reserialised)}`, {
+				body: raw,
+				headers: { 'content-type': 'application/json' },
+			});
+			expect(wrong.status).toBe(401);
+			const missing = await n8n.request('POST', '/webhook/kiwify', { body: raw, headers: { 'content-type': 'application/json' } });
+			expect(missing.status).toBe(401);
+			const noPrefix = await n8n.request('POST', '/webhook/hmac256', {
+				body: raw,
+				headers: { 'content-type': 'application/json', 'x-signature': hmac('sha256', secrets.hmac256, raw) },
+			});
+			expect(noPrefix.status).toBe(401);
+		});
+	});
+
+	it('Slack: signed events run, url_verification is answered without an execution, stale timestamps are refused', async () => {
+		const now = Math.floor(Date.now() / 1000);
+		const sign = (ts: number, body: string) => ({
+			'content-type': 'application/json',
+			'x-slack-request-timestamp': String(ts),
+			'x-slack-signature': `v0=${hmac('sha256', secrets.slack, `v0:${ts}:${body}`)}`,
+		});
+		const event = JSON.stringify({ type: 'event_callback', event: { type: 'message', text: 'hi' } });
+		const ok = await runOne('POST', '/webhook/slack', { body: event, headers: sign(now, event) });
+		expect(ok.response.status).toBe(200);
+		expect(firedOutputs(ok.execution)).toEqual([0]);
+
+		await expectNoExecution(async () => {
+			const challenge = JSON.stringify({ token: 't', challenge: 'c-3eZbrw1aBm2rZgRN', type: 'url_verification' });
+			const handshake = await n8n.request('POST', '/webhook/slack', { body: challenge, headers: sign(now, challenge) });
+			expect(handshake.status).toBe(200);
+			expect(handshake.json()).toEqual({ challenge: 'c-3eZbrw1aBm2rZgRN' });
+
+			const stale = await n8n.request('POST', '/webhook/slack', { body: event, headers: sign(now - 301, event) });
+			expect(stale.status).toBe(401);
+			const forged = await n8n.request('POST', '/webhook/slack', {
+				body: event,
+				headers: { ...sign(now, event), 'x-slack-signature': 'v0=' + '0'.repeat(64) },
+			});
+			expect(forged.status).toBe(401);
+		});
+	});
+
+	it('Meta: GET hub.challenge handshake, 403 on a wrong verify token, signed POSTs run', async () => {
+		await expectNoExecution(async () => {
+			const handshake = await n8n.request(
+				'GET',
+				`/webhook/meta?hub.mode=subscribe&hub.verify_token=${secrets.metaVerify}&hub.challenge=1158201444`,
+			);
+			expect(handshake.status).toBe(200);
+			expect(handshake.headers.get('content-type')).toMatch(/^text\/plain/);
+			expect(handshake.text).toBe('1158201444');
+
+			const wrong = await n8n.request('GET', '/webhook/meta?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1');
+			expect(wrong.status).toBe(403);
+			expect(wrong.text).not.toContain('1158201444');
+
+			const unsigned = await n8n.request('POST', '/webhook/meta', json({ object: 'whatsapp_business_account' }));
+			expect(unsigned.status).toBe(401);
+			// GET on a scheme without a handshake: 405, nothing runs.
+			const get = await n8n.request('GET', '/webhook/bearer');
+			expect(get.status).toBe(405);
+		});
+
+		const body = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '1' }] });
+		const signed = await runOne('POST', '/webhook/meta', {
+			body,
+			headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${hmac('sha256', secrets.metaApp, body)}` },
+		});
+		expect(signed.response.status).toBe(200);
+		expect(signed.execution.raw).not.toContain(secrets.metaApp);
+	});
+
+	it('IP and Origin allowlists: 403 without an execution, allowed callers run', async () => {
+		await expectNoExecution(async () => {
+			const denied = await n8n.request('POST', '/webhook/ip-deny', json({ a: 1 }));
+			expect(denied.status).toBe(403);
+			expect(denied.json()).toMatchObject({ error: 'ip_not_allowed' });
+			const badOrigin = await n8n.request('POST', '/webhook/origin', {
+				...json({ a: 1 }),
+				headers: { 'content-type': 'application/json', origin: 'https://evil.example' },
+			});
+			expect(badOrigin.status).toBe(403);
+			expect(badOrigin.json()).toMatchObject({ error: 'origin_not_allowed' });
+		});
+
+		expect((await runOne('POST', '/webhook/ip-allow', json({ a: 1 }))).response.status).toBe(200);
+		const origin = await runOne('POST', '/webhook/origin', {
+			...json({ a: 1 }),
+			headers: { 'content-type': 'application/json', origin: 'https://app.kiwify.com.br' },
+		});
+		expect(origin.response.status).toBe(200);
+		expect(origin.execution.nodes.Trigger.outputs[0][0].origin).toBe('https://app.kiwify.com.br');
+	});
+
+	it('body limit 413, schema violation 422 with the errors, invalid JSON refused by n8n itself', async () => {
+		await expectNoExecution(async () => {
+			const big = await n8n.request('POST', '/webhook/limits', json({ email: 'a@example.com', pad: 'x'.repeat(300) }));
+			expect(big.status).toBe(413);
+			expect(big.json()).toMatchObject({ error: 'payload_too_large' });
+
+			const invalid = await n8n.request('POST', '/webhook/limits', json({ email: 42 }));
+			expect(invalid.status).toBe(422);
+			expect(invalid.json()).toMatchObject({ error: 'schema_violation', errors: [{ path: '/email' }] });
+
+			const broken = await n8n.request('POST', '/webhook/limits', {
+				body: '{"email": ',
+				headers: { 'content-type': 'application/json' },
+			});
+			expect(broken.status).toBe(422);
+		});
+		expect((await runOne('POST', '/webhook/limits', json({ email: 'a@example.com' }))).response.status).toBe(200);
+	});
+
+	it('responds with the last node output in "When Last Node Finishes" mode', async () => {
+		const { response } = await runOne('POST', '/webhook/last-node', json({ event: 'x', n: 7 }));
+		expect(response.status).toBe(200);
+		expect(response.json()).toMatchObject({ body: { event: 'x', n: 7 }, verification: { scheme: 'none' } });
+	});
+});

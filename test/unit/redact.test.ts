@@ -1,0 +1,76 @@
+import type { IncomingHttpHeaders } from 'http';
+import { REDACTED, redactRequest } from '../../nodes/WebhookTrigger/redact';
+
+describe('redactRequest', () => {
+	const request = () => ({
+		headers: {
+			authorization: 'Bearer s3cret',
+			'x-signature': 'abc123',
+			'x-forwarded-for': ['1.1.1.1', '2.2.2.2'],
+			'content-type': 'application/json',
+		} as IncomingHttpHeaders,
+		query: { token: 'qs-secret', Token: 'not-the-param', page: '2', list: ['a', 'b'] } as Record<string, unknown>,
+	});
+
+	it('replaces the named header and query values with [redacted]', () => {
+		const out = redactRequest(request(), { headers: ['authorization'], query: ['token', 'list'] });
+		expect(REDACTED).toBe('[redacted]');
+		expect(out.headers).toEqual({
+			authorization: '[redacted]',
+			'x-signature': 'abc123',
+			'x-forwarded-for': ['1.1.1.1', '2.2.2.2'],
+			'content-type': 'application/json',
+		});
+		expect(out.query).toEqual({ token: '[redacted]', Token: 'not-the-param', page: '2', list: '[redacted]' });
+	});
+
+	it('matches header names case-insensitively, query names exactly', () => {
+		const out = redactRequest(request(), { headers: ['Authorization', 'X-SIGNATURE', 'X-Forwarded-For'], query: ['TOKEN'] });
+		expect(out.headers.authorization).toBe(REDACTED);
+		expect(out.headers['x-signature']).toBe(REDACTED);
+		expect(out.headers['x-forwarded-for']).toBe(REDACTED);
+		expect(out.query).toEqual(request().query);
+	});
+
+	it('matches a header stored with upper-case letters too', () => {
+		const out = redactRequest({ headers: { 'X-Api-Key': 'k' }, query: {} }, { headers: ['x-api-key'], query: [] });
+		expect(out.headers).toEqual({ 'X-Api-Key': REDACTED });
+	});
+
+	it('does not mutate the inputs and returns new objects', () => {
+		const input = request();
+		const snapshot = JSON.parse(JSON.stringify(input));
+		const out = redactRequest(input, { headers: ['authorization'], query: ['token'] });
+		expect(input).toEqual(snapshot);
+		expect(out.headers).not.toBe(input.headers);
+		expect(out.query).not.toBe(input.query);
+	});
+
+	it('does not add names that are absent', () => {
+		const out = redactRequest({ headers: { a: '1' }, query: { b: '2' } }, { headers: ['x-hub-signature'], query: ['sig'] });
+		expect(out).toEqual({ headers: { a: '1' }, query: { b: '2' } });
+		expect(Object.keys(out.headers)).toEqual(['a']);
+	});
+
+	it('copies everything when nothing is to be redacted', () => {
+		const input = request();
+		expect(redactRequest(input, { headers: [], query: [] })).toEqual(input);
+	});
+
+	it('copies a __proto__ key as data and redacts it when named', () => {
+		const query = JSON.parse('{"__proto__":"x","a":"1"}') as Record<string, unknown>;
+		const kept = redactRequest({ headers: {}, query }, { headers: [], query: [] });
+		expect(Object.getPrototypeOf(kept.query)).toBe(Object.prototype);
+		expect(Object.prototype.hasOwnProperty.call(kept.query, '__proto__')).toBe(true);
+		const hidden = redactRequest({ headers: {}, query }, { headers: [], query: ['__proto__'] });
+		expect(Object.getOwnPropertyDescriptor(hidden.query, '__proto__')?.value).toBe(REDACTED);
+	});
+
+	it('tolerates missing headers or query objects', () => {
+		const out = redactRequest(
+			{ headers: undefined, query: null } as unknown as { headers: object; query: object },
+			{ headers: ['authorization'], query: ['token'] },
+		);
+		expect(out).toEqual({ headers: {}, query: {} });
+	});
+});
