@@ -1,6 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { storeForItem, toNodeError, webhookGatewayPostgresConnectionTest } from '../shared/storeAccess';
+import { bindChat } from '../shared/store/chats';
 import { chatBindProperties } from './description';
 
 export class ChatBind implements INodeType {
@@ -19,7 +21,6 @@ export class ChatBind implements INodeType {
 			{ type: NodeConnectionTypes.Main, displayName: 'Bound' },
 			{ type: NodeConnectionTypes.Main, displayName: 'Headless' },
 		],
-		outputNames: ['bound', 'headless'],
 		credentials: [
 			{
 				name: 'webhookGatewayPostgresApi',
@@ -31,7 +32,41 @@ export class ChatBind implements INodeType {
 		properties: chatBindProperties,
 	};
 
+	methods = { credentialTest: { webhookGatewayPostgresConnectionTest } };
+
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		throw new NodeOperationError(this.getNode(), 'Chat Bind store is not wired yet');
+		const items = this.getInputData();
+		const bound: INodeExecutionData[] = [];
+		const headless: INodeExecutionData[] = [];
+		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+			const item = items[itemIndex];
+			try {
+				const store = await storeForItem(this, itemIndex);
+				const result = await bindChat(
+					store,
+					{
+						channel: this.getNodeParameter('channel', itemIndex) as string,
+						contactType: this.getNodeParameter('contactType', itemIndex) as string,
+						contact: this.getNodeParameter('contact', itemIndex, '') as string,
+						customerId: this.getNodeParameter('customerId', itemIndex, '') as string,
+					},
+					{ defaultCountry: this.getNodeParameter('options.defaultCountry', itemIndex, 'US') as string },
+				);
+				if (result.headless) {
+					// No usable contact: chat-dependent nodes sit on the bound path only.
+					headless.push({ json: { ...item.json, mode: 'headless' }, pairedItem: { item: itemIndex } });
+					continue;
+				}
+				bound.push({
+					json: { ...item.json, chat: result.chat, chatAction: result.action, mode: 'full' },
+					pairedItem: { item: itemIndex },
+				});
+			} catch (error) {
+				const nodeError = toNodeError(this, error, itemIndex);
+				if (!this.continueOnFail()) throw nodeError;
+				bound.push({ json: { ...item.json, error: nodeError.message }, pairedItem: { item: itemIndex } });
+			}
+		}
+		return [bound, headless];
 	}
 }

@@ -48,7 +48,7 @@ export const chatBindProperties: INodeProperties[] = [
 		displayName: 'Customer ID',
 		name: 'customerId',
 		type: 'string',
-		default: '={{ $json.customer && $json.customer.id }}',
+		default: '={{ $json.customer ? $json.customer.id : "" }}',
 		description:
 			'Customer the chat belongs to (Customer Bind puts it in customer.ID). Empty: found by the contact, or created from it.',
 	},

@@ -1,7 +1,26 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { storeForItem, toNodeError, webhookGatewayPostgresConnectionTest } from '../shared/storeAccess';
+import { bindCustomer } from '../shared/store/customers';
+import type { CustomerBindInput } from '../shared/store/customers';
 import { customerBindProperties } from './description';
+
+type FieldName = keyof CustomerBindInput;
+
+/** Rows of the Fields parameter → one entry per field; a repeated field keeps its last non-empty value. */
+function toInput(rows: Array<{ field: FieldName; value: unknown; find: boolean }>): CustomerBindInput {
+	const input: CustomerBindInput = {};
+	for (const row of rows) {
+		const previous = input[row.field];
+		const empty = row.value === undefined || row.value === null || String(row.value).trim() === '';
+		input[row.field] = {
+			value: empty && previous ? previous.value : (row.value as string | number | null),
+			find: Boolean(row.find) || Boolean(previous?.find),
+		};
+	}
+	return input;
+}
 
 export class CustomerBind implements INodeType {
 	description: INodeTypeDescription = {
@@ -27,7 +46,32 @@ export class CustomerBind implements INodeType {
 		properties: customerBindProperties,
 	};
 
+	methods = { credentialTest: { webhookGatewayPostgresConnectionTest } };
+
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		throw new NodeOperationError(this.getNode(), 'Customer Bind store is not wired yet');
+		const items = this.getInputData();
+		const output: INodeExecutionData[] = [];
+		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+			try {
+				const store = await storeForItem(this, itemIndex);
+				const rows = this.getNodeParameter('fields.values', itemIndex, []) as Parameters<typeof toInput>[0];
+				const defaultCountry = this.getNodeParameter('options.defaultCountry', itemIndex, 'US') as string;
+				const result = await bindCustomer(store, toInput(rows), { defaultCountry });
+				output.push({
+					json: {
+						...items[itemIndex].json,
+						customer: result.customer,
+						customerAction: result.action,
+						matchedCustomerIds: result.matchedIds,
+					},
+					pairedItem: { item: itemIndex },
+				});
+			} catch (error) {
+				const nodeError = toNodeError(this, error, itemIndex);
+				if (!this.continueOnFail()) throw nodeError;
+				output.push({ json: { ...items[itemIndex].json, error: nodeError.message }, pairedItem: { item: itemIndex } });
+			}
+		}
+		return [output];
 	}
 }

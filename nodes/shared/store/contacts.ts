@@ -1,0 +1,119 @@
+import type { ContactType } from './normalize';
+import type { CustomerRow, Queryable } from './types';
+
+/** A normalized identity: what is stored in customer_contacts and matched on lookup. */
+export interface ContactKey {
+	type: ContactType;
+	normalized: string;
+	/** As given (trimmed), kept in customer_contacts.value for display. */
+	value: string;
+}
+
+/** Identity types that also live in a customers column; their lookups match column or contact. */
+export const COLUMN_OF: Partial<Record<ContactType, 'email' | 'phone' | 'document'>> = {
+	email: 'email',
+	phone: 'phone',
+	document: 'document',
+};
+
+export interface CustomerView {
+	id: string;
+	name: string | null;
+	email: string | null;
+	phone: string | null;
+	document: string | null;
+	/** Every contact of the customer, normalized values, ordered by type then value. */
+	contacts: Array<{ type: string; value: string }>;
+}
+
+export interface SkippedContact {
+	type: string;
+	value: string;
+	/** The customer that already owns this contact (contacts are unique per type + value). */
+	customerId: string;
+}
+
+/**
+ * Customers matching any of `keys` (column or contact) or, when given, the name (case-insensitive),
+ * oldest first (created_at, then id) so picking the first is deterministic.
+ */
+export async function findCustomers(
+	tx: Queryable,
+	keys: readonly ContactKey[],
+	name: string | null = null,
+): Promise<CustomerRow[]> {
+	const params: unknown[] = [];
+	const param = (value: unknown): string => {
+		params.push(value);
+		return `$${params.length}`;
+	};
+	const conditions: string[] = [];
+	const contactConditions: string[] = [];
+	for (const key of keys) {
+		const column = COLUMN_OF[key.type];
+		// Column names come from the fixed COLUMN_OF map, never from input.
+		if (column !== undefined) conditions.push(`c.${column} = ${param(key.normalized)}`);
+		contactConditions.push(`(k.type = ${param(key.type)} AND k.normalized_value = ${param(key.normalized)})`);
+	}
+	if (name !== null) conditions.push(`lower(c.name) = lower(${param(name)})`);
+	if (contactConditions.length > 0) {
+		conditions.push(
+			`c.id IN (SELECT k.customer_id FROM customer_contacts k WHERE ${contactConditions.join(' OR ')})`,
+		);
+	}
+	if (conditions.length === 0) return [];
+	const { rows } = await tx.query<CustomerRow>(
+		`SELECT c.* FROM customers c WHERE ${conditions.join(' OR ')} ORDER BY c.created_at, c.id`,
+		params,
+	);
+	return rows;
+}
+
+/**
+ * Attaches `key` to the customer unless that type + value is already registered.
+ * Returns 'added', 'present' (already this customer's) or the id of the customer that owns it.
+ */
+export async function addContact(
+	tx: Queryable,
+	customerId: string,
+	key: ContactKey,
+): Promise<'added' | 'present' | { ownerId: string }> {
+	const inserted = await tx.query(
+		`INSERT INTO customer_contacts (customer_id, type, value, normalized_value) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (type, normalized_value) DO NOTHING RETURNING customer_id`,
+		[customerId, key.type, key.value, key.normalized],
+	);
+	if (inserted.rowCount > 0) return 'added';
+	const { rows } = await tx.query<{ customer_id: string }>(
+		'SELECT customer_id FROM customer_contacts WHERE type = $1 AND normalized_value = $2',
+		[key.type, key.normalized],
+	);
+	const ownerId = rows[0]?.customer_id;
+	return ownerId === undefined || ownerId === customerId ? 'present' : { ownerId };
+}
+
+export async function createCustomer(
+	tx: Queryable,
+	data: Pick<CustomerRow, 'name' | 'email' | 'phone' | 'document'>,
+): Promise<CustomerRow> {
+	const { rows } = await tx.query<CustomerRow>(
+		'INSERT INTO customers (name, email, phone, document) VALUES ($1, $2, $3, $4) RETURNING *',
+		[data.name, data.email, data.phone, data.document],
+	);
+	return rows[0];
+}
+
+export async function viewCustomer(tx: Queryable, customer: CustomerRow): Promise<CustomerView> {
+	const { rows } = await tx.query<{ type: string; normalized_value: string }>(
+		'SELECT type, normalized_value FROM customer_contacts WHERE customer_id = $1 ORDER BY type, normalized_value',
+		[customer.id],
+	);
+	return {
+		id: customer.id,
+		name: customer.name,
+		email: customer.email,
+		phone: customer.phone,
+		document: customer.document,
+		contacts: rows.map((row) => ({ type: row.type, value: row.normalized_value })),
+	};
+}

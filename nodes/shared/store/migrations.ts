@@ -1,0 +1,105 @@
+import { quoteIdentifier } from './identifier';
+import { migrationLockKey } from './locks';
+import type { Store } from './types';
+
+export interface Migration {
+	/** Strictly increasing; never renumber or edit a released migration — add a new one. */
+	version: number;
+	name: string;
+	/** One statement per entry (the embedded store runs one statement per query). Unqualified names. */
+	statements: readonly string[];
+}
+
+/** Append migration N+1 at the end of this list; the runner does the rest. */
+export const MIGRATIONS: readonly Migration[] = [
+	{
+		version: 1,
+		name: 'customers, customer_contacts, chats',
+		statements: [
+			`CREATE TABLE customers (
+				id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+				name text,
+				email text,
+				phone text,
+				document text,
+				created_at timestamptz NOT NULL DEFAULT now(),
+				updated_at timestamptz NOT NULL DEFAULT now()
+			)`,
+			'CREATE INDEX customers_email_idx ON customers (email)',
+			'CREATE INDEX customers_phone_idx ON customers (phone)',
+			'CREATE INDEX customers_document_idx ON customers (document)',
+			'CREATE INDEX customers_lower_name_idx ON customers (lower(name))',
+			'CREATE INDEX customers_created_idx ON customers (created_at, id)',
+			`CREATE TABLE customer_contacts (
+				customer_id uuid NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
+				type text NOT NULL,
+				value text NOT NULL,
+				normalized_value text NOT NULL,
+				created_at timestamptz NOT NULL DEFAULT now(),
+				CONSTRAINT customer_contacts_type_value_key UNIQUE (type, normalized_value)
+			)`,
+			'CREATE INDEX customer_contacts_customer_idx ON customer_contacts (customer_id)',
+			`CREATE TABLE chats (
+				id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+				customer_id uuid NOT NULL REFERENCES customers (id),
+				channel text NOT NULL,
+				contact_type text NOT NULL,
+				contact text NOT NULL,
+				created_at timestamptz NOT NULL DEFAULT now(),
+				CONSTRAINT chats_channel_contact_key UNIQUE (channel, contact)
+			)`,
+			'CREATE INDEX chats_customer_idx ON chats (customer_id)',
+		],
+	},
+];
+
+export function assertOrdered(migrations: readonly Migration[]): void {
+	migrations.forEach((migration, index) => {
+		const previous = index === 0 ? 0 : migrations[index - 1].version;
+		if (!Number.isInteger(migration.version) || migration.version <= previous) {
+			throw new Error(`Migration versions must be increasing integers; check version ${migration.version}`);
+		}
+	});
+}
+
+/** Highest version this code knows. */
+export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {
+	return migrations.length === 0 ? 0 : migrations[migrations.length - 1].version;
+}
+
+/**
+ * Applies pending migrations in one transaction (all or nothing) and returns the versions applied.
+ * Safe to run from many processes at once: a transaction-scoped advisory lock on the schema makes
+ * the others wait, and they then see the versions already recorded. Versions in the database that
+ * this code does not know (a newer package ran) are left alone.
+ */
+export async function runMigrations(store: Store, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
+	assertOrdered(migrations);
+	return await store.transaction(async (tx) => {
+		await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [migrationLockKey(store.schema)]);
+		if (store.kind === 'postgres') {
+			const schema = quoteIdentifier(store.schema);
+			// Under the lock: concurrent CREATE SCHEMA IF NOT EXISTS can still fail on pg_namespace.
+			await tx.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+			await tx.query(`SET LOCAL search_path TO ${schema}`);
+		}
+		await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+			version integer PRIMARY KEY,
+			name text NOT NULL,
+			applied_at timestamptz NOT NULL DEFAULT now()
+		)`);
+		const { rows } = await tx.query<{ version: number }>('SELECT version FROM schema_migrations');
+		const done = new Set(rows.map((row) => Number(row.version)));
+		const applied: number[] = [];
+		for (const migration of migrations) {
+			if (done.has(migration.version)) continue;
+			for (const statement of migration.statements) await tx.query(statement);
+			await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+				migration.version,
+				migration.name,
+			]);
+			applied.push(migration.version);
+		}
+		return applied;
+	});
+}

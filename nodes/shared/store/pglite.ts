@@ -1,0 +1,105 @@
+import { mkdir } from 'fs/promises';
+import { resolve } from 'path';
+import type { PGlite, Transaction } from '@electric-sql/pglite';
+import { runMigrations } from './migrations';
+import type { Queryable, QueryResult, Store } from './types';
+import { StoreConnectionError } from './types';
+
+type PGliteResults = { rows: unknown[]; affectedRows?: number };
+
+function toResult<R>(result: PGliteResults): QueryResult<R> {
+	// PGlite reports affectedRows = 0 for SELECT; pg's rowCount counts returned rows there.
+	const rowCount = result.rows.length > 0 ? result.rows.length : (result.affectedRows ?? 0);
+	return { rows: result.rows as R[], rowCount };
+}
+
+function wrapTx(tx: Transaction): Queryable {
+	return {
+		query: async <R>(sql: string, params: readonly unknown[] = []) =>
+			toResult<R>(await tx.query(sql, [...params])),
+	};
+}
+
+/**
+ * Embedded PostgreSQL (PGlite, WASM) in a folder. PGlite has one connection: its own locks let a
+ * plain query slip in between the statements of a running transaction, so every query and
+ * transaction goes through one promise queue here.
+ */
+export class EmbeddedStore implements Store {
+	readonly kind = 'embedded' as const;
+
+	readonly schema = 'public';
+
+	private tail: Promise<unknown> = Promise.resolve();
+
+	constructor(
+		readonly dataDir: string,
+		private readonly db: PGlite,
+	) {}
+
+	private enqueue<T>(work: () => Promise<T>): Promise<T> {
+		const run = this.tail.then(work, work);
+		this.tail = run.catch(() => undefined);
+		return run;
+	}
+
+	async query<R = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
+		return await this.enqueue(async () => toResult<R>(await this.db.query(sql, [...params])));
+	}
+
+	async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+		return await this.enqueue(async () => await this.db.transaction(async (tx) => await fn(wrapTx(tx))));
+	}
+
+	async close(): Promise<void> {
+		opened.delete(this.dataDir);
+		await this.enqueue(async () => {
+			if (!this.db.closed) await this.db.close();
+		});
+	}
+}
+
+/** One instance per folder per process: two PGlite instances on one folder would corrupt it. */
+const opened = new Map<string, Promise<EmbeddedStore>>();
+
+async function openFolder(dataDir: string): Promise<EmbeddedStore> {
+	await mkdir(dataDir, { recursive: true });
+	// Loaded here, not at module load: the WASM build costs ~30 MB of code and is only needed
+	// when a workflow actually uses the embedded store.
+	const { PGlite } = await import('@electric-sql/pglite');
+	const db = await PGlite.create(dataDir);
+	const store = new EmbeddedStore(dataDir, db);
+	await runMigrations(store).catch(async (error: unknown) => {
+		await db.close().catch(() => undefined);
+		throw error;
+	});
+	return store;
+}
+
+function openError(dataDir: string, error: unknown): StoreConnectionError {
+	const reason = error instanceof Error ? error.message : String(error);
+	return new StoreConnectionError(`Could not open the embedded store in "${dataDir}": ${reason}`, error);
+}
+
+/** Opens (first call: creates and migrates) the embedded store in `dataDir`; later calls share it. */
+export async function openEmbeddedStore(dataDir: string): Promise<EmbeddedStore> {
+	const key = resolve(dataDir);
+	let pending = opened.get(key);
+	if (pending === undefined) {
+		pending = openFolder(key).catch((error: unknown) => {
+			throw openError(key, error);
+		});
+		opened.set(key, pending);
+		// A failed open must not stick: the next call tries again.
+		pending.catch(() => {
+			if (opened.get(key) === pending) opened.delete(key);
+		});
+	}
+	return await pending;
+}
+
+export async function closeAllEmbedded(): Promise<void> {
+	const all = [...opened.values()];
+	opened.clear();
+	await Promise.all(all.map(async (pending) => await pending.then((store) => store.close()).catch(() => undefined)));
+}

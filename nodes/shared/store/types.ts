@@ -1,0 +1,81 @@
+/** One query layer over both stores: embedded PGlite and PostgreSQL (pg Pool). */
+
+export type Row = Record<string, unknown>;
+
+export interface QueryResult<R = Row> {
+	rows: R[];
+	/** Rows returned, or affected by INSERT/UPDATE/DELETE. */
+	rowCount: number;
+}
+
+export interface Queryable {
+	/** One parameterised statement ($1, $2, …). Never put input values in `sql`. */
+	query<R = Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+}
+
+export interface Store extends Queryable {
+	readonly kind: 'embedded' | 'postgres';
+	/** Schema holding the tables; 'public' for the embedded store. */
+	readonly schema: string;
+	/**
+	 * Runs `fn` in one transaction: COMMIT when it resolves, ROLLBACK when it throws.
+	 * Inside `fn` use only `tx` — calling the store itself there waits for this transaction (embedded).
+	 */
+	transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+	/**
+	 * Closes the shared pool / database for every user in this process. Nodes must not call it
+	 * (stores are opened once per process and shared); tests and shutdown hooks do.
+	 */
+	close(): Promise<void>;
+}
+
+export type PostgresSsl = 'disable' | 'require' | 'allow-unauthorized';
+
+/** The fields of the `webhookGatewayPostgresApi` credential. */
+export interface PostgresCredentials {
+	host: string;
+	port: number;
+	database: string;
+	user: string;
+	password?: string;
+	ssl?: PostgresSsl;
+	/** Validated identifier; blank means DEFAULT_SCHEMA. */
+	schema?: string;
+}
+
+export const DEFAULT_SCHEMA = 'webhook_gateway';
+
+/** The store cannot be reached (server down, wrong host/port/database, authentication). */
+export class StoreConnectionError extends Error {
+	constructor(message: string, cause?: unknown) {
+		super(message, { cause });
+		this.name = 'StoreConnectionError';
+	}
+}
+
+export interface CustomerRow {
+	id: string;
+	name: string | null;
+	email: string | null;
+	phone: string | null;
+	document: string | null;
+	created_at: Date;
+	updated_at: Date;
+}
+
+export interface CustomerContactRow {
+	customer_id: string;
+	type: string;
+	value: string;
+	normalized_value: string;
+	created_at: Date;
+}
+
+export interface ChatRow {
+	id: string;
+	customer_id: string;
+	channel: string;
+	contact_type: string;
+	contact: string;
+	created_at: Date;
+}

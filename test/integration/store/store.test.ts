@@ -1,0 +1,153 @@
+import { createServer } from 'net';
+import { bindCustomer } from '../../../nodes/shared/store/customers';
+import { MIGRATIONS, assertOrdered, latestVersion, runMigrations } from '../../../nodes/shared/store/migrations';
+import type { Migration } from '../../../nodes/shared/store/migrations';
+import { FieldError } from '../../../nodes/shared/store/normalize';
+import { closeAllStores, openStore, testPostgresConnection } from '../../../nodes/shared/store/open';
+import { PostgresStore } from '../../../nodes/shared/store/postgres';
+import { StoreConnectionError } from '../../../nodes/shared/store/types';
+import type { PostgresCredentials, Store } from '../../../nodes/shared/store/types';
+import { POSTGRES_URL, postgresCredentials, storeTargets, truncateAll, uniqueSchema } from './targets';
+
+async function versions(store: Store): Promise<number[]> {
+	const { rows } = await store.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+	return rows.map((row) => row.version);
+}
+
+const EXTRA: Migration = { version: 2, name: 'test only', statements: ['CREATE TABLE extra_probe (id int)'] };
+
+describe.each(storeTargets())('store basics on the %s store', (kind, target) => {
+	let store: Store;
+
+	beforeAll(async () => {
+		store = await target.open();
+	}, 60_000);
+	afterAll(async () => await target.cleanup());
+
+	it('applies migrations on first open and is idempotent afterwards', async () => {
+		expect(await versions(store)).toEqual([latestVersion()]);
+		expect(await runMigrations(store)).toEqual([]);
+		expect(await versions(store)).toEqual(MIGRATIONS.map((m) => m.version));
+	});
+
+	it('applies an appended migration N+1 once', async () => {
+		expect(await runMigrations(store, [...MIGRATIONS, EXTRA])).toEqual([2]);
+		expect(await runMigrations(store, [...MIGRATIONS, EXTRA])).toEqual([]);
+		// Code that does not know version 2 leaves it alone.
+		expect(await runMigrations(store)).toEqual([]);
+		expect(await versions(store)).toEqual([1, 2]);
+	});
+
+	it('shares one instance per folder / connection config', async () => {
+		const config =
+			kind === 'embedded'
+				? { kind: 'embedded' as const, dataDir: target.dataDir as string }
+				: { kind: 'postgres' as const, credentials: target.credentials as PostgresCredentials, pool: { max: 20 } };
+		expect(await openStore(config)).toBe(store);
+	});
+
+	it('rolls a failed transaction back completely', async () => {
+		await truncateAll(store);
+		const failing = store.transaction(async (tx) => {
+			await tx.query("INSERT INTO customers (name) VALUES ('ghost')");
+			throw new Error('boom');
+		});
+		// Issued while the transaction runs: must not see (or, embedded, slip into) it.
+		const during = store.query<{ n: number }>('SELECT count(*)::int AS n FROM customers');
+		await expect(failing).rejects.toThrow('boom');
+		expect((await during).rows[0].n).toBe(0);
+		expect((await store.query<{ n: number }>('SELECT count(*)::int AS n FROM customers')).rows[0].n).toBe(0);
+	});
+});
+
+describe('embedded store durability', () => {
+	const [[, target]] = storeTargets();
+
+	afterAll(async () => await target.cleanup());
+
+	it('keeps data after closing and reopening the folder, without re-running migrations', async () => {
+		const first = await target.open();
+		const bound = await bindCustomer(first, { email: { value: 'ana@x.io', find: true } });
+		await first.close();
+		const reopened = await target.open();
+		expect(reopened).not.toBe(first);
+		const again = await bindCustomer(reopened, { email: { value: 'ana@x.io', find: true } });
+		expect(again).toMatchObject({ action: 'unchanged', matchedIds: [bound.customer.id] });
+		expect(await versions(reopened)).toEqual([latestVersion()]);
+	}, 60_000);
+});
+
+describe('migration list', () => {
+	it('rejects versions that do not increase', () => {
+		expect(() => assertOrdered([EXTRA, { ...EXTRA, version: 1 }])).toThrow(/increasing/);
+		expect(() => assertOrdered([{ ...EXTRA, version: 1.5 }])).toThrow(/increasing/);
+	});
+});
+
+async function closedPort(): Promise<number> {
+	const server = createServer();
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as { port: number };
+	await new Promise<void>((resolve) => server.close(() => resolve()));
+	return port;
+}
+
+describe('PostgreSQL connection errors', () => {
+	afterAll(async () => await closeAllStores());
+
+	it('reports a database that is down clearly, and does not cache the failure', async () => {
+		const credentials = { ...postgresCredentials(), host: '127.0.0.1', port: await closedPort() };
+		for (let attempt = 0; attempt < 2; attempt++) {
+			const error = await openStore({ kind: 'postgres', credentials }).catch((e: unknown) => e);
+			expect(error).toBeInstanceOf(StoreConnectionError);
+			expect((error as Error).message).toMatch(
+				new RegExp(`Could not connect to PostgreSQL at 127\\.0\\.0\\.1:${credentials.port} .*ECONNREFUSED`),
+			);
+		}
+		const tested = await testPostgresConnection(credentials);
+		expect(tested).toEqual({ ok: false, message: expect.stringContaining('ECONNREFUSED') });
+	});
+
+	it('rejects an invalid schema name before connecting', async () => {
+		const credentials = { ...postgresCredentials(), schema: 'bad"; DROP TABLE x; --' };
+		const error = await openStore({ kind: 'postgres', credentials }).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(FieldError);
+		expect((error as FieldError).field).toBe('schema');
+		expect(await testPostgresConnection(credentials)).toMatchObject({ ok: false });
+	});
+});
+
+(POSTGRES_URL ? describe : describe.skip)('PostgreSQL migrations from several processes', () => {
+	const schema = uniqueSchema();
+	const credentials = postgresCredentials(schema);
+	// Separate pools stand in for separate n8n processes: separate connections, same database.
+	const pools = [new PostgresStore(credentials, { max: 4 }), new PostgresStore(credentials, { max: 4 })];
+
+	afterAll(async () => {
+		await pools[0].query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+		await Promise.all(pools.map(async (pool) => await pool.close()));
+	});
+
+	it('applies each version exactly once when pools migrate concurrently', async () => {
+		const runs = await Promise.all(
+			Array.from({ length: 8 }, async (_, i) => await runMigrations(pools[i % 2], [...MIGRATIONS, EXTRA])),
+		);
+		expect(runs.flat().sort()).toEqual([1, 2]);
+		expect(await versions(pools[1])).toEqual([1, 2]);
+		const tables = await pools[0].query<{ table_name: string }>(
+			'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name',
+			[schema],
+		);
+		expect(tables.rows.map((row) => row.table_name)).toEqual([
+			'chats',
+			'customer_contacts',
+			'customers',
+			'extra_probe',
+			'schema_migrations',
+		]);
+	});
+
+	it('passes the credential test', async () => {
+		expect(await testPostgresConnection(credentials)).toEqual({ ok: true });
+	});
+});
