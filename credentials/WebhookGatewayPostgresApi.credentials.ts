@@ -7,7 +7,7 @@ export class WebhookGatewayPostgresApi implements ICredentialType {
 
 	icon = { light: 'file:webhookGateway.svg', dark: 'file:webhookGateway.dark.svg' } as const;
 
-	documentationUrl = 'https://github.com/webhook-gateway/n8n-nodes-webhook-gateway#postgresql-store';
+	documentationUrl = 'https://github.com/webhook-gateway/n8n-nodes-webhook-gateway#store';
 
 	properties: INodeProperties[] = [
 		{

@@ -37,6 +37,8 @@ export interface StartOptions {
 	env?: Record<string, string>;
 	/** A fixed user folder (kept across restarts, e.g. for the demo); default a fresh temp folder. */
 	userFolder?: string;
+	/** Port to listen on; default (or 0) a free one. */
+	port?: number;
 }
 
 export interface HttpResponse {
@@ -96,7 +98,7 @@ export class N8nInstance {
 	static async create(version: N8nVersion, options: StartOptions = {}): Promise<N8nInstance> {
 		await ensureInstalled(version);
 		const userFolder = options.userFolder ?? mkdtempSync(join(tmpdir(), `wgw-e2e-${version.key}-`));
-		const port = await freePort();
+		const port = options.port || (await freePort());
 		const brokerPort = await freePort();
 		const env = N8nInstance.environment(version, userFolder, port, brokerPort, options.env ?? {});
 		const instance = new N8nInstance(version, userFolder, port, env);
