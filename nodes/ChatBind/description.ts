@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { embeddedFolderOption, storeProperty } from '../shared/storeDescription';
+import { defaultCountryOption, embeddedFolderOption, storeProperty } from '../shared/storeDescription';
 
 export const chatBindProperties: INodeProperties[] = [
 	storeProperty,
@@ -59,14 +59,7 @@ export const chatBindProperties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{
-				displayName: 'Default Phone Country',
-				name: 'defaultCountry',
-				type: 'string',
-				default: 'US',
-				placeholder: 'BR',
-				description: 'ISO 3166 country code for phone numbers written without a +country prefix',
-			},
+			defaultCountryOption,
 			embeddedFolderOption,
 		],
 	},

@@ -95,11 +95,8 @@ export class WebhookTrigger implements INodeType {
 			else res.type(reply.contentType).send(reply.body);
 		};
 
-		let config: GateConfig;
-		try {
-			config = await readConfig(this);
-		} catch (error) {
-			// A configuration mistake (bad allowlist entry, missing credential): say so, run nothing.
+		// A configuration mistake (bad allowlist entry or schema, missing credential): say so, run nothing.
+		const configurationError = (error: unknown): IWebhookResponseData => {
 			send({
 				status: 500,
 				headers: {},
@@ -107,6 +104,13 @@ export class WebhookTrigger implements INodeType {
 				body: JSON.stringify({ error: 'configuration_error', message: (error as Error).message }),
 			});
 			return { noWebhookResponse: true };
+		};
+
+		let config: GateConfig;
+		try {
+			config = await readConfig(this);
+		} catch (error) {
+			return configurationError(error);
 		}
 
 		// n8n pre-reads the raw bytes only for some content types and node versions.
@@ -131,13 +135,7 @@ export class WebhookTrigger implements INodeType {
 				config,
 			);
 		} catch (error) {
-			send({
-				status: 500,
-				headers: {},
-				contentType: 'application/json',
-				body: JSON.stringify({ error: 'configuration_error', message: (error as Error).message }),
-			});
-			return { noWebhookResponse: true };
+			return configurationError(error);
 		}
 
 		if (decision.kind === 'reply') {

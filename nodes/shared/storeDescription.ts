@@ -29,3 +29,12 @@ export const embeddedFolderOption: INodeProperties = {
 	description:
 		'Folder of the embedded database. Empty: "webhook-gateway" inside the n8n user folder. Customer Bind and Chat Bind must use the same folder.',
 };
+
+export const defaultCountryOption: INodeProperties = {
+	displayName: 'Default Phone Country',
+	name: 'defaultCountry',
+	type: 'string',
+	default: 'US',
+	placeholder: 'BR',
+	description: 'ISO 3166 country code for phone numbers written without a +country prefix (e.g. BR, US, PT)',
+};

@@ -115,6 +115,20 @@ const workflows = [
 		['Out'],
 	),
 	triggerWorkflow('e2eWtLastNode01', { path: 'last-node', responseMode: 'lastNode' }, ['Out']),
+	workflow(
+		'e2eWtRespNode01',
+		{ name: 'Trigger', type: nodeType('webhookTrigger'), parameters: { path: 'respond-node', responseMode: 'responseNode' } },
+		[
+			{
+				name: 'Respond',
+				type: 'n8n-nodes-base.respondToWebhook',
+				// From 1.1 on, Respond to Webhook refuses every trigger but n8n's own (see README).
+				typeVersion: 1,
+				parameters: { respondWith: 'text', responseBody: '=handled {{ $json.body.n }}', options: { responseCode: 201 } },
+			},
+		],
+		{ Trigger: [['Respond']] },
+	),
 ];
 
 const json = (body: unknown) => ({ body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
@@ -376,5 +390,12 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('Webh
 		const { response } = await runOne('POST', '/webhook/last-node', json({ event: 'x', n: 7 }));
 		expect(response.status).toBe(200);
 		expect(response.json()).toMatchObject({ body: { event: 'x', n: 7 }, verification: { scheme: 'none' } });
+	});
+
+	it("responds through a 'Respond to Webhook' node", async () => {
+		const { response, execution } = await runOne('POST', '/webhook/respond-node', json({ n: 5 }));
+		expect(response.status).toBe(201);
+		expect(response.text).toBe('handled 5');
+		expect(execution.status).toBe('success');
 	});
 });

@@ -85,11 +85,12 @@ export class PostgresStore implements Store {
 		options: PostgresPoolOptions = {},
 	) {
 		this.schema = schemaOf(credentials);
-		const searchPath = `SET search_path TO ${quoteIdentifier(this.schema)}`;
-		this.pool = new Pool({ ...clientConfig(credentials, options.connectionTimeoutMillis), max: options.max ?? 10 });
-		// pg queues queries per client, so this runs before the first query of every new connection.
-		this.pool.on('connect', (client) => {
-			client.query(searchPath).catch(() => undefined);
+		this.pool = new Pool({
+			...clientConfig(credentials, options.connectionTimeoutMillis),
+			// A startup parameter, not a SET after connect: it cannot fail silently or race the
+			// connection's first query. The schema is a validated identifier (identifier.ts).
+			options: `-c search_path=${quoteIdentifier(this.schema)}`,
+			max: options.max ?? 10,
 		});
 		// An idle connection dropped by the server must not crash the n8n process.
 		this.pool.on('error', () => undefined);
