@@ -392,6 +392,32 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('Webh
 		expect(response.json()).toMatchObject({ body: { event: 'x', n: 7 }, verification: { scheme: 'none' } });
 	});
 
+	it('works on the test URL after "Listen for test event", rejecting unsigned calls there too', async () => {
+		// What the editor does: start a manual run from the trigger, which registers /webhook-test/<path>.
+		const session = { ...(await n8n.ownerSession()), 'content-type': 'application/json' };
+		const saved = await n8n.request('GET', '/rest/workflows/e2eWtBearer0001', { headers: session });
+		expect(saved.status).toBe(200);
+		const workflowData = saved.json<{ data: Record<string, unknown> }>().data;
+		const listen = await n8n.request('POST', '/rest/workflows/e2eWtBearer0001/run', {
+			headers: session,
+			body: JSON.stringify({ workflowData, triggerToStartFrom: { name: 'Trigger' } }),
+		});
+		expect(listen.json()).toEqual({ data: { waitingForWebhook: true } });
+
+		const since = await n8n.lastExecutionId();
+		const unsigned = await n8n.request('POST', '/webhook-test/bearer', json({ test: 1 }));
+		expect(unsigned.status).toBe(401);
+		const signed = await n8n.request('POST', '/webhook-test/bearer', {
+			...json({ test: 2 }),
+			headers: { 'content-type': 'application/json', authorization: `Bearer ${secrets.bearer}` },
+		});
+		expect(signed.status).toBe(200);
+		const [execution] = await n8n.waitForExecutions(since, 1);
+		expect(execution.mode).toBe('manual');
+		expect(execution.nodes.Trigger.outputs[0][0]).toMatchObject({ body: { test: 2 } });
+		expect(await n8n.executions(since)).toHaveLength(1);
+	});
+
 	it("responds through a 'Respond to Webhook' node", async () => {
 		const { response, execution } = await runOne('POST', '/webhook/respond-node', json({ n: 5 }));
 		expect(response.status).toBe(201);

@@ -266,6 +266,11 @@ export class N8nInstance {
 		if (!keepFolder) rmSync(this.userFolder, { recursive: true, force: true });
 	}
 
+	/** PID of the running `n8n start` process (undefined when stopped). */
+	get pid(): number | undefined {
+		return this.child && this.child.exitCode === null ? this.child.pid : undefined;
+	}
+
 	logTail(lines = 60): string {
 		return this.output.split('\n').slice(-lines).join('\n');
 	}

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// `npm start`: runs scripts/demo.ts (which reuses the TypeScript e2e harness) without a build
-// step of its own: TypeScript, already a dev dependency, transpiles each file as it is required.
+// Runs a TypeScript script (its exported main()) without a build step: TypeScript, already a dev
+// dependency, transpiles each .ts file as it is required. Used by `npm start` and the benchmarks.
+//   node scripts/run-ts.js <file.ts> [args...]
 const fs = require('fs');
+const path = require('path');
 const ts = require('typescript');
 
 require.extensions['.ts'] = (module, filename) => {
@@ -13,8 +15,8 @@ require.extensions['.ts'] = (module, filename) => {
 	module._compile(outputText, filename);
 };
 
-require('./demo.ts')
-	.main()
+require(path.resolve(process.argv[2]))
+	.main(process.argv.slice(3))
 	.catch((error) => {
 		console.error(error);
 		process.exit(1);
