@@ -77,33 +77,35 @@ function addFormats(ajv: AjvCore): void {
 	ajv.addFormat('ipv6', (s: string) => isIP(s) === 6);
 }
 
-/** Compiles (or takes from the cache) the validator; throws a configuration error if it cannot. */
+/** Runs `fn`, turning an exception into its message (so callers throw their own error outside a catch). */
+function attempt<T>(fn: () => T): { ok: true; value: T } | { ok: false; message: string } {
+	try {
+		return { ok: true, value: fn() };
+	} catch (error) {
+		return { ok: false, message: (error as Error).message };
+	}
+}
+
+/**
+ * Compiles (or takes from the cache) the validator; throws a configuration error if it cannot.
+ * A pure module has no node to build a NodeOperationError from: the node reports these.
+ */
 function getValidator(schemaText: string): ValidateFunction {
 	const cached = cache.get(schemaText);
 	if (cached) return cached;
-	let schema: unknown;
-	try {
-		schema = JSON.parse(schemaText);
-	} catch (error) {
-		// A pure module has no node to build a NodeOperationError from; the node wraps this one.
-		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
-		throw new Error(`Invalid JSON Schema: the text is not valid JSON (${(error as Error).message})`);
-	}
+	const parsed = attempt((): unknown => JSON.parse(schemaText));
+	if (!parsed.ok) throw new Error(`Invalid JSON Schema: the text is not valid JSON (${parsed.message})`);
+	const schema = parsed.value;
 	if (typeof schema !== 'boolean' && (schema === null || typeof schema !== 'object' || Array.isArray(schema))) {
 		throw new Error('Invalid JSON Schema: the schema must be a JSON object (or true/false)');
 	}
-	let validate: ValidateFunction;
-	try {
-		const dialect = typeof schema === 'object' ? (schema as Record<string, unknown>).$schema : undefined;
-		// One ajv instance per schema, so two schemas with the same `$id` never collide.
-		validate = loadAjv(dialect).compile(schema as object | boolean);
-	} catch (error) {
-		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
-		throw new Error(`Invalid JSON Schema: ${(error as Error).message}`);
-	}
+	const dialect = typeof schema === 'object' ? (schema as Record<string, unknown>).$schema : undefined;
+	// One ajv instance per schema, so two schemas with the same `$id` never collide.
+	const compiled = attempt(() => loadAjv(dialect).compile(schema as object | boolean));
+	if (!compiled.ok) throw new Error(`Invalid JSON Schema: ${compiled.message}`);
 	if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string);
-	cache.set(schemaText, validate);
-	return validate;
+	cache.set(schemaText, compiled.value);
+	return compiled.value;
 }
 
 function describe(error: ErrorObject): SchemaError {

@@ -164,6 +164,28 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('Cust
 		}
 	});
 
+	it.each(stores)('%s store: 50 concurrent calls for one new person make one customer and one chat', async (store) => {
+		const email = `burst.${store}.${version.key}@example.com`;
+		const since = await n8n.lastExecutionId();
+		const body = JSON.stringify({ customer: { name: 'Burst', email, phone: '+55 31 98888-7777' } });
+		const signature = createHmac('sha256', secret).update(body).digest('hex');
+		const responses = await Promise.all(
+			Array.from({ length: 50 }, async () =>
+				await n8n.request('POST', `/webhook/bind-${store}`, {
+					body,
+					headers: { 'content-type': 'application/json', 'x-signature': signature },
+				}),
+			),
+		);
+		expect(responses.map((r) => r.status)).toEqual(Array(50).fill(200));
+		const executions = await n8n.waitForExecutions(since, 50, 120_000);
+		expect(executions.map((e) => e.status)).toEqual(Array(50).fill('success'));
+		const bound = executions.map((e) => e.nodes['Chat Bind'].outputs[0][0] as { customer: { id: string }; chat: { id: string }; customerAction: string });
+		expect(new Set(bound.map((b) => b.customer.id)).size).toBe(1);
+		expect(new Set(bound.map((b) => b.chat.id)).size).toBe(1);
+		expect(bound.filter((b) => b.customerAction === 'created')).toHaveLength(1);
+	});
+
 	it('fails the item with a node error naming the field for an invalid email, writing nothing', async () => {
 		const execution = await call('embedded', { customer: { name: 'Bad', email: 'not-an-email', phone: '+5511900000000' } });
 		expect(execution.status).toBe('error');
