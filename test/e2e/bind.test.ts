@@ -186,6 +186,14 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('Cust
 		expect(bound.filter((b) => b.customerAction === 'created')).toHaveLength(1);
 	});
 
+	(postgresUrl ? it : it.skip)('tests the PostgreSQL credential from the editor: OK, and a clear error for a closed port', async () => {
+		const { id, type, data } = pgCredential(postgresUrl!);
+		expect(await n8n.testCredential(id, type, data)).toMatchObject({ status: 'OK' });
+		const closed = await n8n.testCredential(id, type, { ...data, port: 1 });
+		expect(closed.status).toBe('Error');
+		expect(closed.message).toMatch(/127\.0\.0\.1:1/);
+	});
+
 	it('fails the item with a node error naming the field for an invalid email, writing nothing', async () => {
 		const execution = await call('embedded', { customer: { name: 'Bad', email: 'not-an-email', phone: '+5511900000000' } });
 		expect(execution.status).toBe('error');

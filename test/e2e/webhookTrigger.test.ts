@@ -74,7 +74,8 @@ const events = {
 	eventPath: 'body.event',
 	cases: {
 		values: [
-			{ label: 'Approved', value: 'order_approved' },
+			// Case values may be expressions; n8n resolves them before the node compares.
+			{ label: 'Approved', value: "={{ 'order_' + 'approved' }}" },
 			{ label: 'Refunded', value: 'order_refunded' },
 		],
 	},
@@ -416,6 +417,13 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('Webh
 		expect(execution.mode).toBe('manual');
 		expect(execution.nodes.Trigger.outputs[0][0]).toMatchObject({ body: { test: 2 } });
 		expect(await n8n.executions(since)).toHaveLength(1);
+	});
+
+	it('checks a signing credential from the editor: complete is OK, an empty secret is named', async () => {
+		const complete = credentials.find((c) => c.name === 'HMAC 256')!;
+		expect(await n8n.testCredential(complete.id, complete.type, complete.data)).toMatchObject({ status: 'OK' });
+		const empty = await n8n.testCredential(complete.id, complete.type, { ...complete.data, secret: '' });
+		expect(empty).toEqual({ status: 'Error', message: 'Secret is empty' });
 	});
 
 	it("responds through a 'Respond to Webhook' node", async () => {

@@ -320,6 +320,23 @@ export class N8nInstance {
 		return this.session;
 	}
 
+	/**
+	 * The editor's "Test" button on a saved credential (`id`), with the form's current `data`:
+	 * n8n runs the credential test that the node using it declares (`testedBy`).
+	 */
+	async testCredential(
+		id: string,
+		type: string,
+		data: Record<string, unknown>,
+	): Promise<{ status: string; message: string }> {
+		const response = await this.request('POST', '/rest/credentials/test', {
+			headers: { ...(await this.ownerSession()), 'content-type': 'application/json' },
+			body: JSON.stringify({ credentials: { id, name: `test ${type}`, type, data } }),
+		});
+		if (response.status !== 200) throw new Error(`/rest/credentials/test answered ${response.status}: ${response.text}`);
+		return response.json<{ data: { status: string; message: string } }>().data;
+	}
+
 	/** Node type names n8n serves to its editor: what it loaded, community packages included. */
 	async nodeTypes(): Promise<string[]> {
 		const response = await this.request('GET', '/types/nodes.json', { headers: await this.ownerSession() });
