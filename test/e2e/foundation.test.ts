@@ -16,9 +16,19 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('%s',
 					[noOp('Received')],
 					{ 'Webhook Trigger': [['Received']] },
 				),
+				workflow(
+					'e2eFoundation02',
+					{
+						name: 'Webhook Trigger',
+						type: nodeType('webhookTrigger'),
+						parameters: { path: 'ip-spoof', ipAllowlist: '10.9.8.7' },
+					},
+					[noOp('Received')],
+					{ 'Webhook Trigger': [['Received']] },
+				),
 			],
 		});
-		await n8n.start('/webhook/foundation');
+		await n8n.start(['/webhook/foundation', '/webhook/ip-spoof']);
 	});
 
 	afterAll(async () => {
@@ -47,5 +57,17 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('%s',
 		expect(item.query).toEqual({ source: 'e2e' });
 		expect(item.method).toBe('POST');
 		expect(execution.nodes.Received.outputs[0]).toHaveLength(1);
+	});
+
+	it('ignores a forged X-Forwarded-For when n8n trusts no proxy (N8N_PROXY_HOPS unset)', async () => {
+		const since = await n8n.lastExecutionId();
+		const forged = await n8n.request('POST', '/webhook/ip-spoof', {
+			body: '{}',
+			headers: { 'content-type': 'application/json', 'x-forwarded-for': '10.9.8.7' },
+		});
+		expect(forged.status).toBe(403);
+		expect(forged.json()).toEqual({ error: 'ip_not_allowed', message: expect.any(String) });
+		await new Promise((resolve) => setTimeout(resolve, 500));
+		expect(await n8n.executions(since)).toHaveLength(0);
 	});
 });

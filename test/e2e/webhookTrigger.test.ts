@@ -166,7 +166,8 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('Webh
 		execution.nodes.Trigger.outputs.flatMap((items, index) => (items.length ? [index] : []));
 
 	beforeAll(async () => {
-		n8n = await N8nInstance.create(version, { credentials, workflows });
+		// One proxy hop trusted, as behind a reverse proxy: n8n resolves the client from X-Forwarded-For.
+		n8n = await N8nInstance.create(version, { credentials, workflows, env: { N8N_PROXY_HOPS: '1' } });
 		// 2.x registers published workflows one by one after readiness: wait for every path.
 		await n8n.start(workflows.map((w) => `/webhook/${(w.nodes as Array<{ parameters: { path: string } }>)[0].parameters.path}`));
 	});
@@ -360,6 +361,15 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('Webh
 		});
 
 		expect((await runOne('POST', '/webhook/ip-allow', json({ a: 1 }))).response.status).toBe(200);
+		// Behind the trusted proxy hop the client is the X-Forwarded-For address: IPv4 entry, IPv6 CIDR.
+		for (const client of ['10.9.8.7', '2001:db8::5']) {
+			const proxied = await runOne('POST', '/webhook/ip-deny', {
+				...json({ a: 1 }),
+				headers: { 'content-type': 'application/json', 'x-forwarded-for': client },
+			});
+			expect(proxied.response.status).toBe(200);
+			expect(proxied.execution.nodes.Trigger.outputs[0][0].ip).toBe(client);
+		}
 		const origin = await runOne('POST', '/webhook/origin', {
 			...json({ a: 1 }),
 			headers: { 'content-type': 'application/json', origin: 'https://app.kiwify.com.br' },
