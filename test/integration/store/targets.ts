@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
-import { join } from 'path';
+import { join, relative } from 'path';
 import { openStore } from '../../../nodes/shared/store/open';
 import type { PostgresCredentials, Store } from '../../../nodes/shared/store/types';
 
@@ -26,12 +26,14 @@ export interface StoreTarget {
 
 export const POSTGRES_URL = process.env.TEST_POSTGRES_URL;
 
+/** Says which suite ran without its PostgreSQL half, so a skipped run is never mistaken for a pass. */
 let warned = false;
 
 export function warnIfNoPostgres(): void {
 	if (POSTGRES_URL || warned) return;
 	warned = true;
-	process.stdout.write('TEST_POSTGRES_URL is not set: PostgreSQL store cases skipped, embedded (PGlite) only.\n');
+	const suite = relative(process.cwd(), expect.getState().testPath ?? 'this suite');
+	process.stdout.write(`TEST_POSTGRES_URL is not set: skipped the PostgreSQL runs of ${suite}; the embedded store (PGlite) ran.\n`);
 }
 
 export function uniqueSchema(): string {
