@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { createServer } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -67,6 +67,33 @@ process.on('exit', () => {
 	for (const child of running) child.kill('SIGKILL');
 });
 
+const isAlive = (pid: number) => {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch {
+		return false;
+	}
+};
+
+/**
+ * A test process killed outright (a jest worker on timeout, Ctrl-C twice) runs no exit handler,
+ * so its n8n lives on. Each temp user folder records `<n8n pid> <test pid>`: an n8n whose test
+ * process is gone is stopped here, and its folder removed, before a new instance starts.
+ */
+function reapOrphans(): void {
+	for (const name of readdirSync(tmpdir())) {
+		if (!name.startsWith('wgw-e2e-')) continue;
+		const folder = join(tmpdir(), name);
+		const pidFile = join(folder, 'n8n.pid');
+		if (!existsSync(pidFile)) continue;
+		const [n8nPid, ownerPid] = readFileSync(pidFile, 'utf8').split(' ').map(Number);
+		if (isAlive(ownerPid)) continue;
+		if (isAlive(n8nPid)) process.kill(n8nPid, 'SIGKILL');
+		rmSync(folder, { recursive: true, force: true });
+	}
+}
+
 /** Installs the n8n version into the cache unless it is already there. */
 export async function ensureInstalled(version: N8nVersion): Promise<void> {
 	if (existsSync(join(version.dir, '.ok'))) return;
@@ -97,6 +124,7 @@ export class N8nInstance {
 
 	static async create(version: N8nVersion, options: StartOptions = {}): Promise<N8nInstance> {
 		await ensureInstalled(version);
+		reapOrphans();
 		const userFolder = options.userFolder ?? mkdtempSync(join(tmpdir(), `wgw-e2e-${version.key}-`));
 		const port = options.port || (await freePort());
 		const brokerPort = await freePort();
@@ -216,6 +244,7 @@ export class N8nInstance {
 		});
 		this.child = child;
 		running.add(child);
+		writeFileSync(join(this.userFolder, 'n8n.pid'), `${child.pid} ${process.pid}`);
 		const collect = (chunk: Buffer) => {
 			this.output = (this.output + chunk.toString()).slice(-200_000);
 		};
