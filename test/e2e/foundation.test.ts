@@ -1,3 +1,6 @@
+import { existsSync } from 'fs';
+import { join } from 'path';
+
 import { N8nInstance } from './harness/n8n';
 import { selectedVersions } from './harness/versions';
 import { noOp, nodeType, workflow } from './harness/workflow';
@@ -69,5 +72,41 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('%s',
 		expect(forged.json()).toEqual({ error: 'ip_not_allowed', message: expect.any(String) });
 		await new Promise((resolve) => setTimeout(resolve, 500));
 		expect(await n8n.executions(since)).toHaveLength(0);
+	});
+});
+
+describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('%s, package installed as README says', (_label, version) => {
+	let n8n: N8nInstance;
+
+	beforeAll(async () => {
+		n8n = await N8nInstance.create(version, {
+			install: 'npm',
+			workflows: [
+				workflow(
+					'e2eFoundation03',
+					{ name: 'Webhook Trigger', type: nodeType('webhookTrigger'), parameters: { path: 'manual-install' } },
+					[noOp('Received')],
+					{ 'Webhook Trigger': [['Received']] },
+				),
+			],
+		});
+		await n8n.start('/webhook/manual-install');
+	});
+
+	afterAll(async () => {
+		await n8n?.dispose();
+	});
+
+	it('`npm install <package> --omit=peer` in .n8n/nodes loads the nodes without a second n8n-workflow', async () => {
+		expect(existsSync(join(n8n.userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-workflow'))).toBe(false);
+		expect(await n8n.nodeTypes()).toEqual(expect.arrayContaining([nodeType('webhookTrigger'), nodeType('chatBind')]));
+		const since = await n8n.lastExecutionId();
+		const response = await n8n.request('POST', '/webhook/manual-install', {
+			body: '{"ok":true}',
+			headers: { 'content-type': 'application/json' },
+		});
+		expect(response.status).toBe(200);
+		const [execution] = await n8n.waitForExecutions(since, 1);
+		expect(execution.nodes['Webhook Trigger'].outputs[0][0]).toMatchObject({ body: { ok: true } });
 	});
 });

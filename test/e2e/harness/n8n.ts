@@ -5,7 +5,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { promisify } from 'util';
 
-import { packageName, preparePackage } from './package';
+import { packageName, packedTarball, preparePackage } from './package';
 import type { N8nVersion } from './versions';
 
 const execFileAsync = promisify(execFile);
@@ -39,6 +39,12 @@ export interface StartOptions {
 	userFolder?: string;
 	/** Port to listen on; default (or 0) a free one. */
 	port?: number;
+	/**
+	 * How the package gets into `.n8n/nodes`: `community-ui` (default) as n8n's Settings >
+	 * Community nodes installs it, or `npm` as README's manual instructions say
+	 * (`npm install <package> --omit=peer`).
+	 */
+	install?: 'community-ui' | 'npm';
 }
 
 export interface HttpResponse {
@@ -130,7 +136,8 @@ export class N8nInstance {
 		const brokerPort = await freePort();
 		const env = N8nInstance.environment(version, userFolder, port, brokerPort, options.env ?? {});
 		const instance = new N8nInstance(version, userFolder, port, env);
-		instance.installPackage();
+		if (options.install === 'npm') await instance.installPackageWithNpm();
+		else instance.installPackage();
 		if (options.credentials?.length) await instance.importJson('import:credentials', options.credentials);
 		if (options.workflows?.length) {
 			await instance.importJson('import:workflow', options.workflows);
@@ -210,6 +217,18 @@ export class N8nInstance {
 			join(nodesDir, 'package.json'),
 			JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [packageName]: version } }),
 		);
+	}
+
+	/** README's manual install: `npm install <package> --omit=peer` inside `.n8n/nodes`. */
+	private async installPackageWithNpm(): Promise<void> {
+		const nodesDir = join(this.userFolder, '.n8n', 'nodes');
+		mkdirSync(nodesDir, { recursive: true });
+		writeFileSync(join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true }));
+		await execFileAsync('npm', ['install', packedTarball(), '--omit=peer', '--no-audit', '--no-fund', '--loglevel=error'], {
+			cwd: nodesDir,
+			env: { ...process.env, PATH: `${this.version.nodeBin}:${process.env.PATH}` },
+			maxBuffer: 1 << 26,
+		});
 	}
 
 	private get n8nBin(): string {

@@ -63,10 +63,20 @@ function withLock<T>(name: string, fn: () => T): T {
  * ready to copy into `<userFolder>/.n8n/nodes/node_modules/<name>`. Cached per source hash.
  */
 export function preparePackage(): string {
+	return join(preparedFolder(), 'node_modules', packageName);
+}
+
+/** The `npm pack` tarball of the same build, for installs done the way README tells users. */
+export function packedTarball(): string {
+	const folder = preparedFolder();
+	return join(folder, readFileSync(join(folder, '.ok'), 'utf8'));
+}
+
+function preparedFolder(): string {
 	return withLock('pack', () => {
 		const target = join(cacheDir, 'packages', sourceHash());
 		const installed = join(target, 'node_modules', packageName);
-		if (existsSync(join(target, '.ok'))) return installed;
+		if (existsSync(join(target, '.ok'))) return target;
 
 		rmSync(target, { recursive: true, force: true });
 		mkdirSync(join(target, 'node_modules'), { recursive: true });
@@ -98,6 +108,6 @@ export function preparePackage(): string {
 			installed,
 		);
 		writeFileSync(join(target, '.ok'), tarball);
-		return installed;
+		return target;
 	});
 }
