@@ -1,0 +1,101 @@
+import { mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+
+import { bindChat } from '../nodes/shared/store/chats';
+import { bindCustomer } from '../nodes/shared/store/customers';
+import { closeAllStores, openStore } from '../nodes/shared/store/open';
+import type { Store } from '../nodes/shared/store/types';
+
+/**
+ * Customer Bind and Chat Bind throughput on each store, next to a baseline measured in the same
+ * run on the same store: one single-row INSERT in its own transaction (the least a bind can cost).
+ *   npm run bench:binds                       embedded store only
+ *   TEST_POSTGRES_URL=postgres://… npm run bench:binds   also PostgreSQL (a temporary schema)
+ */
+const N = Number(process.env.BENCH_N ?? 500);
+const CONCURRENCY = 20;
+
+async function timed(
+	label: string,
+	count: number,
+	fn: (i: number) => Promise<unknown>,
+	options: { concurrency?: number; baseline?: number } = {},
+): Promise<number> {
+	const concurrency = options.concurrency ?? 1;
+	const started = process.hrtime.bigint();
+	let next = 0;
+	await Promise.all(
+		Array.from({ length: concurrency }, async () => {
+			while (next < count) await fn(next++);
+		}),
+	);
+	const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+	const perSecond = count / seconds;
+	const ratio = options.baseline ? `  ${(perSecond / options.baseline).toFixed(2)}x baseline` : '';
+	console.log(`  ${label.padEnd(44)} ${perSecond.toFixed(0).padStart(6)}/s${ratio}`);
+	return perSecond;
+}
+
+async function run(kind: string, store: Store): Promise<void> {
+	const tag = `${kind.split(' ')[0].toLowerCase()}${Date.now()}`;
+	await store.query('CREATE TABLE IF NOT EXISTS bench_baseline (id serial PRIMARY KEY, v text NOT NULL)');
+	console.log(`${kind} store, ${N} operations each:`);
+	const baseline = await timed('baseline: INSERT one row per transaction', N, async (i) =>
+		await store.transaction(async (tx) => await tx.query('INSERT INTO bench_baseline (v) VALUES ($1)', [`${tag}-${i}`])),
+	);
+	const person = (i: number) => ({
+		name: { value: `Person ${i}` },
+		email: { value: `p${i}.${tag}@example.com`, find: true },
+		phone: { value: `+5511${String(900000000 + i)}`, find: true },
+	});
+	await timed('Customer Bind, new person (sequential)', N, async (i) => await bindCustomer(store, person(i)), { baseline });
+	await timed('Customer Bind, same person again', N, async (i) => await bindCustomer(store, person(i)), { baseline });
+	await timed(
+		`Customer Bind, new person, ${CONCURRENCY} at a time`,
+		N,
+		async (i) => await bindCustomer(store, person(N + i)),
+		{ concurrency: CONCURRENCY, baseline },
+	);
+	await timed(
+		'Chat Bind, new chat for a known contact',
+		N,
+		async (i) => await bindChat(store, { channel: 'whatsapp', contactType: 'phone', contact: person(i).phone.value }),
+		{ baseline },
+	);
+	await store.query('DROP TABLE bench_baseline');
+}
+
+export async function main(): Promise<void> {
+	const folder = mkdtempSync(join(tmpdir(), 'wgw-bench-'));
+	try {
+		await run('embedded (PGlite)', await openStore({ kind: 'embedded', dataDir: folder }));
+		const url = process.env.TEST_POSTGRES_URL;
+		if (url) {
+			const u = new URL(url);
+			const schema = `wgw_bench_${process.pid}`;
+			const store = await openStore({
+				kind: 'postgres',
+				credentials: {
+					host: u.hostname,
+					port: Number(u.port || 5432),
+					database: u.pathname.slice(1),
+					user: decodeURIComponent(u.username),
+					password: decodeURIComponent(u.password),
+					schema,
+				},
+				pool: { max: CONCURRENCY },
+			});
+			try {
+				await run('PostgreSQL', store);
+			} finally {
+				await store.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+			}
+		} else {
+			console.log('TEST_POSTGRES_URL is not set: PostgreSQL not measured.');
+		}
+	} finally {
+		await closeAllStores();
+		rmSync(folder, { recursive: true, force: true });
+	}
+}
