@@ -59,6 +59,35 @@ function bindWorkflow(id: string, path: string, store: 'embedded' | 'postgres') 
 	);
 }
 
+/** Customer Bind with Continue On Fail: a bad item becomes an item with `error`, the rest go on. */
+const continueOnFailWorkflow = workflow(
+	'e2eBindContinue1',
+	{
+		name: 'Trigger',
+		type: nodeType('webhookTrigger'),
+		parameters: { path: 'bind-continue', authentication: 'hmac' },
+		credentials: { webhookHmacApi: { id: 'e2eBindHmacCred1', name: 'HMAC' } },
+	},
+	[
+		{
+			name: 'Customer Bind',
+			type: nodeType('customerBind'),
+			onError: 'continueRegularOutput',
+			parameters: {
+				store: 'embedded',
+				fields: {
+					values: [
+						{ field: 'email', value: '={{ $json.body.email }}', find: true },
+						{ field: 'phone', value: '={{ $json.body.phone }}', find: true },
+					],
+				},
+			},
+		},
+		noOp('After'),
+	],
+	{ Trigger: [['Customer Bind']], 'Customer Bind': [['After']] },
+);
+
 function pgCredential(url: string) {
 	const u = new URL(url);
 	return {
@@ -94,9 +123,12 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('Cust
 				},
 				...(postgresUrl ? [pgCredential(postgresUrl)] : []),
 			],
-			workflows: stores.map((store) => bindWorkflow(`e2eBind${store.padEnd(9, '0')}`, `bind-${store}`, store)),
+			workflows: [
+				...stores.map((store) => bindWorkflow(`e2eBind${store.padEnd(9, '0')}`, `bind-${store}`, store)),
+				continueOnFailWorkflow,
+			],
 		});
-		await n8n.start(stores.map((store) => `/webhook/bind-${store}`));
+		await n8n.start([...stores.map((store) => `/webhook/bind-${store}`), '/webhook/bind-continue']);
 	});
 
 	afterAll(async () => {
@@ -202,12 +234,25 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('Cust
 		expect(retry.nodes['Customer Bind'].outputs[0][0]).toMatchObject({ customerAction: 'created' });
 	});
 
+	it('with Continue On Fail, outputs an error item naming the problem and writes nothing', async () => {
+		const noKey = await call('continue', { note: 'no email, no phone' });
+		expect(noKey.status).toBe('success');
+		const [item] = noKey.nodes.After.outputs[0];
+		expect(item).toMatchObject({ body: { note: 'no email, no phone' }, error: expect.stringMatching(/^find: /) });
+		expect(item.customer).toBeUndefined();
+
+		const badPhone = await call('continue', { email: 'ok@example.com', phone: '12' });
+		expect(badPhone.nodes.After.outputs[0][0]).toMatchObject({ error: expect.stringMatching(/^phone: /) });
+		const retry = await call('continue', { email: 'ok@example.com' });
+		expect(retry.nodes.After.outputs[0][0]).toMatchObject({ customerAction: 'created' });
+	});
+
 	it('keeps the embedded data across an n8n restart', async () => {
 		const email = `restart.${version.key}@example.com`;
 		const before = await call('embedded', { customer: { name: 'Rita', email, phone: '+5511955554444' } });
 		const id = (before.nodes['Customer Bind'].outputs[0][0].customer as { id: string }).id;
 		await n8n.stop();
-		await n8n.start(stores.map((store) => `/webhook/bind-${store}`));
+		await n8n.start([...stores.map((store) => `/webhook/bind-${store}`), '/webhook/bind-continue']);
 		const after = await call('embedded', { customer: { name: 'Rita', email } });
 		expect(after.nodes['Customer Bind'].outputs[0][0]).toMatchObject({ customerAction: 'unchanged', customer: { id } });
 	});

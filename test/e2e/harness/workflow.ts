@@ -10,6 +10,8 @@ export interface NodeSpec {
 	parameters?: Record<string, unknown>;
 	credentials?: Record<string, { id: string; name: string }>;
 	typeVersion?: number;
+	/** n8n's per-node error setting, e.g. `continueRegularOutput` (Continue On Fail). */
+	onError?: string;
 }
 
 const uuidFrom = (seed: string) => {
@@ -45,6 +47,7 @@ export function workflow(
 			position: [index * 260, 0],
 			parameters: node.parameters ?? {},
 			...(node.credentials ? { credentials: node.credentials } : {}),
+			...(node.onError ? { onError: node.onError } : {}),
 			...(node === trigger ? { webhookId: uuidFrom(`${id}/webhook`) } : {}),
 		})),
 		connections: Object.fromEntries(
