@@ -6,6 +6,7 @@ import { bindChat } from '../nodes/shared/store/chats';
 import { bindCustomer } from '../nodes/shared/store/customers';
 import { closeAllStores, openStore } from '../nodes/shared/store/open';
 import type { Store } from '../nodes/shared/store/types';
+import { postgresCredentialsFromUrl } from '../test/support/postgres';
 
 /**
  * Customer Bind and Chat Bind throughput on each store, next to a baseline measured in the same
@@ -72,18 +73,10 @@ export async function main(): Promise<void> {
 		await run('embedded (PGlite)', await openStore({ kind: 'embedded', dataDir: folder }));
 		const url = process.env.TEST_POSTGRES_URL;
 		if (url) {
-			const u = new URL(url);
 			const schema = `wgw_bench_${process.pid}`;
 			const store = await openStore({
 				kind: 'postgres',
-				credentials: {
-					host: u.hostname,
-					port: Number(u.port || 5432),
-					database: u.pathname.slice(1),
-					user: decodeURIComponent(u.username),
-					password: decodeURIComponent(u.password),
-					schema,
-				},
+				credentials: postgresCredentialsFromUrl(url, schema),
 				pool: { max: CONCURRENCY },
 			});
 			try {

@@ -106,9 +106,10 @@ export class WebhookTrigger implements INodeType {
 			return { noWebhookResponse: true };
 		};
 
+		const options = this.getNodeParameter('options', {}) as TriggerOptions;
 		let config: GateConfig;
 		try {
-			config = await readConfig(this);
+			config = await readConfig(this, options);
 		} catch (error) {
 			return configurationError(error);
 		}
@@ -148,7 +149,6 @@ export class WebhookTrigger implements INodeType {
 
 		if (this.getNodeParameter('responseMode', 'onReceived') !== 'onReceived') return { workflowData };
 
-		const options = this.getNodeParameter('options', {}) as TriggerOptions;
 		const headers: Record<string, string> = {};
 		for (const header of options.responseHeaders?.values ?? []) if (header.name) headers[header.name] = header.value;
 		send({
@@ -161,11 +161,10 @@ export class WebhookTrigger implements INodeType {
 	}
 }
 
-async function readConfig(context: IWebhookFunctions): Promise<GateConfig> {
+async function readConfig(context: IWebhookFunctions, options: TriggerOptions): Promise<GateConfig> {
 	const scheme = context.getNodeParameter('authentication', 'none') as string;
 	if (!isAuthScheme(scheme)) throw new NodeOperationError(context.getNode(), `Unknown authentication "${scheme}"`);
 	const credentialType = credentialTypeFor(scheme);
-	const options = context.getNodeParameter('options', {}) as TriggerOptions;
 	const schema = options.jsonSchema;
 	return {
 		scheme,

@@ -2,6 +2,7 @@ import { createHmac } from 'crypto';
 
 import { Client } from 'pg';
 
+import { postgresCredentialsFromUrl } from '../support/postgres';
 import type { Execution } from './harness/n8n';
 import { N8nInstance } from './harness/n8n';
 import { selectedVersions } from './harness/versions';
@@ -88,29 +89,17 @@ const continueOnFailWorkflow = workflow(
 	{ Trigger: [['Customer Bind']], 'Customer Bind': [['After']] },
 );
 
+const schema = `wgw_e2e_${process.pid}`;
+
 function pgCredential(url: string) {
-	const u = new URL(url);
-	return {
-		id: 'e2eBindPgCred01',
-		name: 'PG',
-		type: 'webhookGatewayPostgresApi',
-		data: {
-			host: u.hostname,
-			port: Number(u.port || 5432),
-			database: u.pathname.slice(1),
-			user: decodeURIComponent(u.username),
-			password: decodeURIComponent(u.password),
-			ssl: 'disable',
-			schema: `wgw_e2e_${process.pid}`,
-		},
-	};
+	const data = postgresCredentialsFromUrl(url, schema);
+	return { id: 'e2eBindPgCred01', name: 'PG', type: 'webhookGatewayPostgresApi', data: { ...data } };
 }
 
 const stores: Array<'embedded' | 'postgres'> = postgresUrl ? ['embedded', 'postgres'] : ['embedded'];
 
 describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('Customer Bind + Chat Bind in %s', (_label, version) => {
 	let n8n: N8nInstance;
-	const schema = `wgw_e2e_${process.pid}`;
 
 	beforeAll(async () => {
 		n8n = await N8nInstance.create(version, {

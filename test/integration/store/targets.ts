@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, relative } from 'path';
 import { openStore } from '../../../nodes/shared/store/open';
+import { postgresCredentialsFromUrl } from '../../support/postgres';
 import type { PostgresCredentials, Store } from '../../../nodes/shared/store/types';
 
 // PGlite's CommonJS build calls import() internally, which Jest's module sandbox rejects unless
@@ -42,16 +43,7 @@ export function uniqueSchema(): string {
 
 /** Credentials from TEST_POSTGRES_URL with a fresh schema. */
 export function postgresCredentials(schema = uniqueSchema()): PostgresCredentials {
-	const url = new URL(POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
-	return {
-		host: url.hostname,
-		port: Number(url.port || 5432),
-		database: decodeURIComponent(url.pathname.slice(1)) || 'postgres',
-		user: decodeURIComponent(url.username) || 'postgres',
-		password: decodeURIComponent(url.password),
-		ssl: 'disable',
-		schema,
-	};
+	return postgresCredentialsFromUrl(POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test', schema);
 }
 
 function embeddedTarget(): StoreTarget {
