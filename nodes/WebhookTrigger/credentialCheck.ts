@@ -14,7 +14,8 @@ const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 function problems(type: string, data: Record<string, unknown>): string[] {
 	const text = (key: string) => (typeof data[key] === 'string' ? (data[key] as string) : '');
-	const required = (key: string, label: string) => (text(key) ? [] : [`${label} is empty`]);
+	// Whitespace is not a secret: a blank one would let a caller in with a blank token.
+	const required = (key: string, label: string) => (text(key).trim() ? [] : [`${label} is empty`]);
 	const name = (key: string, label: string) =>
 		HTTP_TOKEN.test(text(key)) ? [] : [`${label} "${text(key)}" is not a valid HTTP name`];
 

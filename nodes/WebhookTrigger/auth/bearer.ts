@@ -1,5 +1,5 @@
 import { safeEqual } from './compare';
-import { credentialString, readHeader } from './request';
+import { credentialSecret, readHeader } from './request';
 import { accept, notConfigured, reject, type SchemeVerifier } from './verifier';
 
 export interface BearerCredentials {
@@ -21,7 +21,7 @@ export const bearerVerifier: SchemeVerifier<BearerCredentials> = {
 	scheme: 'bearer',
 	credentialType: 'webhookBearerAuthApi',
 	verify(request, credentials) {
-		const token = credentialString(credentials, 'token');
+		const token = credentialSecret(credentials, 'token');
 		if (token === '') return notConfigured('Bearer token');
 		const header = readHeader(request, 'authorization');
 		// RFC 6750 §3.1: a malformed request is invalid_request / 400.
@@ -45,4 +45,5 @@ export const bearerVerifier: SchemeVerifier<BearerCredentials> = {
 		return accept('bearer', {}, REDACT);
 	},
 	redactions: () => ({ headers: [...REDACT.headers], query: [] }),
+	secretFields: REDACT,
 };

@@ -1,5 +1,5 @@
 import { safeEqual } from './compare';
-import { credentialString, readHeader } from './request';
+import { credentialSecret, credentialString, readHeader } from './request';
 import { accept, notConfigured, reject, type SchemeVerifier } from './verifier';
 
 export interface HeaderCredentials {
@@ -16,7 +16,7 @@ export const headerVerifier: SchemeVerifier<HeaderCredentials> = {
 	credentialType: 'webhookHeaderAuthApi',
 	verify(request, credentials) {
 		const headerName = headerNameOf(credentials);
-		const token = credentialString(credentials, 'token');
+		const token = credentialSecret(credentials, 'token');
 		if (headerName === '' || token === '') return notConfigured('Header token');
 		const header = readHeader(request, headerName);
 		if (header.kind === 'missing') {
@@ -34,4 +34,6 @@ export const headerVerifier: SchemeVerifier<HeaderCredentials> = {
 		const headerName = headerNameOf(credentials);
 		return { headers: headerName === '' ? [] : [headerName], query: [] };
 	},
+	// The credential's default header name.
+	secretFields: { headers: ['x-webhook-token'], query: [] },
 };

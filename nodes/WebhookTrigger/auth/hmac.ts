@@ -6,7 +6,7 @@ import {
 	type HmacAlgorithm,
 	type SignatureEncoding,
 } from './hmac-core';
-import { credentialString, rawBytes, readHeader, readQuery } from './request';
+import { credentialSecret, credentialString, rawBytes, readHeader, readQuery } from './request';
 import type { Redactions } from './types';
 import { accept, notConfigured, signatureRejection, type SchemeVerifier } from './verifier';
 
@@ -22,7 +22,7 @@ export interface HmacCredentials {
 
 /** The credential checked field by field; anything unexpected is a configuration error, never "accept". */
 function readConfig(credentials: unknown): HmacCredentials | undefined {
-	const secret = credentialString(credentials, 'secret');
+	const secret = credentialSecret(credentials, 'secret');
 	const algorithm = credentialString(credentials, 'algorithm');
 	const source = credentialString(credentials, 'source');
 	const encoding = credentialString(credentials, 'encoding');
@@ -68,4 +68,6 @@ export const hmacVerifier: SchemeVerifier<HmacCredentials> = {
 			? redactionsOf({ source: 'query', parameterName: name })
 			: redactionsOf({ source: 'header', parameterName: name.toLowerCase() });
 	},
+	// The credential's default header, and Kiwify's query parameter (README).
+	secretFields: { headers: ['x-signature'], query: ['signature'] },
 };

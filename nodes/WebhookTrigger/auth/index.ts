@@ -54,10 +54,26 @@ export function credentialTypeFor(scheme: AuthScheme): string | undefined {
 	return isAuthScheme(scheme) ? verifiers[scheme].credentialType : undefined;
 }
 
-/** Fields to hide for a scheme whatever the outcome (also for rejected calls and handshakes). */
+/** Credential-bearing headers of HTTP itself, never part of a scheme but never to be kept. */
+const HTTP_CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie'];
+
+/** Every field any scheme reads a secret or signature from, plus HTTP's own credential headers. */
+export const KNOWN_SECRET_FIELDS: Redactions = {
+	headers: [...new Set([...HTTP_CREDENTIAL_HEADERS, ...Object.values(verifiers).flatMap((v) => v.secretFields.headers)])],
+	query: [...new Set(Object.values(verifiers).flatMap((v) => v.secretFields.query))],
+};
+
+/**
+ * Fields to hide whatever the outcome (also for rejected calls and handshakes): every known
+ * secret-bearing field, plus the names this node's own credential configures.
+ */
 export function redactionsFor(scheme: AuthScheme, credentials: unknown): Redactions {
-	if (!isAuthScheme(scheme)) return { headers: [], query: [] };
-	return (verifiers[scheme] as SchemeVerifier<unknown>).redactions(credentials);
+	if (!isAuthScheme(scheme)) return KNOWN_SECRET_FIELDS;
+	const own = (verifiers[scheme] as SchemeVerifier<unknown>).redactions(credentials);
+	return {
+		headers: [...KNOWN_SECRET_FIELDS.headers, ...own.headers],
+		query: [...KNOWN_SECRET_FIELDS.query, ...own.query],
+	};
 }
 
 /**

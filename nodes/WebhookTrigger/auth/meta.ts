@@ -1,6 +1,6 @@
 import { safeEqual } from './compare';
 import { checkSignature, stripPrefix } from './hmac-core';
-import { credentialString, methodOf, rawBytes, readDottedQuery, readHeader } from './request';
+import { credentialSecret, methodOf, rawBytes, readDottedQuery, readHeader } from './request';
 import type { VerificationRequest, VerificationResult } from './types';
 import { accept, notConfigured, reject, signatureRejection, type SchemeVerifier } from './verifier';
 
@@ -20,7 +20,7 @@ const LEGACY_SIGNATURE_HEADER = 'x-hub-signature';
 const VERIFY_TOKEN_PARAM = 'hub.verify_token';
 
 function subscriptionHandshake(request: VerificationRequest, credentials: unknown): VerificationResult {
-	const verifyToken = credentialString(credentials, 'verifyToken');
+	const verifyToken = credentialSecret(credentials, 'verifyToken');
 	if (verifyToken === '') return notConfigured('Meta verify token');
 	const mode = readDottedQuery(request, 'hub.mode');
 	const token = readDottedQuery(request, VERIFY_TOKEN_PARAM);
@@ -40,7 +40,7 @@ function subscriptionHandshake(request: VerificationRequest, credentials: unknow
 }
 
 function signedDelivery(request: VerificationRequest, credentials: unknown): VerificationResult {
-	const appSecret = credentialString(credentials, 'appSecret');
+	const appSecret = credentialSecret(credentials, 'appSecret');
 	if (appSecret === '') return notConfigured('Meta app secret');
 	const header = readHeader(request, SIGNATURE_HEADER);
 	if (header.kind !== 'present') return signatureRejection(header.kind);
@@ -71,4 +71,5 @@ export const metaVerifier: SchemeVerifier<MetaCredentials> = {
 		headers: [SIGNATURE_HEADER, LEGACY_SIGNATURE_HEADER],
 		query: [VERIFY_TOKEN_PARAM],
 	}),
+	secretFields: { headers: [SIGNATURE_HEADER, LEGACY_SIGNATURE_HEADER], query: [VERIFY_TOKEN_PARAM] },
 };

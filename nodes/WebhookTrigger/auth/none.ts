@@ -7,4 +7,5 @@ export const noneVerifier: SchemeVerifier<NoCredentials> = {
 	scheme: 'none',
 	verify: () => accept('none'),
 	redactions: noRedactions,
+	secretFields: noRedactions(),
 };

@@ -1,5 +1,5 @@
 import { safeEqual } from './compare';
-import { credentialString, readQuery } from './request';
+import { credentialSecret, credentialString, readQuery } from './request';
 import { accept, notConfigured, reject, type SchemeVerifier } from './verifier';
 
 export interface QueryCredentials {
@@ -17,7 +17,7 @@ export const queryVerifier: SchemeVerifier<QueryCredentials> = {
 	credentialType: 'webhookQueryAuthApi',
 	verify(request, credentials) {
 		const parameterName = parameterNameOf(credentials);
-		const token = credentialString(credentials, 'token');
+		const token = credentialSecret(credentials, 'token');
 		if (parameterName === '' || token === '') return notConfigured('Query token');
 		const param = readQuery(request, parameterName);
 		if (param.kind === 'missing') {
@@ -35,4 +35,6 @@ export const queryVerifier: SchemeVerifier<QueryCredentials> = {
 		const parameterName = parameterNameOf(credentials);
 		return { headers: [], query: parameterName === '' ? [] : [parameterName] };
 	},
+	// The credential's default parameter name.
+	secretFields: { headers: [], query: ['token'] },
 };

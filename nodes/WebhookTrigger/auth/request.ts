@@ -67,3 +67,13 @@ export function credentialString(credentials: unknown, key: string): string {
 	const value = own(credentials, key);
 	return typeof value === 'string' ? value : '';
 }
+
+/**
+ * A secret from the credential: '' (not configured) when it is missing or blank after trimming, so a
+ * credential saved as " " never verifies a caller who sends a blank token. The value itself is
+ * returned untrimmed: a secret is compared exactly as it was saved.
+ */
+export function credentialSecret(credentials: unknown, key: string): string {
+	const value = credentialString(credentials, key);
+	return value.trim() === '' ? '' : value;
+}

@@ -1,5 +1,5 @@
 import { checkSignature, stripPrefix } from './hmac-core';
-import { credentialString, rawBytes, readHeader } from './request';
+import { credentialSecret, rawBytes, readHeader } from './request';
 import { checkTimestampSeconds } from './timestamp';
 import type { Handshake, VerificationRequest } from './types';
 import { accept, notConfigured, reject, signatureRejection, type SchemeVerifier } from './verifier';
@@ -44,7 +44,7 @@ export const slackVerifier: SchemeVerifier<SlackCredentials> = {
 	scheme: 'slack',
 	credentialType: 'webhookSlackApi',
 	verify(request, credentials) {
-		const signingSecret = credentialString(credentials, 'signingSecret');
+		const signingSecret = credentialSecret(credentials, 'signingSecret');
 		if (signingSecret === '') return notConfigured('Slack signing secret');
 
 		const signature = readHeader(request, SIGNATURE_HEADER);
@@ -83,4 +83,5 @@ export const slackVerifier: SchemeVerifier<SlackCredentials> = {
 		return accept('slack', { timestamp: time.seconds }, REDACT);
 	},
 	redactions: () => ({ headers: [...REDACT.headers], query: [] }),
+	secretFields: REDACT,
 };

@@ -6,7 +6,13 @@ import type { Accepted, AuthScheme, Redactions, Rejected, Verifier } from './typ
  * secret-bearing fields, so the node can also scrub requests it rejects or answers as a handshake.
  */
 export interface SchemeVerifier<C> extends Verifier<C> {
+	/** What this node's credential makes secret (the configured header or parameter name). */
 	redactions(credentials: C): Redactions;
+	/**
+	 * Where this scheme reads a secret or signature by default. Hidden on every node, whatever its
+	 * own scheme: a call that also carries another provider's signature must not leak it.
+	 */
+	secretFields: Redactions;
 }
 
 export function reject(

@@ -42,10 +42,24 @@ describe('auth registry', () => {
 		for (const value of ['HMAC', 'toString', '__proto__', '', 3, null]) expect(isAuthScheme(value)).toBe(false);
 	});
 
-	it('gives redactions per scheme', () => {
-		expect(redactionsFor('bearer', { token: 'x' })).toEqual({ headers: ['authorization'], query: [] });
-		expect(redactionsFor('query', { parameterName: 'key', token: 'x' })).toEqual({ headers: [], query: ['key'] });
-		expect(redactionsFor('none', {})).toEqual({ headers: [], query: [] });
+	it('gives redactions per scheme: every known secret field plus the credential\'s own names', () => {
+		const known = {
+			headers: expect.arrayContaining([
+				'authorization',
+				'proxy-authorization',
+				'cookie',
+				'set-cookie',
+				'x-slack-signature',
+				'x-hub-signature-256',
+				'x-hub-signature',
+				'x-webhook-token',
+				'x-signature',
+			]),
+			query: expect.arrayContaining(['hub.verify_token', 'token', 'signature']),
+		};
+		for (const scheme of AUTH_SCHEMES) expect(redactionsFor(scheme, {})).toEqual(known);
+		expect(redactionsFor('query', { parameterName: 'key', token: 'x' }).query).toContain('key');
+		expect(redactionsFor('header', { headerName: 'X-Api-Key', token: 'x' }).headers).toContain('x-api-key');
 	});
 });
 
