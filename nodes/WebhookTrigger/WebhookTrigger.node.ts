@@ -12,8 +12,9 @@ import { parseIpAllowlist, parseOriginAllowlist } from './allowlist';
 import { credentialTypeFor, isAuthScheme } from './auth';
 import { webhookCredentialCheck } from './credentialCheck';
 import { DEFAULT_MAX_BODY_BYTES, webhookDescriptions, webhookTriggerProperties } from './description';
-import { admitCall } from './gate';
-import type { GateConfig, Reply } from './gate';
+import { admitCaller, admitRequest } from './gate';
+import type { CallerRules, GateConfig, IncomingCall, Reply } from './gate';
+import { LogLimiter } from './logLimiter';
 import type { VariableMapping } from './paths';
 import { configuredOutputs } from './routing';
 import type { RoutingCase } from './routing';
@@ -94,20 +95,29 @@ export class WebhookTrigger implements INodeType {
 			if (reply.status === 204) res.end();
 			else res.type(reply.contentType).send(reply.body);
 		};
-
-		// A configuration mistake (bad allowlist entry or schema, missing credential): say so, run nothing.
-		const configurationError = (error: unknown): IWebhookResponseData => {
-			send({
-				status: 500,
-				headers: {},
-				contentType: 'application/json',
-				body: JSON.stringify({ error: 'configuration_error', message: (error as Error).message }),
-			});
+		const answer = (reply: Pick<Reply, 'status' | 'headers' | 'contentType' | 'body'>): IWebhookResponseData => {
+			send(reply);
 			return { noWebhookResponse: true };
 		};
+		// A configuration mistake (bad allowlist entry or schema, missing credential): the caller
+		// learns only that; the detail, which may describe the node's setup, goes to n8n's log.
+		const configurationError = (error: unknown): IWebhookResponseData => {
+			logConfigurationError(this, error);
+			return answer(CONFIGURATION_ERROR_REPLY);
+		};
+
+		// Cheapest first: the caller's address and Origin need no credential and no body.
+		let rules: CallerRules;
+		try {
+			rules = readCallerRules(this);
+		} catch (error) {
+			return configurationError(error);
+		}
+		const refused = admitCaller({ ip: req.ip, headers: req.headers }, rules);
+		if (refused) return answer(refused);
 
 		const options = this.getNodeParameter('options', {}) as TriggerOptions;
-		let config: GateConfig;
+		let config: Omit<GateConfig, keyof CallerRules>;
 		try {
 			config = await readConfig(this, options);
 		} catch (error) {
@@ -119,30 +129,24 @@ export class WebhookTrigger implements INodeType {
 			await req.readRawBody();
 		}
 
+		const call: IncomingCall = {
+			webhookName: this.getWebhookName(),
+			method: req.method,
+			headers: req.headers,
+			query: req.query as Record<string, unknown>,
+			params: (req.params ?? {}) as Record<string, unknown>,
+			body: req.body,
+			rawBody: Buffer.isBuffer(req.rawBody) ? req.rawBody : undefined,
+			ip: req.ip,
+			now: Date.now(),
+		};
 		let decision;
 		try {
-			decision = admitCall(
-				{
-					webhookName: this.getWebhookName(),
-					method: req.method,
-					headers: req.headers,
-					query: req.query as Record<string, unknown>,
-					params: (req.params ?? {}) as Record<string, unknown>,
-					body: req.body,
-					rawBody: Buffer.isBuffer(req.rawBody) ? req.rawBody : undefined,
-					ip: req.ip,
-					now: Date.now(),
-				},
-				config,
-			);
+			decision = admitRequest(call, config);
 		} catch (error) {
 			return configurationError(error);
 		}
-
-		if (decision.kind === 'reply') {
-			send(decision);
-			return { noWebhookResponse: true };
-		}
+		if (decision.kind === 'reply') return answer(decision);
 
 		const workflowData: INodeExecutionData[][] = Array.from({ length: decision.outputs }, () => []);
 		workflowData[decision.output] = [{ json: decision.item as IDataObject }];
@@ -161,7 +165,43 @@ export class WebhookTrigger implements INodeType {
 	}
 }
 
-async function readConfig(context: IWebhookFunctions, options: TriggerOptions): Promise<GateConfig> {
+const CONFIGURATION_ERROR_REPLY: Pick<Reply, 'status' | 'headers' | 'contentType' | 'body'> = {
+	status: 500,
+	headers: {},
+	contentType: 'application/json',
+	body: JSON.stringify({
+		error: 'configuration_error',
+		message: "This webhook is not configured correctly; the details are in n8n's log",
+	}),
+};
+
+/** One line per node per minute, with a count of the calls that failed the same way meanwhile. */
+const configurationErrorLog = new LogLimiter(60_000);
+
+function logConfigurationError(context: IWebhookFunctions, error: unknown): void {
+	const nodeName = context.getNode().name;
+	const workflowId = context.getWorkflow().id ?? '';
+	const decision = configurationErrorLog.take(`${workflowId}\n${nodeName}`);
+	if (!decision.log) return;
+	const more = decision.suppressed > 0 ? ` (${decision.suppressed} more calls failed the same way since the last report)` : '';
+	context.logger.error(
+		`Webhook Trigger "${nodeName}" in workflow ${workflowId} answered 500 configuration_error: ${(error as Error).message}${more}`,
+		{ workflowId, nodeName },
+	);
+}
+
+/** The allowlists, parsed (and cached) before anything else is read. */
+function readCallerRules(context: IWebhookFunctions): CallerRules {
+	return {
+		ipAllowlist: parseIpAllowlist(context.getNodeParameter('ipAllowlist', '') as string),
+		originAllowlist: parseOriginAllowlist(context.getNodeParameter('originAllowlist', '') as string),
+	};
+}
+
+async function readConfig(
+	context: IWebhookFunctions,
+	options: TriggerOptions,
+): Promise<Omit<GateConfig, keyof CallerRules>> {
 	const scheme = context.getNodeParameter('authentication', 'none') as string;
 	if (!isAuthScheme(scheme)) throw new NodeOperationError(context.getNode(), `Unknown authentication "${scheme}"`);
 	const credentialType = credentialTypeFor(scheme);
@@ -169,8 +209,6 @@ async function readConfig(context: IWebhookFunctions, options: TriggerOptions): 
 	return {
 		scheme,
 		credentials: credentialType ? await context.getCredentials(credentialType) : {},
-		ipAllowlist: parseIpAllowlist(context.getNodeParameter('ipAllowlist', '') as string),
-		originAllowlist: parseOriginAllowlist(context.getNodeParameter('originAllowlist', '') as string),
 		maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
 		jsonSchema: typeof schema === 'object' && schema !== null ? JSON.stringify(schema) : (schema ?? ''),
 		eventPath: context.getNodeParameter('eventPath', '') as string,

@@ -17,11 +17,15 @@ import type { RoutingCase } from './routing';
 import { isRoutingEnabled, routeEvent } from './routing';
 import { validateBody } from './schema';
 
-export interface GateConfig {
-	scheme: AuthScheme;
-	credentials: unknown;
+/** The checks that need neither the credential nor the body: run first, on every call. */
+export interface CallerRules {
 	ipAllowlist: IpAllowlist;
 	originAllowlist: OriginAllowlist;
+}
+
+export interface GateConfig extends CallerRules {
+	scheme: AuthScheme;
+	credentials: unknown;
 	maxBodyBytes: number;
 	jsonSchema: string;
 	eventPath: string;
@@ -85,10 +89,29 @@ function headerText(value: string | string[] | undefined): string | undefined {
 	return Array.isArray(value) ? value[0] : value;
 }
 
+/**
+ * Bytes of a multipart body as n8n parsed it (formidable: `{ data: fields, files }`, each file with
+ * its `size`): what was really received, so a chunked upload without Content-Length is sized too.
+ */
+function multipartBytes(body: unknown): number {
+	if (body === null || typeof body !== 'object') return 0;
+	const { data, files } = body as { data?: unknown; files?: unknown };
+	let total = data === undefined ? 0 : Buffer.byteLength(JSON.stringify(data) ?? '');
+	const sizes = (file: unknown): number => {
+		if (Array.isArray(file)) return file.reduce((sum: number, f) => sum + sizes(f), 0);
+		const size = file !== null && typeof file === 'object' ? (file as { size?: unknown }).size : undefined;
+		return typeof size === 'number' && Number.isFinite(size) ? size : 0;
+	};
+	if (files !== null && typeof files === 'object') for (const file of Object.values(files)) total += sizes(file);
+	if (data === undefined && files === undefined) total = Buffer.byteLength(JSON.stringify(body) ?? '');
+	return total;
+}
+
+/** The real bytes where n8n kept them; otherwise the larger of what was parsed and what was declared. */
 function bodySize(call: IncomingCall): number {
 	if (call.rawBody) return call.rawBody.length;
 	const declared = Number(headerText(call.headers['content-length']));
-	return Number.isFinite(declared) ? declared : 0;
+	return Math.max(multipartBytes(call.body), Number.isFinite(declared) ? declared : 0);
 }
 
 /** JSON Schema needs a JSON value: a text body is parsed, and one that is not JSON is a 400. */
@@ -101,20 +124,27 @@ function bodyForSchema(call: IncomingCall): { ok: true; value: unknown } | { ok:
 	}
 }
 
-function checkAllowlists(call: IncomingCall, config: GateConfig): Reply | undefined {
-	if (!isIpAllowed(config.ipAllowlist, call.ip)) {
+/**
+ * The cheapest checks: the caller's address and Origin. The node runs them before it reads the
+ * rest of its parameters or decrypts a credential, so a refused caller costs almost nothing.
+ */
+export function admitCaller(call: Pick<IncomingCall, 'ip' | 'headers'>, rules: CallerRules): Reply | undefined {
+	if (!isIpAllowed(rules.ipAllowlist, call.ip)) {
 		return errorReply(403, 'ip_not_allowed', 'The caller address is not in the allowlist');
 	}
-	if (!isOriginAllowed(config.originAllowlist, headerText(call.headers.origin))) {
+	if (!isOriginAllowed(rules.originAllowlist, headerText(call.headers.origin))) {
 		return errorReply(403, 'origin_not_allowed', 'The request origin is not in the allowlist');
 	}
 	return undefined;
 }
 
+/** Every check in order, for a caller {@link admitCaller} has not seen yet. */
 export function admitCall(call: IncomingCall, config: GateConfig): Reply | Run {
-	const refused = checkAllowlists(call, config);
-	if (refused) return refused;
+	return admitCaller(call, config) ?? admitRequest(call, config);
+}
 
+/** The checks after the caller's: method, size, authentication and handshakes, schema; then the item. */
+export function admitRequest(call: IncomingCall, config: Omit<GateConfig, keyof CallerRules>): Reply | Run {
 	if (call.webhookName === 'setup' && config.scheme !== 'meta') {
 		return errorReply(405, 'method_not_allowed', `This webhook accepts ${config.method}`, {}, { Allow: config.method });
 	}

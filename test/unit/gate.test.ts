@@ -358,11 +358,29 @@ describe('admitCall', () => {
 			const gate = config({ maxBodyBytes: 4096 });
 			const fits = call({ body: form, rawBody: undefined, headers: { 'content-length': '4096' } });
 			expect(expectRun(admitCall(fits, gate)).item.body).toEqual(form);
-			const undeclared = call({ body: form, rawBody: undefined, headers: {} });
-			expectRun(admitCall(undeclared, gate));
 			const tooBig = call({ body: form, rawBody: undefined, headers: { 'content-length': '4097' } });
 			const body = expectRejection(admitCall(tooBig, gate), 413, 'payload_too_large');
 			expect(body.message).toBe('The body is 4097 bytes; the limit is 4096');
+		});
+
+		it('sizes a multipart body without Content-Length (chunked) by the bytes n8n received (review #7)', () => {
+			const gate = config({ maxBodyBytes: 4096 });
+			// n8n's multipart parser: fields in `data`, files (saved to disk) with their size in `files`.
+			const upload = (size: number) => ({
+				data: { name: 'Ana' },
+				files: { report: { size, originalFilename: 'report.pdf', mimetype: 'application/pdf' } },
+			});
+			const fits = call({ body: upload(1000), rawBody: undefined, headers: { 'content-type': 'multipart/form-data' } });
+			expectRun(admitCall(fits, gate));
+			const chunked = call({
+				body: { data: {}, files: { a: [{ size: 3000 }, { size: 3000 }] } },
+				rawBody: undefined,
+				headers: { 'content-type': 'multipart/form-data', 'transfer-encoding': 'chunked' },
+			});
+			const body = expectRejection(admitCall(chunked, gate), 413, 'payload_too_large');
+			expect(body.message).toBe('The body is 6002 bytes; the limit is 4096');
+			const big = call({ body: upload(5000), rawBody: undefined, headers: { 'content-type': 'multipart/form-data' } });
+			expectRejection(admitCall(big, gate), 413, 'payload_too_large');
 		});
 	});
 
@@ -398,6 +416,44 @@ describe('admitCall', () => {
 			expect(text).not.toContain(hexHmac(HMAC_SECRET, JSON.stringify(payload)));
 			// The item holds a copy: the request the verifier read still has the real signature.
 			expect(incoming.headers['x-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
+		});
+
+		it('hides every credential-bearing header and query value, not only its own (review #3)', () => {
+			const basic = 'Basic ' + Buffer.from('ana:pa55word').toString('base64');
+			const foreign = {
+				authorization: basic,
+				'proxy-authorization': 'Bearer proxy-secret-771',
+				cookie: 'session=cookie-secret-882',
+				'x-hub-signature-256': `sha256=${'a'.repeat(64)}`,
+				'x-slack-signature': `v0=${'b'.repeat(64)}`,
+				'x-request-id': 'req-7',
+			};
+			const incoming = hmacCall({ a: 1 }, { headers: foreign, query: { token: 'query-secret-993', page: '2' } });
+			const run = expectRun(
+				admitCall(
+					incoming,
+					config({
+						scheme: 'hmac',
+						credentials: hmacCredentials,
+						variables: [
+							{ path: 'headers.authorization', name: 'auth' },
+							{ path: 'headers.cookie', name: 'cookie' },
+							{ path: 'query.token', name: 'token' },
+						],
+					}),
+				),
+			);
+			const headers = run.item.headers as Record<string, unknown>;
+			for (const name of ['authorization', 'proxy-authorization', 'cookie', 'x-hub-signature-256', 'x-slack-signature', 'x-signature']) {
+				expect(headers[name]).toBe('[redacted]');
+			}
+			expect(headers['x-request-id']).toBe('req-7');
+			expect(run.item.query).toEqual({ token: '[redacted]', page: '2' });
+			expect(run.item.variables).toEqual({ auth: '[redacted]', cookie: '[redacted]', token: '[redacted]' });
+			const text = JSON.stringify(run.item);
+			for (const secret of ['pa55word', basic, 'proxy-secret-771', 'cookie-secret-882', 'a'.repeat(64), 'query-secret-993']) {
+				expect(text).not.toContain(secret);
+			}
 		});
 
 		it('verifies the bytes as sent, not the parsed body re-serialized', () => {

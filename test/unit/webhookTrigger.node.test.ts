@@ -1,0 +1,125 @@
+import type { IWebhookFunctions } from 'n8n-workflow';
+
+import { WebhookTrigger } from '../../nodes/WebhookTrigger/WebhookTrigger.node';
+
+/**
+ * The node's wiring with a fake n8n context: which parameters and credentials it reads before it
+ * answers, and what a configuration error tells the caller and n8n's log.
+ */
+
+interface Sent {
+	status?: number;
+	body?: string;
+	headers: Record<string, string>;
+}
+
+function fakeContext(parameters: Record<string, unknown>, ip = '203.0.113.7') {
+	const sent: Sent = { headers: {} };
+	const res = {
+		status(code: number) {
+			sent.status = code;
+			return res;
+		},
+		setHeader(name: string, value: string) {
+			sent.headers[name] = value;
+		},
+		type() {
+			return res;
+		},
+		send(body: string) {
+			sent.body = body;
+		},
+		end() {},
+	};
+	const rawBody = Buffer.from('{"event":"x"}');
+	const req = {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', 'x-signature': 'sha256=' + '0'.repeat(64) },
+		query: {},
+		params: {},
+		body: { event: 'x' },
+		rawBody,
+		ip,
+		is: () => false,
+	};
+	const getCredentials = jest.fn(async () => ({
+		secret: 'node-secret-5521',
+		algorithm: 'sha256',
+		source: 'header',
+		parameterName: 'X-Signature',
+		encoding: 'hex',
+		prefix: 'sha256=',
+	}));
+	const readParameters: string[] = [];
+	const logger = { error: jest.fn(), warn: jest.fn(), info: jest.fn(), debug: jest.fn() };
+	const context = {
+		getRequestObject: () => req,
+		getResponseObject: () => res,
+		getWebhookName: () => 'default',
+		getNode: () => ({ name: 'Orders In' }),
+		getWorkflow: () => ({ id: 'wf-77', active: true }),
+		getMode: () => 'webhook',
+		getCredentials,
+		logger,
+		getNodeParameter: (name: string, fallback?: unknown) => {
+			readParameters.push(name);
+			const value = name.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], parameters);
+			return value === undefined ? fallback : value;
+		},
+	};
+	return { context: context as unknown as IWebhookFunctions, sent, getCredentials, readParameters, logger };
+}
+
+const trigger = new WebhookTrigger();
+
+describe('Webhook Trigger node wiring', () => {
+	it('refuses a caller outside the IP allowlist before it reads the credential or other parameters (review #8)', async () => {
+		const fake = fakeContext({ authentication: 'hmac', ipAllowlist: '10.0.0.0/8', path: 'orders' });
+		const result = await trigger.webhook.call(fake.context);
+		expect(result).toEqual({ noWebhookResponse: true });
+		expect(fake.sent.status).toBe(403);
+		expect(JSON.parse(fake.sent.body!)).toMatchObject({ error: 'ip_not_allowed' });
+		expect(fake.getCredentials).not.toHaveBeenCalled();
+		expect(fake.readParameters.sort()).toEqual(['ipAllowlist', 'originAllowlist']);
+	});
+
+	it('decrypts the credential only for a caller the allowlists admit', async () => {
+		const fake = fakeContext({ authentication: 'hmac', ipAllowlist: '203.0.113.0/24' });
+		await trigger.webhook.call(fake.context);
+		expect(fake.getCredentials).toHaveBeenCalledTimes(1);
+		expect(fake.sent.status).toBe(401);
+		expect(JSON.parse(fake.sent.body!)).toMatchObject({ error: 'signature_mismatch' });
+	});
+
+	it('answers a configuration error with 500 and no detail; the detail goes to n8n\'s log, rate-limited (review #6)', async () => {
+		const first = fakeContext({ authentication: 'none', ipAllowlist: 'internal-host' });
+		await trigger.webhook.call(first.context);
+		expect(first.sent.status).toBe(500);
+		expect(JSON.parse(first.sent.body!)).toEqual({
+			error: 'configuration_error',
+			message: "This webhook is not configured correctly; the details are in n8n's log",
+		});
+		expect(first.sent.body).not.toContain('internal-host');
+		expect(first.logger.error).toHaveBeenCalledTimes(1);
+		const [line, meta] = first.logger.error.mock.calls[0] as unknown as [string, Record<string, unknown>];
+		expect(line).toContain('Invalid IP allowlist entry "internal-host"');
+		expect(line).toContain('"Orders In"');
+		expect(meta).toEqual({ workflowId: 'wf-77', nodeName: 'Orders In' });
+
+		// A flood of the same failure within the minute logs nothing more (counted for the next line).
+		const second = fakeContext({ authentication: 'none', ipAllowlist: 'internal-host' });
+		await trigger.webhook.call(second.context);
+		expect(second.sent.status).toBe(500);
+		expect(second.logger.error).not.toHaveBeenCalled();
+	});
+
+	it('reports a missing credential as a configuration error without its text reaching the caller', async () => {
+		const fake = fakeContext({ authentication: 'bearer' });
+		fake.getCredentials.mockRejectedValueOnce(new Error('Node "Orders In" does not have any credentials of type "webhookBearerAuthApi" set'));
+		fake.context.getWorkflow = () => ({ id: 'wf-other', active: true });
+		await trigger.webhook.call(fake.context);
+		expect(fake.sent.status).toBe(500);
+		expect(fake.sent.body).not.toContain('webhookBearerAuthApi');
+		expect(fake.logger.error.mock.calls[0][0]).toContain('does not have any credentials');
+	});
+});
