@@ -70,8 +70,15 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('%s',
 		});
 		expect(forged.status).toBe(403);
 		expect(forged.json()).toEqual({ error: 'ip_not_allowed', message: expect.any(String) });
-		await new Promise((resolve) => setTimeout(resolve, 500));
-		expect(await n8n.executions(since)).toHaveLength(0);
+		// Sentinel: a call that must run, sent after the refusal was answered. Executions are
+		// created in arrival order, so a run of the refused call would be listed before it.
+		const sentinel = await n8n.request('POST', '/webhook/foundation', {
+			body: '{"sentinel":true}',
+			headers: { 'content-type': 'application/json' },
+		});
+		expect(sentinel.status).toBe(200);
+		await n8n.waitForExecutions(since, 1);
+		expect((await n8n.executions(since)).map((e) => e.workflowId)).toEqual(['e2eFoundation01']);
 	});
 });
 
