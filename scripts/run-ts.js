@@ -18,6 +18,7 @@ require.extensions['.ts'] = (module, filename) => {
 require(path.resolve(process.argv[2]))
 	.main(process.argv.slice(3))
 	.catch((error) => {
-		console.error(error);
+		// An n8n install failure was already explained by install-n8n.sh: one line, no stack.
+		console.error(error && error.name === 'N8nInstallError' ? `\n${error.message}` : error);
 		process.exit(1);
 	});

