@@ -1,5 +1,6 @@
 import type {
 	IDataObject,
+	IExecuteFunctions,
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
@@ -8,6 +9,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { acknowledgement, answersAfterStart } from './acknowledge';
+import type { AcknowledgementOptions } from './acknowledge';
 import { parseIpAllowlist, parseOriginAllowlist } from './allowlist';
 import { credentialTypeFor, isAuthScheme } from './auth';
 import { webhookCredentialCheck } from './credentialCheck';
@@ -16,15 +19,12 @@ import { admitCaller, admitRequest } from './gate';
 import type { CallerRules, GateConfig, IncomingCall, Reply } from './gate';
 import { LogLimiter } from './logLimiter';
 import type { VariableMapping } from './paths';
-import { configuredOutputs } from './routing';
+import { configuredOutputs, routeItems } from './routing';
 import type { RoutingCase } from './routing';
 
-interface TriggerOptions {
+interface TriggerOptions extends AcknowledgementOptions {
 	jsonSchema?: string | object;
 	maxBodyBytes?: number;
-	responseBody?: string;
-	responseCode?: number;
-	responseHeaders?: { values?: Array<{ name: string; value: string }> };
 	saveBodyAs?: string;
 }
 
@@ -148,20 +148,35 @@ export class WebhookTrigger implements INodeType {
 		}
 		if (decision.kind === 'reply') return answer(decision);
 
-		const workflowData: INodeExecutionData[][] = Array.from({ length: decision.outputs }, () => []);
-		workflowData[decision.output] = [{ json: decision.item as IDataObject }];
+		// One input for execute(), which routes it to its output (see acknowledge.ts for why).
+		const workflowData: INodeExecutionData[][] = [[{ json: decision.item as IDataObject }]];
+		const responseMode = this.getNodeParameter('responseMode', 'onReceived') as string;
+		if (responseMode !== 'onReceived' || answersAfterStart(responseMode, options)) return { workflowData };
 
-		if (this.getNodeParameter('responseMode', 'onReceived') !== 'onReceived') return { workflowData };
-
-		const headers: Record<string, string> = {};
-		for (const header of options.responseHeaders?.values ?? []) if (header.name) headers[header.name] = header.value;
-		send({
-			status: options.responseCode ?? 200,
-			headers,
-			contentType: headers['Content-Type'] ?? headers['content-type'] ?? 'application/json',
-			body: options.responseBody ?? '{"received":true}',
-		});
+		const early = acknowledgement(options);
+		res.status(early.status);
+		for (const [name, value] of Object.entries(early.headers)) res.setHeader(name, value);
+		if (early.status === 204) res.end();
+		else res.send(early.body);
 		return { noWebhookResponse: true, workflowData };
+	}
+
+	/**
+	 * The execution's first step: routes the admitted call to its output and, in "Immediately"
+	 * mode, answers the caller now that n8n has created the execution.
+	 */
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const outputs = routeItems(
+			this.getInputData(),
+			this.getNodeParameter('eventPath', 0, ''),
+			(this.getNodeParameter('cases.values', 0, []) as RoutingCase[]) ?? [],
+		);
+		const options = this.getNodeParameter('options', 0, {}) as TriggerOptions;
+		if (answersAfterStart(this.getNodeParameter('responseMode', 0, 'onReceived') as string, options)) {
+			const answer = acknowledgement(options);
+			await this.sendResponse({ body: answer.body, headers: answer.headers, statusCode: answer.status });
+		}
+		return outputs;
 	}
 }
 

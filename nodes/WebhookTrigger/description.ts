@@ -1,5 +1,7 @@
 import type { INodeProperties, IWebhookDescription } from 'n8n-workflow';
 
+import { DEFAULT_RESPONSE_BODY, RESPONSE_MODE_EXPRESSION } from './acknowledge';
+
 /** Default body limit: what FlowX and most providers document for webhook payloads. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
@@ -11,7 +13,7 @@ export const webhookDescriptions: IWebhookDescription[] = [
 	{
 		name: 'default',
 		httpMethod: '={{$parameter["httpMethod"]}}',
-		responseMode: '={{$parameter["responseMode"]}}',
+		responseMode: RESPONSE_MODE_EXPRESSION,
 		responseData: '={{$parameter["responseMode"] === "lastNode" ? "firstEntryJson" : ""}}',
 		responseCode: '={{$parameter["options"]["responseCode"] || 200}}',
 		path: '={{$parameter["path"]}}',
@@ -179,7 +181,8 @@ const response: INodeProperties[] = [
 			{
 				name: 'Immediately',
 				value: 'onReceived',
-				description: 'As soon as the call is verified, with the status, headers and body below',
+				description:
+					'As soon as the call is verified and n8n has started the execution, with the status, headers and body below',
 			},
 			{
 				name: 'When Last Node Finishes',
@@ -204,6 +207,15 @@ const options: INodeProperties = {
 	default: {},
 	options: [
 		{
+			displayName: 'Answer Before the Execution Starts',
+			name: 'answerBeforeStart',
+			type: 'boolean',
+			default: false,
+			displayOptions: { show: { '/responseMode': ['onReceived'] } },
+			description:
+				'Whether to answer as soon as the call is verified, before n8n has started the execution. Fastest, but if n8n stops or crashes in between, the caller holds a 2xx and will not retry: the delivery is lost.',
+		},
+		{
 			displayName: 'Body JSON Schema',
 			name: 'jsonSchema',
 			type: 'json',
@@ -223,7 +235,7 @@ const options: INodeProperties = {
 			displayName: 'Response Body',
 			name: 'responseBody',
 			type: 'string',
-			default: '{"received":true}',
+			default: DEFAULT_RESPONSE_BODY,
 			displayOptions: { show: { '/responseMode': ['onReceived'] } },
 			description: 'Body of the immediate response (not sent with 204)',
 		},

@@ -82,3 +82,22 @@ export function routeEvent(value: unknown, cases: RoutingCase[]): RouteResult {
 	}
 	return elseResult;
 }
+
+/**
+ * Splits items into the node's outputs by their `event.value`, as {@link routeEvent} picks: the
+ * trigger's `execute()` step, which routes what its `webhook()` admitted. Routing off: one output.
+ */
+export function routeItems<T extends { json: Record<string, unknown> }>(
+	items: T[],
+	eventPath: unknown,
+	cases: RoutingCase[],
+): T[][] {
+	if (!isRoutingEnabled(eventPath)) return [items];
+	const list = Array.isArray(cases) ? cases : [];
+	const outputs: T[][] = Array.from({ length: list.length + 1 }, () => []);
+	for (const item of items) {
+		const event = item.json.event as { value?: unknown } | null | undefined;
+		outputs[routeEvent(event?.value, list).index].push(item);
+	}
+	return outputs;
+}

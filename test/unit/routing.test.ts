@@ -14,6 +14,7 @@ import {
 	configuredOutputs,
 	isRoutingEnabled,
 	routeEvent,
+	routeItems,
 	type RoutingParameters,
 } from '../../nodes/WebhookTrigger/routing';
 
@@ -223,5 +224,30 @@ describe('routeEvent', () => {
 		];
 		expect(routeEvent('a', unlabeled)).toEqual({ index: 0, case: 'a' });
 		expect(routeEvent('', unlabeled)).toEqual({ index: 1, case: 'Case 2' });
+	});
+});
+
+describe('routeItems', () => {
+	const cases = [
+		{ label: 'Approved', value: 'order_approved' },
+		{ label: 'Refunded', value: 'order_refunded' },
+	];
+	const item = (value: unknown) => ({ json: { event: { path: 'body.event', value, case: null } } });
+
+	it('puts each item on the output routeEvent picks, with else last', () => {
+		const approved = item('order_approved');
+		const refunded = item('order_refunded');
+		const other = item('x');
+		const missing = { json: { body: {} } };
+		expect(routeItems([refunded, approved, other, missing], 'body.event', cases)).toEqual([[approved], [refunded], [other, missing]]);
+	});
+
+	it('has one output with every item when the event path is blank', () => {
+		const items = [item('order_approved'), item('x')];
+		expect(routeItems(items, '  ', cases)).toEqual([items]);
+	});
+
+	it('has cases.length + 1 outputs even when nothing matches', () => {
+		expect(routeItems([], 'body.event', cases)).toEqual([[], [], []]);
 	});
 });

@@ -1,4 +1,4 @@
-import type { IWebhookFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { WebhookTrigger } from '../../nodes/WebhookTrigger/WebhookTrigger.node';
 
@@ -29,9 +29,12 @@ function fakeContext(parameters: Record<string, unknown>, ip = '203.0.113.7') {
 		send(body: string) {
 			sent.body = body;
 		},
-		end() {},
+		end() {
+			ended.value = true;
+		},
 	};
 	const rawBody = Buffer.from('{"event":"x"}');
+	const ended = { value: false };
 	const req = {
 		method: 'POST',
 		headers: { 'content-type': 'application/json', 'x-signature': 'sha256=' + '0'.repeat(64) },
@@ -67,7 +70,7 @@ function fakeContext(parameters: Record<string, unknown>, ip = '203.0.113.7') {
 			return value === undefined ? fallback : value;
 		},
 	};
-	return { context: context as unknown as IWebhookFunctions, sent, getCredentials, readParameters, logger };
+	return { context: context as unknown as IWebhookFunctions, sent, ended, getCredentials, readParameters, logger };
 }
 
 const trigger = new WebhookTrigger();
@@ -121,5 +124,70 @@ describe('Webhook Trigger node wiring', () => {
 		expect(fake.sent.status).toBe(500);
 		expect(fake.sent.body).not.toContain('webhookBearerAuthApi');
 		expect(fake.logger.error.mock.calls[0][0]).toContain('does not have any credentials');
+	});
+});
+
+describe('acknowledged delivery (issue 20)', () => {
+	it('hands an accepted call to n8n unanswered by default, one item on input 0', async () => {
+		const fake = fakeContext({ authentication: 'none', eventPath: 'body.event', cases: { values: [{ value: 'y' }] } });
+		const result = await trigger.webhook.call(fake.context);
+		expect(result.noWebhookResponse).toBeUndefined();
+		expect(result.workflowData).toHaveLength(1);
+		expect(result.workflowData![0]).toHaveLength(1);
+		expect(result.workflowData![0][0].json).toMatchObject({ body: { event: 'x' }, event: { value: 'x', case: null } });
+		expect(fake.sent.status).toBeUndefined();
+		expect(fake.sent.body).toBeUndefined();
+	});
+
+	it('answers at once from webhook() with "Answer Before the Execution Starts"', async () => {
+		const fake = fakeContext({ authentication: 'none', options: { answerBeforeStart: true, responseCode: 202, responseBody: 'ok' } });
+		const result = await trigger.webhook.call(fake.context);
+		expect(result.noWebhookResponse).toBe(true);
+		expect(result.workflowData).toHaveLength(1);
+		expect(fake.sent).toEqual({ status: 202, body: 'ok', headers: { 'Content-Type': 'application/json' } });
+	});
+
+	function executeContext(parameters: Record<string, unknown>, items: Array<{ json: Record<string, unknown> }>) {
+		const sendResponse = jest.fn(async () => undefined);
+		const context = {
+			getInputData: () => items,
+			sendResponse,
+			getNodeParameter: (name: string, _index: number, fallback?: unknown) => {
+				const value = name.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], parameters);
+				return value === undefined ? fallback : value;
+			},
+		};
+		return { context: context as unknown as IExecuteFunctions, sendResponse };
+	}
+
+	it('execute() routes the item and sends the configured answer once the execution runs', async () => {
+		const item = { json: { event: { value: 'order_refunded' } } };
+		const fake = executeContext(
+			{
+				eventPath: 'body.event',
+				cases: { values: [{ value: 'order_approved' }, { value: 'order_refunded' }] },
+				options: { responseCode: 201, responseHeaders: { values: [{ name: 'X-Trace', value: 't1' }] } },
+			},
+			[item],
+		);
+		const outputs = await trigger.execute.call(fake.context);
+		expect(outputs).toEqual([[], [item], []]);
+		expect(fake.sendResponse).toHaveBeenCalledTimes(1);
+		expect(fake.sendResponse).toHaveBeenCalledWith({
+			body: '{"received":true}',
+			headers: { 'X-Trace': 't1', 'Content-Type': 'application/json' },
+			statusCode: 201,
+		});
+	});
+
+	it.each([
+		['lastNode', {}],
+		['responseNode', {}],
+		['onReceived', { answerBeforeStart: true }],
+	])('execute() sends nothing in mode %s %j', async (responseMode, options) => {
+		const item = { json: { event: { value: 'x' } } };
+		const fake = executeContext({ responseMode, options }, [item]);
+		expect(await trigger.execute.call(fake.context)).toEqual([[item]]);
+		expect(fake.sendResponse).not.toHaveBeenCalled();
 	});
 });
