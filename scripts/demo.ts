@@ -74,9 +74,24 @@ const demoWorkflow = workflow(
 );
 
 export async function main(): Promise<void> {
+	// Ctrl-C (the terminal signals every process) and `kill -INT <npm pid>` (npm forwards the signal
+	// to this process only) both land here, also during the first run's install: n8n is stopped
+	// here, anything else still running by the harness's exit handlers.
+	let n8n: N8nInstance | undefined = undefined;
+	let stopping = false;
+	const stop = async () => {
+		if (stopping) return;
+		stopping = true;
+		console.log('\nStopping n8n...');
+		await n8n?.stop();
+		process.exit(0);
+	};
+	process.on('SIGINT', stop);
+	process.on('SIGTERM', stop);
+
 	const port = (await portIsFree(5678)) ? 5678 : 0;
 	console.log('Building and packing the package, preparing n8n 1.x (the first run installs n8n: a few minutes)...');
-	const n8n = await N8nInstance.create(versions.v1, {
+	n8n = await N8nInstance.create(versions.v1, {
 		userFolder: join(__dirname, '..', '.n8n-demo'),
 		port,
 		credentials: [
@@ -89,14 +104,6 @@ export async function main(): Promise<void> {
 		],
 		workflows: [demoWorkflow],
 	});
-	const stop = async () => {
-		console.log('\nStopping n8n...');
-		await n8n.stop();
-		process.exit(0);
-	};
-	process.on('SIGINT', stop);
-	process.on('SIGTERM', stop);
-
 	await n8n.start('/webhook/demo-orders');
 	await n8n.ownerSession();
 

