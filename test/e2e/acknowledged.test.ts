@@ -115,6 +115,11 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('ackn
 			await sleep(200);
 			executed = await executedDeliveries(workflowId, run);
 		}
+		// Then let n8n settle what it recovers (running → crashed) before reporting statuses.
+		for (let i = 0; i < 30 && (executed.statuses.running || executed.statuses.new); i++) {
+			await sleep(1_000);
+			executed = await executedDeliveries(workflowId, run);
+		}
 		const lost = acknowledged.filter((id) => !executed.ids.has(id));
 		console.log(
 			`[ack ${version.n8n}] ${label}: killed after ${killAfter} answers; ${acknowledged.length} acknowledged, ${failed} failed or cut off, ` +
