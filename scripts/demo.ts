@@ -126,8 +126,13 @@ curl -i -X POST '${n8n.baseUrl}/webhook/demo-orders' \\
   -H 'X-Signature: sha256=${signature}' \\
   --data '${body}'
 
-Or sign your own body:  printf '%s' "$BODY" | openssl dgst -sha256 -hmac '${secret}'
-A wrong signature gets 401 and starts no execution. Ctrl-C stops n8n.
+Sign your own body (openssl prints "SHA2-256(stdin)= <hex>": cut keeps the hex):
+
+BODY='{"event":"lead_created","customer":{"name":"Bia Lima","email":"bia@example.com","phone":"+55 21 99876-5432"}}'
+SIG=$(printf '%s' "$BODY" | openssl dgst -sha256 -hmac '${secret}' | cut -d' ' -f2)
+curl -i -X POST '${n8n.baseUrl}/webhook/demo-orders' -H 'Content-Type: application/json' -H "X-Signature: sha256=$SIG" --data "$BODY"
+
+A wrong signature gets 401 and starts no execution. Ctrl-C (or kill -INT <npm pid>) stops n8n.
 `);
 	await new Promise(() => undefined);
 }

