@@ -12,7 +12,7 @@ import type { IpAllowlist, OriginAllowlist } from './allowlist';
 import { isIpAllowed, isOriginAllowed } from './allowlist';
 import { mapVariables, resolvePath } from './paths';
 import type { VariableMapping } from './paths';
-import { redactRequest } from './redact';
+import { CREDENTIAL_NAME, redactRequest } from './redact';
 import type { RoutingCase } from './routing';
 import { isRoutingEnabled, routeEvent } from './routing';
 import { validateBody } from './schema';
@@ -185,6 +185,7 @@ export function admitRequest(call: IncomingCall, config: Omit<GateConfig, keyof 
 	const { headers, query } = redactRequest(
 		{ headers: call.headers, query: call.query },
 		redactionsFor(config.scheme, config.credentials),
+		CREDENTIAL_NAME,
 	);
 	const root = { body: call.body, headers, query, params: call.params };
 	const variables = mapVariables(root, config.variables);

@@ -17,13 +17,26 @@ export interface RedactionNames {
 	query: string[];
 }
 
-function redact<T extends object>(source: T, names: readonly string[], normalize: (name: string) => string): T {
+/**
+ * Names that say they carry a credential (`x-api-key`, `x-amz-security-token`, `access_token`,
+ * `stripe-signature`, …): hidden too, as a safety net for providers no scheme names yet and for
+ * calls refused before the node's own credential (and its configured names) was read.
+ */
+export const CREDENTIAL_NAME = /auth|token|secret|passw|signature|cookie|session|api[-_]?key|hmac|^sig$/i;
+
+function redact<T extends object>(
+	source: T,
+	names: readonly string[],
+	normalize: (name: string) => string,
+	pattern: RegExp | undefined,
+): T {
 	if (source === null || typeof source !== 'object') return {} as T;
 	const hidden = new Set(names.map(normalize));
+	const isHidden = (key: string) => hidden.has(normalize(key)) || (pattern !== undefined && pattern.test(key));
 	// fromEntries (not `out[key] = ...`) so a `__proto__` key is copied as data.
 	return Object.fromEntries(
 		Object.entries(source).map(([key, value]): [string, unknown] =>
-			hidden.has(normalize(key)) && value !== undefined ? [key, REDACTED] : [key, value],
+			isHidden(key) && value !== undefined ? [key, REDACTED] : [key, value],
 		),
 	) as T;
 }
@@ -38,9 +51,11 @@ function redact<T extends object>(source: T, names: readonly string[], normalize
 export function redactRequest<H extends object, Q extends object>(
 	request: RequestParts<H, Q>,
 	names: RedactionNames,
+	/** Also hide every name this matches (e.g. {@link CREDENTIAL_NAME}). */
+	pattern?: RegExp,
 ): RequestParts<H, Q> {
 	return {
-		headers: redact(request.headers, names.headers ?? [], (name) => name.toLowerCase()),
-		query: redact(request.query, names.query ?? [], (name) => name),
+		headers: redact(request.headers, names.headers ?? [], (name) => name.toLowerCase(), pattern),
+		query: redact(request.query, names.query ?? [], (name) => name, pattern),
 	};
 }

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'http';
-import { REDACTED, redactRequest } from '../../nodes/WebhookTrigger/redact';
+import { CREDENTIAL_NAME, REDACTED, redactRequest } from '../../nodes/WebhookTrigger/redact';
 
 describe('redactRequest', () => {
 	const request = () => ({
@@ -72,5 +72,34 @@ describe('redactRequest', () => {
 			{ headers: ['authorization'], query: ['token'] },
 		);
 		expect(out).toEqual({ headers: {}, query: {} });
+	});
+});
+
+describe('CREDENTIAL_NAME safety net', () => {
+	it('hides names that say they carry a credential and keeps the rest', () => {
+		const out = redactRequest(
+			{
+				headers: {
+					'x-api-key': 'k1',
+					'x-amz-security-token': 'k2',
+					'stripe-signature': 't=1,v1=ab',
+					'x-github-event': 'push',
+					'content-type': 'application/json',
+					'x-request-id': 'r1',
+				} as Record<string, unknown>,
+				query: { access_token: 'k3', sig: 'k4', page: '2', design: 'x' } as Record<string, unknown>,
+			},
+			{ headers: [], query: [] },
+			CREDENTIAL_NAME,
+		);
+		expect(out.headers).toEqual({
+			'x-api-key': REDACTED,
+			'x-amz-security-token': REDACTED,
+			'stripe-signature': REDACTED,
+			'x-github-event': 'push',
+			'content-type': 'application/json',
+			'x-request-id': 'r1',
+		});
+		expect(out.query).toEqual({ access_token: REDACTED, sig: REDACTED, page: '2', design: 'x' });
 	});
 });
