@@ -1,9 +1,11 @@
-import { mkdir } from 'fs/promises';
+import { mkdir, readdir } from 'fs/promises';
 import { resolve } from 'path';
 import type { PGlite, Transaction } from '@electric-sql/pglite';
+import { LOCK_FILE, acquireFolderLock } from './folderLock';
+import type { FolderLock } from './folderLock';
 import { runMigrations } from './migrations';
 import type { Queryable, QueryResult, Store } from './types';
-import { StoreConnectionError } from './types';
+import { EmbeddedStoreError, StoreConnectionError } from './types';
 
 type PGliteResults = { rows: unknown[]; affectedRows?: number };
 
@@ -21,9 +23,10 @@ function wrapTx(tx: Transaction): Queryable {
 }
 
 /**
- * Embedded PostgreSQL (PGlite, WASM) in a folder. PGlite has one connection: its own locks let a
- * plain query slip in between the statements of a running transaction, so every query and
- * transaction goes through one promise queue here.
+ * Embedded PostgreSQL (PGlite, WASM) in a folder, owned by this process through a folder lock
+ * (folderLock.ts). PGlite has one connection: its own locks let a plain query slip in between the
+ * statements of a running transaction, so every query and transaction goes through one promise
+ * queue here.
  */
 export class EmbeddedStore implements Store {
 	readonly kind = 'embedded' as const;
@@ -35,6 +38,7 @@ export class EmbeddedStore implements Store {
 	constructor(
 		readonly dataDir: string,
 		private readonly db: PGlite,
+		private readonly lock?: FolderLock,
 	) {}
 
 	private enqueue<T>(work: () => Promise<T>): Promise<T> {
@@ -56,19 +60,53 @@ export class EmbeddedStore implements Store {
 		await this.enqueue(async () => {
 			if (!this.db.closed) await this.db.close();
 		});
+		// Only once PGlite has written everything back may another process open the folder.
+		await this.lock?.release();
 	}
 }
 
 /** One instance per folder per process: two PGlite instances on one folder would corrupt it. */
 const opened = new Map<string, Promise<EmbeddedStore>>();
 
+const QUEUE_MODE_DESCRIPTION =
+	'In queue mode the main process and every worker run executions, each in its own process; one embedded folder can only be used by one process, and several would lose rows silently. Select "PostgreSQL" in the Store parameter.';
+
+/** n8n queue mode runs executions in several processes: refuse before touching the folder. */
+export function refuseQueueMode(dataDir: string): void {
+	if ((process.env.EXECUTIONS_MODE ?? '').trim().toLowerCase() !== 'queue') return;
+	throw new EmbeddedStoreError(
+		`The embedded store (folder "${dataDir}") cannot be used in n8n queue mode (EXECUTIONS_MODE=queue): use the PostgreSQL store.`,
+		QUEUE_MODE_DESCRIPTION,
+	);
+}
+
+/** Refuses a non-empty folder that is not a PGlite data folder: initdb would write into it. */
+async function assertStoreFolder(dataDir: string): Promise<void> {
+	const entries = (await readdir(dataDir)).filter((name) => !name.startsWith(LOCK_FILE));
+	if (entries.length === 0 || entries.includes('PG_VERSION')) return;
+	throw new EmbeddedStoreError(
+		`The folder "${dataDir}" is not empty and holds no embedded store (no PG_VERSION file), so it is not used as the Embedded Data Folder.`,
+		'The embedded store needs an empty or new folder, or one it created earlier. Choose another folder, or leave the option empty for the default.',
+	);
+}
+
 async function openFolder(dataDir: string): Promise<EmbeddedStore> {
 	await mkdir(dataDir, { recursive: true });
+	await assertStoreFolder(dataDir);
+	// Before PGlite reads a single page: a second process must not open the folder at all.
+	const lock = await acquireFolderLock(dataDir);
+	return await openLocked(dataDir, lock).catch(async (error: unknown) => {
+		await lock.release().catch(() => undefined);
+		throw error;
+	});
+}
+
+async function openLocked(dataDir: string, lock: FolderLock): Promise<EmbeddedStore> {
 	// Loaded here, not at module load: the WASM build costs ~30 MB of code and is only needed
 	// when a workflow actually uses the embedded store.
 	const { PGlite } = await import('@electric-sql/pglite');
 	const db = await PGlite.create(dataDir);
-	const store = new EmbeddedStore(dataDir, db);
+	const store = new EmbeddedStore(dataDir, db, lock);
 	await runMigrations(store).catch(async (error: unknown) => {
 		await db.close().catch(() => undefined);
 		throw error;
@@ -76,7 +114,8 @@ async function openFolder(dataDir: string): Promise<EmbeddedStore> {
 	return store;
 }
 
-function openError(dataDir: string, error: unknown): StoreConnectionError {
+function openError(dataDir: string, error: unknown): Error {
+	if (error instanceof EmbeddedStoreError) return error;
 	const reason = error instanceof Error ? error.message : String(error);
 	return new StoreConnectionError(`Could not open the embedded store in "${dataDir}": ${reason}`, error);
 }
@@ -84,6 +123,7 @@ function openError(dataDir: string, error: unknown): StoreConnectionError {
 /** Opens (first call: creates and migrates) the embedded store in `dataDir`; later calls share it. */
 export async function openEmbeddedStore(dataDir: string): Promise<EmbeddedStore> {
 	const key = resolve(dataDir);
+	refuseQueueMode(key);
 	let pending = opened.get(key);
 	if (pending === undefined) {
 		pending = openFolder(key).catch((error: unknown) => {

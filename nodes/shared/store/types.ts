@@ -53,6 +53,21 @@ export class StoreConnectionError extends Error {
 	}
 }
 
+/**
+ * The embedded store cannot be used as configured: its folder belongs to another process, n8n
+ * runs in queue mode, or the folder is not allowed or not a store. A setup problem the user fixes
+ * (the nodes show it as a NodeOperationError), not an outage.
+ */
+export class EmbeddedStoreError extends Error {
+	constructor(
+		message: string,
+		readonly description: string,
+	) {
+		super(message);
+		this.name = 'EmbeddedStoreError';
+	}
+}
+
 export interface CustomerRow {
 	id: string;
 	name: string | null;

@@ -138,6 +138,10 @@ describe.each(storeTargets())('bindChat on the %s store', (_kind, target) => {
 	});
 
 	describe('concurrency', () => {
+		// On the embedded store these pass with or without any locking: PGlite runs one transaction at
+		// a time per process (one in-process queue). The proofs that count are the PostgreSQL runs of
+		// these tests (advisory locks, real parallel connections; always run in CI) and, for several
+		// processes on one embedded folder, the two-process tests in folderLock.test.ts.
 		it('50 concurrent binds of one new contact create exactly one chat and one customer', async () => {
 			const results = await Promise.all(
 				Array.from({ length: 50 }, async (_, i) => await bound(whatsapp(i % 2 ? '5511987654321' : '(11) 98765-4321'))),

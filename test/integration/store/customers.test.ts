@@ -249,6 +249,10 @@ describe.each(storeTargets())('bindCustomer on the %s store', (_kind, target) =>
 	});
 
 	describe('concurrency', () => {
+		// On the embedded store these pass with or without any locking: PGlite runs one transaction at
+		// a time per process (one in-process queue). The proofs that count are the PostgreSQL runs of
+		// these tests (advisory locks, real parallel connections; always run in CI) and, for several
+		// processes on one embedded folder, the two-process tests in folderLock.test.ts.
 		it('50 concurrent binds of one new person create exactly one customer', async () => {
 			const person = (i: number): CustomerBindInput => ({
 				name: { value: 'Ana' },
