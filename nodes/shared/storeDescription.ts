@@ -27,7 +27,7 @@ export const embeddedFolderOption: INodeProperties = {
 	default: '',
 	placeholder: '~/.n8n/webhook-gateway',
 	description:
-		'Folder of the embedded database. Empty: "webhook-gateway" inside the n8n user folder. Customer Bind and Chat Bind must use the same folder.',
+		'Folder of the embedded database, used by one n8n process only. Empty: "webhook-gateway" inside the n8n user folder. A folder given here must be allowed by n8n\'s file-access rules (N8N_RESTRICT_FILE_ACCESS_TO, N8N_BLOCK_FILE_ACCESS_TO_N8N_FILES) and be empty or hold a store. Customer Bind and Chat Bind must use the same folder.',
 };
 
 export const defaultCountryOption: INodeProperties = {
