@@ -63,6 +63,10 @@ export class CustomerBind implements INodeType {
 						customer: result.customer,
 						customerAction: result.action,
 						matchedCustomerIds: result.matchedIds,
+						// Contacts given but not attached because another customer owns them, as
+						// { type, value, customerId }: the bind succeeded, yet these two customers may be one
+						// person, which a later node can review. Empty when every contact was attached.
+						skippedContacts: result.skippedContacts,
 					},
 					pairedItem: { item: itemIndex },
 				});
