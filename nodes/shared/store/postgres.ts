@@ -10,7 +10,12 @@ export interface PostgresPoolOptions {
 	/** Pool size per process (pg's default is 10). */
 	max?: number;
 	connectionTimeoutMillis?: number;
+	/** Close the pool after this long without a query; the next query opens a new one. */
+	idleCloseMillis?: number;
 }
+
+/** Pools unused this long are closed: a credential used once must not hold a pool for the process's life. */
+export const DEFAULT_IDLE_CLOSE_MILLIS = 5 * 60_000;
 
 export function schemaOf(credentials: PostgresCredentials): string {
 	const schema = (credentials.schema ?? '').trim();
@@ -71,29 +76,36 @@ function asStoreError(error: unknown, credentials: PostgresCredentials): unknown
 	return new StoreConnectionError(`Could not connect to PostgreSQL at ${target(credentials)}: ${errorMessage(error)}`, error);
 }
 
+/**
+ * A migrated schema reached through a pg Pool that exists only while it is used: closed after
+ * `idleCloseMillis` without a query (or at once when retired), reopened by the next query.
+ */
 export class PostgresStore implements Store {
 	readonly kind = 'postgres' as const;
 
 	readonly schema: string;
 
-	private readonly pool: Pool;
+	private pool: Pool | undefined;
+
+	private active = 0;
+
+	private idleTimer: ReturnType<typeof setTimeout> | undefined;
+
+	private retired = false;
+
+	private closed = false;
 
 	private onClose: () => void = () => undefined;
 
+	/** The schema as a quoted identifier; validated here, so a bad name fails before any connection. */
+	private readonly quotedSchema: string;
+
 	constructor(
 		private readonly credentials: PostgresCredentials,
-		options: PostgresPoolOptions = {},
+		private readonly options: PostgresPoolOptions = {},
 	) {
 		this.schema = schemaOf(credentials);
-		this.pool = new Pool({
-			...clientConfig(credentials, options.connectionTimeoutMillis),
-			// A startup parameter, not a SET after connect: it cannot fail silently or race the
-			// connection's first query. The schema is a validated identifier (identifier.ts).
-			options: `-c search_path=${quoteIdentifier(this.schema)}`,
-			max: options.max ?? 10,
-		});
-		// An idle connection dropped by the server must not crash the n8n process.
-		this.pool.on('error', () => undefined);
+		this.quotedSchema = quoteIdentifier(this.schema);
 	}
 
 	/** Called once on close (used by the pool cache). */
@@ -101,57 +113,136 @@ export class PostgresStore implements Store {
 		this.onClose = callback;
 	}
 
-	async query<R = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
+	/** Whether a pg Pool (and so possibly connections) is open now. */
+	get poolOpen(): boolean {
+		return this.pool !== undefined;
+	}
+
+	private connections(): Pool {
+		if (this.pool) return this.pool;
+		const pool = new Pool({
+			...clientConfig(this.credentials, this.options.connectionTimeoutMillis),
+			// A startup parameter, not a SET after connect: it cannot fail silently or race the
+			// connection's first query. The schema is a validated identifier (identifier.ts).
+			options: `-c search_path=${this.quotedSchema}`,
+			max: this.options.max ?? 10,
+		});
+		// An idle connection dropped by the server must not crash the n8n process.
+		pool.on('error', () => undefined);
+		this.pool = pool;
+		return pool;
+	}
+
+	private async use<T>(work: (pool: Pool) => Promise<T>): Promise<T> {
+		if (this.closed) throw new Error('This PostgreSQL store was closed');
+		this.active++;
+		clearTimeout(this.idleTimer);
 		try {
-			const result = await this.pool.query(sql, [...params]);
-			return { rows: result.rows as R[], rowCount: result.rowCount ?? result.rows.length };
-		} catch (error) {
-			throw asStoreError(error, this.credentials);
+			return await work(this.connections());
+		} finally {
+			this.active--;
+			if (this.active === 0) this.scheduleRelease();
 		}
+	}
+
+	private scheduleRelease(): void {
+		if (this.retired) {
+			void this.releasePool();
+			return;
+		}
+		this.idleTimer = setTimeout(() => void this.releasePool(), this.options.idleCloseMillis ?? DEFAULT_IDLE_CLOSE_MILLIS);
+		this.idleTimer.unref?.(); // an idle pool must not keep the process alive
+	}
+
+	private async releasePool(): Promise<void> {
+		const pool = this.pool;
+		if (this.active > 0 || pool === undefined) return;
+		this.pool = undefined;
+		await pool.end().catch(() => undefined);
+	}
+
+	/**
+	 * Replaced in the cache (the credential's configuration changed): the pool closes as soon as no
+	 * query runs on it. Holders of this object may still use it; each use reopens and closes a pool.
+	 */
+	async retire(): Promise<void> {
+		this.retired = true;
+		clearTimeout(this.idleTimer);
+		await this.releasePool();
+	}
+
+	async query<R = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
+		return await this.use(async (pool) => {
+			try {
+				const result = await pool.query(sql, [...params]);
+				return { rows: result.rows as R[], rowCount: result.rowCount ?? result.rows.length };
+			} catch (error) {
+				throw asStoreError(error, this.credentials);
+			}
+		});
 	}
 
 	async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-		const client = await this.pool.connect().catch((error: unknown) => {
-			throw asStoreError(error, this.credentials);
-		});
-		const tx: Queryable = {
-			query: async <R>(sql: string, params: readonly unknown[] = []) => {
-				const result = await client.query(sql, [...params]);
-				return { rows: result.rows as R[], rowCount: result.rowCount ?? result.rows.length };
-			},
-		};
-		let broken: Error | undefined;
-		try {
-			await client.query('BEGIN');
-			const value = await fn(tx);
-			await client.query('COMMIT');
-			return value;
-		} catch (error) {
-			await client.query('ROLLBACK').catch((rollbackError: Error) => {
-				broken = rollbackError; // the connection is unusable: let the pool discard it
+		return await this.use(async (pool) => {
+			const client = await pool.connect().catch((error: unknown) => {
+				throw asStoreError(error, this.credentials);
 			});
-			throw asStoreError(error, this.credentials);
-		} finally {
-			client.release(broken);
-		}
+			const tx: Queryable = {
+				query: async <R>(sql: string, params: readonly unknown[] = []) => {
+					const result = await client.query(sql, [...params]);
+					return { rows: result.rows as R[], rowCount: result.rowCount ?? result.rows.length };
+				},
+			};
+			let broken: Error | undefined;
+			try {
+				await client.query('BEGIN');
+				const value = await fn(tx);
+				await client.query('COMMIT');
+				return value;
+			} catch (error) {
+				await client.query('ROLLBACK').catch((rollbackError: Error) => {
+					broken = rollbackError; // the connection is unusable: let the pool discard it
+				});
+				throw asStoreError(error, this.credentials);
+			} finally {
+				client.release(broken);
+			}
+		});
 	}
 
 	async close(): Promise<void> {
+		this.closed = true;
+		clearTimeout(this.idleTimer);
 		this.onClose();
 		this.onClose = () => undefined;
-		await this.pool.end();
+		const pool = this.pool;
+		this.pool = undefined;
+		await pool?.end();
 	}
 }
 
-/** One pool per connection config per process. */
+/**
+ * One store per connection config per process, and at most one per database identity (host, port,
+ * database, user, schema, pool options): when a credential's password or SSL mode changes, the
+ * store for the old configuration is retired instead of kept for the life of the process.
+ */
 const pools = new Map<string, Promise<PostgresStore>>();
 
-function poolKey(credentials: PostgresCredentials, options: PostgresPoolOptions): string {
+/** Database identity → the config key currently cached for it. */
+const identities = new Map<string, string>();
+
+function poolKeys(credentials: PostgresCredentials, options: PostgresPoolOptions): { key: string; identity: string } {
 	const password = createHash('sha256')
 		.update(credentials.password ?? '')
 		.digest('hex');
 	const { host, port, database, user, ssl } = credentials;
-	return JSON.stringify([host, Number(port), database, user, password, ssl ?? 'disable', schemaOf(credentials), options]);
+	const identity = JSON.stringify([host, Number(port), database, user, schemaOf(credentials), options]);
+	return { identity, key: JSON.stringify([identity, password, ssl ?? 'disable']) };
+}
+
+/** Stores cached in this process (for tests: it must not grow with every configuration seen). */
+export function cachedPostgresStores(): number {
+	return pools.size;
 }
 
 /**
@@ -162,15 +253,23 @@ export async function openPostgresStore(
 	credentials: PostgresCredentials,
 	options: PostgresPoolOptions = {},
 ): Promise<PostgresStore> {
-	const key = poolKey(credentials, options);
+	const { key, identity } = poolKeys(credentials, options);
 	let pending = pools.get(key);
 	if (pending === undefined) {
+		const previous = identities.get(identity);
+		if (previous !== undefined && previous !== key) {
+			const replaced = pools.get(previous);
+			pools.delete(previous);
+			void replaced?.then(async (store) => await store.retire()).catch(() => undefined);
+		}
 		const store = new PostgresStore(credentials, options);
 		store.whenClosed(() => {
 			if (pools.get(key) === pending) pools.delete(key);
+			if (identities.get(identity) === key) identities.delete(identity);
 		});
 		pending = runMigrations(store).then(() => store);
 		pools.set(key, pending);
+		identities.set(identity, key);
 		// A failed open (server down) must not stick: drop the pool so the next call retries.
 		pending.catch(async () => await store.close().catch(() => undefined));
 	}
@@ -180,6 +279,7 @@ export async function openPostgresStore(
 export async function closeAllPostgres(): Promise<void> {
 	const all = [...pools.values()];
 	pools.clear();
+	identities.clear();
 	await Promise.all(all.map(async (pending) => await pending.then((store) => store.close()).catch(() => undefined)));
 }
 
