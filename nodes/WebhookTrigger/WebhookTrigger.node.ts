@@ -12,21 +12,33 @@ import { NodeOperationError } from 'n8n-workflow';
 import { acknowledgement, answersAfterStart } from './acknowledge';
 import type { AcknowledgementOptions } from './acknowledge';
 import { parseIpAllowlist, parseOriginAllowlist } from './allowlist';
-import { credentialTypeFor, isAuthScheme } from './auth';
+import { credentialTypeFor, isAuthScheme, KNOWN_SECRET_FIELDS, redactionsFor } from './auth';
+import type { Redactions } from './auth';
 import { webhookCredentialCheck } from './credentialCheck';
 import { DEFAULT_MAX_BODY_BYTES, webhookDescriptions, webhookTriggerProperties } from './description';
+import type { DeliveryLog } from './deliveryLog';
+import { deliveryLogOf } from './deliveryLogAccess';
+import type { Answered } from './deliveryRecord';
+import { deliveryRecord, newDeliveryId } from './deliveryRecord';
 import { admitCaller, admitRequest } from './gate';
 import type { CallerRules, GateConfig, IncomingCall, Reply } from './gate';
 import { LogLimiter } from './logLimiter';
 import type { VariableMapping } from './paths';
 import { configuredOutputs, routeItems } from './routing';
 import type { RoutingCase } from './routing';
+import { webhookGatewayPostgresConnectionTest } from '../shared/storeAccess';
 
 interface TriggerOptions extends AcknowledgementOptions {
 	jsonSchema?: string | object;
 	maxBodyBytes?: number;
 	saveBodyAs?: string;
+	deliveryIdHeader?: boolean;
+	keepBodies?: boolean;
+	logRetentionDays?: number;
+	logRetentionRows?: number;
 }
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 export class WebhookTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -79,24 +91,59 @@ export class WebhookTrigger implements INodeType {
 				displayOptions: { show: { authentication: ['meta'] } },
 				testedBy: 'webhookCredentialCheck',
 			},
+			{
+				name: 'webhookGatewayPostgresApi',
+				required: true,
+				displayOptions: { show: { deliveryLog: ['postgres'] } },
+				testedBy: 'webhookGatewayPostgresConnectionTest',
+			},
 		],
 		webhooks: webhookDescriptions,
 		properties: webhookTriggerProperties,
 	};
 
-	methods = { credentialTest: { webhookCredentialCheck } };
+	methods = { credentialTest: { webhookCredentialCheck, webhookGatewayPostgresConnectionTest } };
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const req = this.getRequestObject();
 		const res = this.getResponseObject();
-		const send = (reply: Pick<Reply, 'status' | 'headers' | 'contentType' | 'body'>) => {
+		const options = this.getNodeParameter('options', {}) as TriggerOptions;
+		const log = deliveryLogFor(this);
+		const deliveryId = newDeliveryId();
+		const call: IncomingCall = {
+			webhookName: this.getWebhookName(),
+			method: req.method,
+			headers: req.headers,
+			query: req.query as Record<string, unknown>,
+			params: (req.params ?? {}) as Record<string, unknown>,
+			body: req.body,
+			rawBody: undefined,
+			ip: req.ip,
+			now: Date.now(),
+		};
+		// Before the credential is read, only the names every node hides are known.
+		let redactions: Redactions = KNOWN_SECRET_FIELDS;
+		const record = (answered: Answered) => {
+			if (!log) return;
+			const row = deliveryRecord(deliveryId, call, answered, {
+				workflowId: String(this.getWorkflow().id ?? ''),
+				nodeName: this.getNode().name,
+				redactions,
+				keepBodies: options.keepBodies === true,
+			});
+			log.record(row, {
+				maxAgeMs: (options.logRetentionDays ?? 7) * DAY_MS,
+				maxRows: options.logRetentionRows ?? 10_000,
+			});
+		};
+		const traceHeaders: Record<string, string> = log && options.deliveryIdHeader ? { 'X-Delivery-Id': deliveryId } : {};
+		const answer = (reply: Pick<Reply, 'status' | 'headers' | 'contentType' | 'body' | 'code'>): IWebhookResponseData => {
 			res.status(reply.status);
-			for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value);
+			for (const [name, value] of Object.entries({ ...reply.headers, ...traceHeaders })) res.setHeader(name, value);
 			if (reply.status === 204) res.end();
 			else res.type(reply.contentType).send(reply.body);
-		};
-		const answer = (reply: Pick<Reply, 'status' | 'headers' | 'contentType' | 'body'>): IWebhookResponseData => {
-			send(reply);
+			if (reply.status >= 400 && reply.status < 500) logRejection(this, reply.code, call.ip);
+			record({ outcome: reply.status >= 500 ? 'error' : reply.status >= 400 ? 'rejected' : 'handshake', status: reply.status, reason: reply.code });
 			return { noWebhookResponse: true };
 		};
 		// A configuration mistake (bad allowlist entry or schema, missing credential): the caller
@@ -113,33 +160,23 @@ export class WebhookTrigger implements INodeType {
 		} catch (error) {
 			return configurationError(error);
 		}
-		const refused = admitCaller({ ip: req.ip, headers: req.headers }, rules);
+		const refused = admitCaller(call, rules);
 		if (refused) return answer(refused);
 
-		const options = this.getNodeParameter('options', {}) as TriggerOptions;
 		let config: Omit<GateConfig, keyof CallerRules>;
 		try {
 			config = await readConfig(this, options);
 		} catch (error) {
 			return configurationError(error);
 		}
+		redactions = redactionsFor(config.scheme, config.credentials);
 
 		// n8n pre-reads the raw bytes only for some content types and node versions.
 		if (req.rawBody === undefined && typeof req.readRawBody === 'function' && !req.is('multipart/form-data')) {
 			await req.readRawBody();
 		}
+		call.rawBody = Buffer.isBuffer(req.rawBody) ? req.rawBody : undefined;
 
-		const call: IncomingCall = {
-			webhookName: this.getWebhookName(),
-			method: req.method,
-			headers: req.headers,
-			query: req.query as Record<string, unknown>,
-			params: (req.params ?? {}) as Record<string, unknown>,
-			body: req.body,
-			rawBody: Buffer.isBuffer(req.rawBody) ? req.rawBody : undefined,
-			ip: req.ip,
-			now: Date.now(),
-		};
 		let decision;
 		try {
 			decision = admitRequest(call, config);
@@ -148,16 +185,21 @@ export class WebhookTrigger implements INodeType {
 		}
 		if (decision.kind === 'reply') return answer(decision);
 
+		const item = log ? { ...decision.item, deliveryId } : decision.item;
 		// One input for execute(), which routes it to its output (see acknowledge.ts for why).
-		const workflowData: INodeExecutionData[][] = [[{ json: decision.item as IDataObject }]];
+		const workflowData: INodeExecutionData[][] = [[{ json: item as IDataObject }]];
 		const responseMode = this.getNodeParameter('responseMode', 'onReceived') as string;
-		if (responseMode !== 'onReceived' || answersAfterStart(responseMode, options)) return { workflowData };
+		const early = responseMode === 'onReceived' && !answersAfterStart(responseMode, options);
+		// Status 0: the workflow answers (When Last Node Finishes, Respond to Webhook).
+		const status = responseMode === 'onReceived' ? acknowledgement(options).status : 0;
+		record({ outcome: 'accepted', status, reason: null, item });
+		if (!early) return { workflowData };
 
-		const early = acknowledgement(options);
-		res.status(early.status);
-		for (const [name, value] of Object.entries(early.headers)) res.setHeader(name, value);
-		if (early.status === 204) res.end();
-		else res.send(early.body);
+		const ack = acknowledgement(options);
+		res.status(ack.status);
+		for (const [name, value] of Object.entries({ ...ack.headers, ...traceHeaders })) res.setHeader(name, value);
+		if (ack.status === 204) res.end();
+		else res.send(ack.body);
 		return { noWebhookResponse: true, workflowData };
 	}
 
@@ -172,18 +214,26 @@ export class WebhookTrigger implements INodeType {
 			(this.getNodeParameter('cases.values', 0, []) as RoutingCase[]) ?? [],
 		);
 		const options = this.getNodeParameter('options', 0, {}) as TriggerOptions;
+		const executionId = this.getExecutionId();
+		const log = deliveryLogFor(this);
+		const deliveryIds = this.getInputData()
+			.map((item) => item.json.deliveryId)
+			.filter((id): id is string => typeof id === 'string');
+		if (log) for (const id of deliveryIds) log.linkExecution(id, executionId);
 		if (answersAfterStart(this.getNodeParameter('responseMode', 0, 'onReceived') as string, options)) {
 			const answer = acknowledgement(options);
-			await this.sendResponse({ body: answer.body, headers: answer.headers, statusCode: answer.status });
+			const trace = log && options.deliveryIdHeader && deliveryIds.length ? { 'X-Delivery-Id': deliveryIds[0], 'X-Execution-Id': executionId } : {};
+			await this.sendResponse({ body: answer.body, headers: { ...answer.headers, ...trace }, statusCode: answer.status });
 		}
 		return outputs;
 	}
 }
 
-const CONFIGURATION_ERROR_REPLY: Pick<Reply, 'status' | 'headers' | 'contentType' | 'body'> = {
+const CONFIGURATION_ERROR_REPLY: Pick<Reply, 'status' | 'headers' | 'contentType' | 'body' | 'code'> = {
 	status: 500,
 	headers: {},
 	contentType: 'application/json',
+	code: 'configuration_error',
 	body: JSON.stringify({
 		error: 'configuration_error',
 		message: "This webhook is not configured correctly; the details are in n8n's log",
@@ -192,6 +242,34 @@ const CONFIGURATION_ERROR_REPLY: Pick<Reply, 'status' | 'headers' | 'contentType
 
 /** One line per node per minute, with a count of the calls that failed the same way meanwhile. */
 const configurationErrorLog = new LogLimiter(60_000);
+const rejectionLog = new LogLimiter(60_000);
+
+/** The node's delivery log (undefined: Off); works from the webhook and the execute step alike. */
+function deliveryLogFor(context: IWebhookFunctions | IExecuteFunctions): DeliveryLog | undefined {
+	const target = (context as IWebhookFunctions).getNodeParameter('deliveryLog', 'embedded') as string;
+	if (target === 'off') return undefined;
+	return deliveryLogOf({
+		target,
+		credentialId: context.getNode().credentials?.webhookGatewayPostgresApi?.id ?? undefined,
+		readCredentials: async () => await context.getCredentials('webhookGatewayPostgresApi'),
+		logger: context.logger,
+	});
+}
+
+/** One warn line per node per minute for rejected calls, with a count of the others. No secret. */
+function logRejection(context: IWebhookFunctions, reason: string, ip: string | undefined): void {
+	const nodeName = context.getNode().name;
+	const workflowId = context.getWorkflow().id ?? '';
+	const decision = rejectionLog.take(`${workflowId}\n${nodeName}`);
+	if (!decision.log) return;
+	const more = decision.suppressed > 0 ? ` (${decision.suppressed} more rejected since the last report)` : '';
+	context.logger.warn(`Webhook Trigger "${nodeName}" in workflow ${workflowId} rejected a call: ${reason} from ${ip ?? 'unknown'}${more}`, {
+		workflowId,
+		nodeName,
+		reason,
+		clientIp: ip ?? null,
+	});
+}
 
 function logConfigurationError(context: IWebhookFunctions, error: unknown): void {
 	const nodeName = context.getNode().name;

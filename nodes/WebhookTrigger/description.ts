@@ -199,6 +199,30 @@ const response: INodeProperties[] = [
 	},
 ];
 
+const deliveryLog: INodeProperties[] = [
+	{
+		displayName: 'Delivery Log',
+		name: 'deliveryLog',
+		type: 'options',
+		options: [
+			{
+				name: 'Embedded Store',
+				value: 'embedded',
+				description: 'The package\'s embedded database in the n8n user folder; one n8n process only',
+			},
+			{
+				name: 'PostgreSQL',
+				value: 'postgres',
+				description: 'Your PostgreSQL server; for n8n queue mode (several processes)',
+			},
+			{ name: 'Off', value: 'off', description: 'Record nothing' },
+		],
+		default: 'embedded',
+		description:
+			'Where every call this trigger answers is recorded (accepted, rejected, handshake), for the Webhook Deliveries node',
+	},
+];
+
 const options: INodeProperties = {
 	displayName: 'Options',
 	name: 'options',
@@ -206,6 +230,14 @@ const options: INodeProperties = {
 	placeholder: 'Add Option',
 	default: {},
 	options: [
+		{
+			displayName: 'Add Delivery ID to Response',
+			name: 'deliveryIdHeader',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to answer with the delivery ID in an X-Delivery-ID header (and the execution ID in X-Execution-ID once n8n started it), so a caller can quote them',
+		},
 		{
 			displayName: 'Answer Before the Execution Starts',
 			name: 'answerBeforeStart',
@@ -222,6 +254,29 @@ const options: INodeProperties = {
 			default: '',
 			description:
 				'JSON Schema the body must match; a call that does not is answered 422 with the list of errors and starts nothing',
+		},
+		{
+			displayName: 'Delivery Log Retention (Days)',
+			name: 'logRetentionDays',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 7,
+		},
+		{
+			displayName: 'Delivery Log Retention (Rows)',
+			name: 'logRetentionRows',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 10000,
+			description: 'Per workflow, only the newest this many records are kept',
+		},
+		{
+			displayName: 'Keep Bodies in Delivery Log',
+			name: 'keepBodies',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether the delivery log also stores the item as emitted (redacted), to map variables from a previous call; off: only metadata',
 		},
 		{
 			displayName: 'Max Body Size (Bytes)',
@@ -287,5 +342,6 @@ export const webhookTriggerProperties: INodeProperties[] = [
 	...security,
 	...events,
 	...response,
+	...deliveryLog,
 	options,
 ];

@@ -56,6 +56,8 @@ export interface Reply {
 	headers: Record<string, string>;
 	contentType: string;
 	body: string;
+	/** The stable reason the delivery log records: the rejection's `error` code, or `handshake`. */
+	code: string;
 }
 
 export interface Run {
@@ -82,6 +84,7 @@ function errorReply(
 		headers,
 		contentType: 'application/json',
 		body: JSON.stringify({ error, message, ...extra }),
+		code: error,
 	};
 }
 
@@ -108,7 +111,7 @@ function multipartBytes(body: unknown): number {
 }
 
 /** The real bytes where n8n kept them; otherwise the larger of what was parsed and what was declared. */
-function bodySize(call: IncomingCall): number {
+export function bodySize(call: Pick<IncomingCall, 'rawBody' | 'headers' | 'body'>): number {
 	if (call.rawBody) return call.rawBody.length;
 	const declared = Number(headerText(call.headers['content-length']));
 	return Math.max(multipartBytes(call.body), Number.isFinite(declared) ? declared : 0);
@@ -170,7 +173,14 @@ export function admitRequest(call: IncomingCall, config: Omit<GateConfig, keyof 
 		return errorReply(verification.status, verification.code, verification.message, {}, verification.headers);
 	}
 	if (verification.kind === 'handshake') {
-		return { kind: 'reply', status: verification.status, headers: {}, contentType: verification.contentType, body: verification.body };
+		return {
+			kind: 'reply',
+			status: verification.status,
+			headers: {},
+			contentType: verification.contentType,
+			body: verification.body,
+			code: 'handshake',
+		};
 	}
 
 	if (config.jsonSchema.trim() !== '') {

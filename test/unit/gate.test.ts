@@ -303,6 +303,7 @@ describe('admitCall', () => {
 			const result = admitCall(incoming, config({ scheme: 'meta', credentials: metaCredentials }));
 			expect(result).toEqual({
 				kind: 'reply',
+				code: 'handshake',
 				status: 200,
 				headers: {},
 				contentType: 'text/plain',
@@ -484,6 +485,7 @@ describe('admitCall', () => {
 			const result = admitCall(slackCall(verification, SLACK_SECRET), config({ scheme: 'slack', credentials: slackCredentials }));
 			expect(result).toEqual({
 				kind: 'reply',
+				code: 'handshake',
 				status: 200,
 				headers: {},
 				contentType: 'application/json',

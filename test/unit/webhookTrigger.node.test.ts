@@ -13,7 +13,9 @@ interface Sent {
 	headers: Record<string, string>;
 }
 
-function fakeContext(parameters: Record<string, unknown>, ip = '203.0.113.7') {
+function fakeContext(input: Record<string, unknown>, ip = '203.0.113.7') {
+	// The delivery log has its own tests (integration); these fakes write none.
+	const parameters = { deliveryLog: 'off', ...input };
 	const sent: Sent = { headers: {} };
 	const res = {
 		status(code: number) {
@@ -83,7 +85,8 @@ describe('Webhook Trigger node wiring', () => {
 		expect(fake.sent.status).toBe(403);
 		expect(JSON.parse(fake.sent.body!)).toMatchObject({ error: 'ip_not_allowed' });
 		expect(fake.getCredentials).not.toHaveBeenCalled();
-		expect(fake.readParameters.sort()).toEqual(['ipAllowlist', 'originAllowlist']);
+		// Options and the delivery log choice are read first (no credential): what the refusal records.
+		expect(fake.readParameters.sort()).toEqual(['deliveryLog', 'ipAllowlist', 'options', 'originAllowlist']);
 	});
 
 	it('decrypts the credential only for a caller the allowlists admit', async () => {
@@ -147,10 +150,13 @@ describe('acknowledged delivery (issue 20)', () => {
 		expect(fake.sent).toEqual({ status: 202, body: 'ok', headers: { 'Content-Type': 'application/json' } });
 	});
 
-	function executeContext(parameters: Record<string, unknown>, items: Array<{ json: Record<string, unknown> }>) {
+	function executeContext(input: Record<string, unknown>, items: Array<{ json: Record<string, unknown> }>) {
+		const parameters = { deliveryLog: 'off', ...input };
 		const sendResponse = jest.fn(async () => undefined);
 		const context = {
 			getInputData: () => items,
+			getExecutionId: () => '77',
+			getNode: () => ({ name: 'Orders In' }),
 			sendResponse,
 			getNodeParameter: (name: string, _index: number, fallback?: unknown) => {
 				const value = name.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], parameters);

@@ -51,6 +51,34 @@ export const MIGRATIONS: readonly Migration[] = [
 			'CREATE INDEX chats_customer_idx ON chats (customer_id)',
 		],
 	},
+	{
+		version: 2,
+		name: 'deliveries (the Webhook Trigger delivery log)',
+		statements: [
+			`CREATE TABLE deliveries (
+				id uuid PRIMARY KEY,
+				workflow_id text NOT NULL,
+				node_name text NOT NULL,
+				received_at timestamptz NOT NULL,
+				method text NOT NULL,
+				outcome text NOT NULL,
+				status integer NOT NULL,
+				reason text,
+				client_ip text,
+				origin text,
+				event_value text,
+				event_case text,
+				execution_id text,
+				body_bytes integer NOT NULL DEFAULT 0,
+				body_sha256 text,
+				headers jsonb NOT NULL DEFAULT '{}'::jsonb,
+				item jsonb,
+				dropped integer NOT NULL DEFAULT 0
+			)`,
+			'CREATE INDEX deliveries_workflow_time_idx ON deliveries (workflow_id, received_at DESC)',
+			'CREATE INDEX deliveries_time_idx ON deliveries (received_at)',
+		],
+	},
 ];
 
 export function assertOrdered(migrations: readonly Migration[]): void {

@@ -1,0 +1,183 @@
+/**
+ * The delivery log's write side: records are buffered in memory and written in batches, off the
+ * HTTP answer's path. The buffer is bounded: a flood of calls beyond it is counted per node and
+ * written as one `overflow` row with the count, never silently dropped and never growing memory.
+ * Retention (age and rows per workflow) is pruned in the background after writes.
+ *
+ * One log per store per process (see {@link deliveryLogFor}); n8n's trigger and execute steps of
+ * every workflow in the process share it. What is lost on a crash: at most one flush interval.
+ */
+import { randomUUID } from 'crypto';
+
+import type { DeliveryRecord, Retention } from '../shared/store/deliveries';
+import { insertDeliveries, pruneDeliveries, setDeliveryExecutions } from '../shared/store/deliveries';
+import type { Store } from '../shared/store/types';
+
+export interface DeliveryLogOptions {
+	/** Records held at most; beyond, calls are counted as dropped. */
+	maxBuffered: number;
+	/** Delay between a record and its write. */
+	flushIntervalMs: number;
+	/** Minimum time between two prunes of one workflow. */
+	pruneIntervalMs: number;
+}
+
+export const DEFAULT_LOG_OPTIONS: DeliveryLogOptions = { maxBuffered: 10_000, flushIntervalMs: 250, pruneIntervalMs: 60_000 };
+
+export interface DeliveryLogStats {
+	written: number;
+	dropped: number;
+	failedWrites: number;
+	buffered: number;
+}
+
+/** Where a write failure is reported (n8n's logger in the node; rate-limited there). */
+export type LogProblem = (message: string) => void;
+
+export class DeliveryLog {
+	private buffer: DeliveryRecord[] = [];
+
+	/** Buffered records by id, so an execution id arriving before the write lands in the row. */
+	private byId = new Map<string, DeliveryRecord>();
+
+	private links: Array<{ id: string; executionId: string }> = [];
+
+	/** Calls the full buffer could not hold, per workflow + node, until their overflow row is written. */
+	private overflow = new Map<string, { workflowId: string; nodeName: string; count: number; since: Date }>();
+
+	private retention = new Map<string, Retention>();
+
+	private lastPrune = new Map<string, number>();
+
+	private timer: NodeJS.Timeout | undefined;
+
+	private flushing: Promise<void> | undefined;
+
+	readonly stats: DeliveryLogStats = { written: 0, dropped: 0, failedWrites: 0, buffered: 0 };
+
+	constructor(
+		private readonly openStore: () => Promise<Store>,
+		private readonly options: DeliveryLogOptions = DEFAULT_LOG_OPTIONS,
+		private readonly onProblem: LogProblem = () => undefined,
+	) {}
+
+	/** Queues one record; never waits, never throws. Returns whether it was buffered. */
+	record(record: DeliveryRecord, retention?: Retention): boolean {
+		if (retention) this.retention.set(record.workflowId, retention);
+		if (this.buffer.length >= this.options.maxBuffered) {
+			const key = `${record.workflowId}\n${record.nodeName}`;
+			const entry = this.overflow.get(key) ?? { workflowId: record.workflowId, nodeName: record.nodeName, count: 0, since: record.receivedAt };
+			entry.count++;
+			this.overflow.set(key, entry);
+			this.stats.dropped++;
+			this.schedule();
+			return false;
+		}
+		this.buffer.push(record);
+		this.byId.set(record.id, record);
+		this.stats.buffered = this.buffer.length;
+		this.schedule();
+		return true;
+	}
+
+	/** The execution an accepted delivery started, once n8n has created it. */
+	linkExecution(id: string, executionId: string): void {
+		const buffered = this.byId.get(id);
+		if (buffered) buffered.executionId = executionId;
+		else if (this.links.length < this.options.maxBuffered) this.links.push({ id, executionId });
+		this.schedule();
+	}
+
+	private schedule(): void {
+		if (this.timer !== undefined) return;
+		this.timer = setTimeout(() => {
+			this.timer = undefined;
+			void this.flush();
+		}, this.options.flushIntervalMs);
+		// Never keep n8n (or a test process) alive for the log.
+		this.timer.unref();
+	}
+
+	/** Writes everything buffered so far; resolves when written (or given up). One flush at a time. */
+	async flush(): Promise<void> {
+		while (this.flushing) await this.flushing;
+		if (this.buffer.length === 0 && this.links.length === 0 && this.overflow.size === 0) return;
+		this.flushing = this.writeBatch().finally(() => {
+			this.flushing = undefined;
+		});
+		await this.flushing;
+	}
+
+	private async writeBatch(): Promise<void> {
+		const records = this.buffer;
+		const links = this.links;
+		const overflow = [...this.overflow.values()];
+		this.buffer = [];
+		this.byId = new Map();
+		this.links = [];
+		this.overflow.clear();
+		this.stats.buffered = 0;
+		const overflowRows = overflow.map((entry) => overflowRecord(entry));
+		try {
+			const store = await this.openStore();
+			await insertDeliveries(store, [...records, ...overflowRows]);
+			await setDeliveryExecutions(store, links);
+			this.stats.written += records.length;
+			await this.prune(store, records);
+		} catch (error) {
+			this.stats.failedWrites++;
+			this.stats.dropped += records.length;
+			this.onProblem(`could not write ${records.length} delivery records: ${(error as Error).message}`);
+		}
+	}
+
+	private async prune(store: Store, records: DeliveryRecord[]): Promise<void> {
+		const now = Date.now();
+		for (const workflowId of new Set(records.map((record) => record.workflowId))) {
+			const retention = this.retention.get(workflowId);
+			if (!retention || now - (this.lastPrune.get(workflowId) ?? 0) < this.options.pruneIntervalMs) continue;
+			this.lastPrune.set(workflowId, now);
+			await pruneDeliveries(store, workflowId, retention, new Date(now));
+		}
+	}
+}
+
+function overflowRecord(entry: { workflowId: string; nodeName: string; count: number; since: Date }): DeliveryRecord {
+	return {
+		id: randomUUID(),
+		workflowId: entry.workflowId,
+		nodeName: entry.nodeName,
+		receivedAt: entry.since,
+		method: '',
+		outcome: 'overflow',
+		status: 0,
+		reason: 'log_buffer_full',
+		clientIp: null,
+		origin: null,
+		eventValue: null,
+		eventCase: null,
+		executionId: null,
+		bodyBytes: 0,
+		bodySha256: null,
+		headers: {},
+		item: null,
+		dropped: entry.count,
+	};
+}
+
+/** One log per store key (embedded folder, or PostgreSQL connection) per process. */
+const logs = new Map<string, DeliveryLog>();
+
+export function deliveryLogFor(key: string, openStore: () => Promise<Store>, onProblem?: LogProblem): DeliveryLog {
+	let log = logs.get(key);
+	if (log === undefined) {
+		log = new DeliveryLog(openStore, DEFAULT_LOG_OPTIONS, onProblem);
+		logs.set(key, log);
+	}
+	return log;
+}
+
+/** Flushes every log of this process (tests, shutdown). */
+export async function flushAllDeliveryLogs(): Promise<void> {
+	await Promise.all([...logs.values()].map(async (log) => await log.flush()));
+}

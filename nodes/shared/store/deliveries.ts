@@ -1,0 +1,253 @@
+/**
+ * The `deliveries` table: one row per call the Webhook Trigger answered (accepted, rejected,
+ * handshake, duplicate), written in batches by the trigger's delivery log, read by the Webhook
+ * Deliveries node. Values arrive already redacted; this module only stores and queries them.
+ */
+import type { Queryable } from './types';
+
+export type DeliveryOutcome = 'accepted' | 'rejected' | 'handshake' | 'duplicate' | 'error' | 'overflow';
+
+export const DELIVERY_OUTCOMES: readonly DeliveryOutcome[] = ['accepted', 'rejected', 'handshake', 'duplicate', 'error', 'overflow'];
+
+export interface DeliveryRecord {
+	id: string;
+	workflowId: string;
+	nodeName: string;
+	receivedAt: Date;
+	method: string;
+	outcome: DeliveryOutcome;
+	status: number;
+	/** The stable code the call was answered with (`signature_mismatch`, …, `duplicate`, `handshake`). */
+	reason: string | null;
+	clientIp: string | null;
+	origin: string | null;
+	eventValue: string | null;
+	eventCase: string | null;
+	executionId: string | null;
+	bodyBytes: number;
+	bodySha256: string | null;
+	/** Redacted headers. */
+	headers: Record<string, unknown>;
+	/** The item as the trigger emitted it (redacted), only when "Keep Bodies" is on. */
+	item: Record<string, unknown> | null;
+	/** For an `overflow` row: how many calls the full buffer could not record. */
+	dropped: number;
+}
+
+/** One row as the Webhook Deliveries node outputs it. */
+export interface DeliveryRow {
+	id: string;
+	workflowId: string;
+	nodeName: string;
+	receivedAt: string;
+	method: string;
+	outcome: DeliveryOutcome;
+	status: number;
+	reason: string | null;
+	clientIp: string | null;
+	origin: string | null;
+	eventValue: string | null;
+	eventCase: string | null;
+	executionId: string | null;
+	bodyBytes: number;
+	bodySha256: string | null;
+	headers: Record<string, unknown>;
+	item: Record<string, unknown> | null;
+	dropped: number;
+}
+
+const COLUMNS = [
+	'id',
+	'workflow_id',
+	'node_name',
+	'received_at',
+	'method',
+	'outcome',
+	'status',
+	'reason',
+	'client_ip',
+	'origin',
+	'event_value',
+	'event_case',
+	'execution_id',
+	'body_bytes',
+	'body_sha256',
+	'headers',
+	'item',
+	'dropped',
+] as const;
+
+function values(record: DeliveryRecord): unknown[] {
+	return [
+		record.id,
+		record.workflowId,
+		record.nodeName,
+		record.receivedAt.toISOString(),
+		record.method,
+		record.outcome,
+		record.status,
+		record.reason,
+		record.clientIp,
+		record.origin,
+		record.eventValue,
+		record.eventCase,
+		record.executionId,
+		record.bodyBytes,
+		record.bodySha256,
+		JSON.stringify(record.headers),
+		record.item === null ? null : JSON.stringify(record.item),
+		record.dropped,
+	];
+}
+
+/** Rows per INSERT: 18 parameters each stays far below PostgreSQL's 65,535 parameter limit. */
+const ROWS_PER_STATEMENT = 500;
+
+/**
+ * Writes records in multi-row INSERTs. A record written twice (a retried batch) is kept once;
+ * its execution id, when the second copy has one, wins.
+ */
+export async function insertDeliveries(db: Queryable, records: readonly DeliveryRecord[]): Promise<void> {
+	for (let start = 0; start < records.length; start += ROWS_PER_STATEMENT) {
+		const chunk = records.slice(start, start + ROWS_PER_STATEMENT);
+		const params: unknown[] = [];
+		const tuples = chunk.map((record) => {
+			const first = params.length;
+			params.push(...values(record));
+			const slots = COLUMNS.map((column, i) => {
+				const slot = `$${first + i + 1}`;
+				if (column === 'headers' || column === 'item') return `${slot}::jsonb`;
+				if (column === 'received_at') return `${slot}::timestamptz`;
+				if (column === 'id') return `${slot}::uuid`;
+				return slot;
+			});
+			return `(${slots.join(', ')})`;
+		});
+		await db.query(
+			`INSERT INTO deliveries (${COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}
+			ON CONFLICT (id) DO UPDATE SET execution_id = COALESCE(EXCLUDED.execution_id, deliveries.execution_id)`,
+			params,
+		);
+	}
+}
+
+/** Sets the execution id of records already written (the execution starts after the answer's record). */
+export async function setDeliveryExecutions(db: Queryable, links: ReadonlyArray<{ id: string; executionId: string }>): Promise<void> {
+	if (links.length === 0) return;
+	await db.query(
+		`UPDATE deliveries d SET execution_id = l.execution_id
+		FROM (SELECT unnest($1::uuid[]) AS id, unnest($2::text[]) AS execution_id) l WHERE d.id = l.id`,
+		[links.map((link) => link.id), links.map((link) => link.executionId)],
+	);
+}
+
+export interface DeliveryFilter {
+	workflowId?: string;
+	nodeName?: string;
+	outcome?: string;
+	reason?: string;
+	/** Inclusive lower bound of `receivedAt`. */
+	since?: Date;
+	/** Exclusive upper bound of `receivedAt`. */
+	until?: Date;
+	/** Newest first; at most this many (1 - 1000). */
+	limit?: number;
+}
+
+export const MAX_LIST_LIMIT = 1000;
+
+interface RawRow {
+	id: string;
+	workflow_id: string;
+	node_name: string;
+	received_at: Date | string;
+	method: string;
+	outcome: DeliveryOutcome;
+	status: number;
+	reason: string | null;
+	client_ip: string | null;
+	origin: string | null;
+	event_value: string | null;
+	event_case: string | null;
+	execution_id: string | null;
+	body_bytes: number;
+	body_sha256: string | null;
+	headers: Record<string, unknown> | string;
+	item: Record<string, unknown> | string | null;
+	dropped: number;
+}
+
+const json = (value: Record<string, unknown> | string | null): Record<string, unknown> | null =>
+	typeof value === 'string' ? (JSON.parse(value) as Record<string, unknown>) : value;
+
+function toRow(raw: RawRow): DeliveryRow {
+	return {
+		id: raw.id,
+		workflowId: raw.workflow_id,
+		nodeName: raw.node_name,
+		receivedAt: new Date(raw.received_at).toISOString(),
+		method: raw.method,
+		outcome: raw.outcome,
+		status: Number(raw.status),
+		reason: raw.reason,
+		clientIp: raw.client_ip,
+		origin: raw.origin,
+		eventValue: raw.event_value,
+		eventCase: raw.event_case,
+		executionId: raw.execution_id,
+		bodyBytes: Number(raw.body_bytes),
+		bodySha256: raw.body_sha256,
+		headers: json(raw.headers) ?? {},
+		item: json(raw.item),
+		dropped: Number(raw.dropped),
+	};
+}
+
+export async function listDeliveries(db: Queryable, filter: DeliveryFilter = {}): Promise<DeliveryRow[]> {
+	const where: string[] = [];
+	const params: unknown[] = [];
+	const add = (sql: string, value: unknown) => {
+		params.push(value);
+		where.push(sql.replace('?', `$${params.length}`));
+	};
+	if (filter.workflowId) add('workflow_id = ?', filter.workflowId);
+	if (filter.nodeName) add('node_name = ?', filter.nodeName);
+	if (filter.outcome) add('outcome = ?', filter.outcome);
+	if (filter.reason) add('reason = ?', filter.reason);
+	if (filter.since) add('received_at >= ?::timestamptz', filter.since.toISOString());
+	if (filter.until) add('received_at < ?::timestamptz', filter.until.toISOString());
+	const limit = Math.min(Math.max(Math.trunc(filter.limit ?? 100), 1), MAX_LIST_LIMIT);
+	params.push(limit);
+	const { rows } = await db.query<RawRow>(
+		`SELECT * FROM deliveries ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+		ORDER BY received_at DESC, id DESC LIMIT $${params.length}`,
+		params,
+	);
+	return rows.map(toRow);
+}
+
+export async function getDelivery(db: Queryable, id: string): Promise<DeliveryRow | undefined> {
+	if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
+	const { rows } = await db.query<RawRow>('SELECT * FROM deliveries WHERE id = $1::uuid', [id]);
+	return rows.length ? toRow(rows[0]) : undefined;
+}
+
+export interface Retention {
+	/** Rows older than this are deleted. */
+	maxAgeMs: number;
+	/** Per workflow, only the newest this many are kept. */
+	maxRows: number;
+}
+
+/** Deletes what the retention no longer keeps for one workflow; returns the number deleted. */
+export async function pruneDeliveries(db: Queryable, workflowId: string, retention: Retention, now = new Date()): Promise<number> {
+	const cutoff = new Date(now.getTime() - retention.maxAgeMs).toISOString();
+	const byAge = await db.query('DELETE FROM deliveries WHERE workflow_id = $1 AND received_at < $2::timestamptz', [workflowId, cutoff]);
+	const byCount = await db.query(
+		`DELETE FROM deliveries WHERE workflow_id = $1 AND id IN (
+			SELECT id FROM deliveries WHERE workflow_id = $1 ORDER BY received_at DESC, id DESC OFFSET $2
+		)`,
+		[workflowId, Math.max(0, Math.trunc(retention.maxRows))],
+	);
+	return byAge.rowCount + byCount.rowCount;
+}

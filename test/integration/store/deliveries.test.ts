@@ -1,0 +1,215 @@
+import { createHmac } from 'crypto';
+
+import { DeliveryLog } from '../../../nodes/WebhookTrigger/deliveryLog';
+import { deliveryRecord, newDeliveryId } from '../../../nodes/WebhookTrigger/deliveryRecord';
+import { KNOWN_SECRET_FIELDS, redactionsFor } from '../../../nodes/WebhookTrigger/auth';
+import { getDelivery, listDeliveries, pruneDeliveries } from '../../../nodes/shared/store/deliveries';
+import type { DeliveryRecord } from '../../../nodes/shared/store/deliveries';
+import type { Store } from '../../../nodes/shared/store/types';
+import { storeTargets } from './targets';
+
+/**
+ * The delivery log on both stores: rows for each outcome, batching, the bounded buffer under a
+ * forged flood, retention, execution links, and no secret in any stored column.
+ */
+
+const SECRET = 'hmac-secret-in-no-row-4417';
+const TOKEN = 'bearer-token-in-no-row-5528';
+const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
+
+function call(overrides: Record<string, unknown> = {}) {
+	const raw = Buffer.from('{"event":"order_approved","order":{"id":42}}');
+	return {
+		method: 'post',
+		headers: {
+			'content-type': 'application/json',
+			'x-signature': 'sha256=' + createHmac('sha256', SECRET).update(raw).digest('hex'),
+			authorization: `Bearer ${TOKEN}`,
+			cookie: `session=${TOKEN}`,
+			'x-request-id': 'req-1',
+		} as Record<string, string>,
+		query: { token: TOKEN, page: '1' } as Record<string, unknown>,
+		body: JSON.parse(raw.toString()) as unknown,
+		rawBody: raw as Buffer | undefined,
+		ip: '203.0.113.7',
+		now: NOW,
+		...overrides,
+	};
+}
+
+const hmacCredentials = { secret: SECRET, algorithm: 'sha256', source: 'header', parameterName: 'X-Signature', encoding: 'hex', prefix: 'sha256=' };
+
+function record(workflowId: string, overrides: Partial<DeliveryRecord> = {}, keepBodies = false): DeliveryRecord {
+	const item = { body: { event: 'order_approved' }, event: { path: 'body.event', value: 'order_approved', case: 'Approved' } };
+	return {
+		...deliveryRecord(newDeliveryId(), call(), { outcome: 'accepted', status: 200, reason: null, item }, {
+			workflowId,
+			nodeName: 'Webhook Trigger',
+			redactions: redactionsFor('hmac', hmacCredentials),
+			keepBodies,
+		}),
+		...overrides,
+	};
+}
+
+const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
+
+describe.each(storeTargets())('delivery log on the %s store', (_kind, target) => {
+	let store: Store;
+
+	beforeAll(async () => {
+		store = await target.open();
+	}, 60_000);
+	afterAll(async () => await target.cleanup());
+	beforeEach(async () => await store.query('TRUNCATE deliveries'));
+
+	it('records each outcome with its status and reason, newest first, filtered', async () => {
+		const log = new DeliveryLog(async () => store, { maxBuffered: 100, flushIntervalMs: 10, pruneIntervalMs: 0 });
+		const outcomes = [
+			{ outcome: 'accepted', status: 200, reason: null },
+			{ outcome: 'rejected', status: 401, reason: 'signature_mismatch' },
+			{ outcome: 'rejected', status: 403, reason: 'ip_not_allowed' },
+			{ outcome: 'handshake', status: 200, reason: 'handshake' },
+			{ outcome: 'duplicate', status: 200, reason: 'duplicate' },
+			{ outcome: 'error', status: 500, reason: 'configuration_error' },
+		] as const;
+		outcomes.forEach((o, i) => log.record(record('wf-a', { ...o, receivedAt: new Date(NOW + i * 1000) })));
+		log.record(record('wf-b'));
+		await log.flush();
+		expect(log.stats).toMatchObject({ written: 7, dropped: 0, failedWrites: 0 });
+
+		const all = await listDeliveries(store, { workflowId: 'wf-a' });
+		expect(all.map((row) => row.reason)).toEqual([
+			'configuration_error',
+			'duplicate',
+			'handshake',
+			'ip_not_allowed',
+			'signature_mismatch',
+			null,
+		]);
+		expect(all[5]).toMatchObject({
+			workflowId: 'wf-a',
+			nodeName: 'Webhook Trigger',
+			method: 'POST',
+			outcome: 'accepted',
+			status: 200,
+			clientIp: '203.0.113.7',
+			eventValue: 'order_approved',
+			eventCase: 'Approved',
+			executionId: null,
+			bodyBytes: 44,
+			receivedAt: new Date(NOW).toISOString(),
+			item: null,
+		});
+		expect(all[5].bodySha256).toMatch(/^[0-9a-f]{64}$/);
+		expect(await listDeliveries(store, { workflowId: 'wf-a', outcome: 'rejected' })).toHaveLength(2);
+		expect(await listDeliveries(store, { reason: 'ip_not_allowed' })).toHaveLength(1);
+		expect(await listDeliveries(store, { since: new Date(NOW + 4000) })).toHaveLength(2);
+		expect(await listDeliveries(store, { workflowId: 'wf-a', until: new Date(NOW + 1000) })).toHaveLength(1);
+		expect(await listDeliveries(store, { limit: 3 })).toHaveLength(3);
+		expect(await getDelivery(store, all[1].id)).toEqual(all[1]);
+		expect(await getDelivery(store, 'not-a-uuid')).toBeUndefined();
+	});
+
+	it('stores no secret, token, cookie or signature in any column', async () => {
+		const log = new DeliveryLog(async () => store, { maxBuffered: 100, flushIntervalMs: 10, pruneIntervalMs: 0 });
+		log.record(record('wf-secrets', {}, true));
+		// A call refused before the node's credential was read: only the known names are hidden.
+		log.record({
+			...deliveryRecord(newDeliveryId(), call({ headers: { 'x-my-api-key': TOKEN, authorization: `Basic ${TOKEN}` } }), { outcome: 'rejected', status: 403, reason: 'ip_not_allowed' }, {
+				workflowId: 'wf-secrets',
+				nodeName: 'Webhook Trigger',
+				redactions: KNOWN_SECRET_FIELDS,
+				keepBodies: true,
+			}),
+		});
+		await log.flush();
+		const { rows } = await store.query<{ dump: string }>('SELECT row_to_json(d)::text AS dump FROM deliveries d');
+		expect(rows).toHaveLength(2);
+		const signature = createHmac('sha256', SECRET).update('{"event":"order_approved","order":{"id":42}}').digest('hex');
+		for (const { dump } of rows) {
+			expect(dump).not.toContain(SECRET);
+			expect(dump).not.toContain(TOKEN);
+			expect(dump).not.toContain(signature);
+			expect(dump).toContain('[redacted]');
+		}
+		const [kept] = await listDeliveries(store, { outcome: 'accepted' });
+		expect(kept.item).toMatchObject({ event: { value: 'order_approved' } });
+		expect(kept.headers['x-request-id']).toBe('req-1');
+	});
+
+	it('writes in batches off the caller\'s path: record() returns at once, rows land after the interval', async () => {
+		let writes = 0;
+		const counting: Store = { ...store, query: async (...args: Parameters<Store['query']>) => {
+			if (/^INSERT INTO deliveries/.test(args[0].trim())) writes++;
+			return await store.query(...args);
+		} } as Store;
+		const log = new DeliveryLog(async () => counting, { maxBuffered: 10_000, flushIntervalMs: 50, pruneIntervalMs: 60_000 });
+		for (let i = 0; i < 1200; i++) expect(log.record(record('wf-batch'))).toBe(true);
+		expect((await listDeliveries(store, { workflowId: 'wf-batch' })).length).toBe(0);
+		await sleep(150);
+		await log.flush();
+		const { rows } = await store.query<{ n: number }>("SELECT count(*)::int AS n FROM deliveries WHERE workflow_id = 'wf-batch'");
+		expect(rows[0].n).toBe(1200);
+		// 1,200 rows in 500-row statements: 3 INSERTs, not 1,200.
+		expect(writes).toBe(3);
+	});
+
+	it('bounds the buffer under a forged flood and writes the overflow as a counted row', async () => {
+		let release: () => void = () => undefined;
+		const gate = new Promise<void>((resolve) => (release = resolve));
+		// The store is slow to open (as the embedded one is on first use): the buffer fills meanwhile.
+		const log = new DeliveryLog(async () => { await gate; return store; }, { maxBuffered: 1000, flushIntervalMs: 10, pruneIntervalMs: 60_000 });
+		let buffered = 0;
+		for (let i = 0; i < 20_000; i++) if (log.record(record('wf-flood', { outcome: 'rejected', status: 401, reason: 'signature_mismatch' }))) buffered++;
+		expect(buffered).toBe(1000);
+		expect(log.stats.dropped).toBe(19_000);
+		release();
+		await sleep(50);
+		await log.flush();
+		const rows = await listDeliveries(store, { workflowId: 'wf-flood', limit: 1000 });
+		const overflow = rows.filter((row) => row.outcome === 'overflow');
+		expect(overflow).toHaveLength(1);
+		expect(overflow[0]).toMatchObject({ reason: 'log_buffer_full', dropped: 19_000, nodeName: 'Webhook Trigger' });
+		expect(rows.filter((row) => row.outcome === 'rejected')).toHaveLength(999);
+	});
+
+	it('links an accepted delivery to its execution, buffered or already written', async () => {
+		const log = new DeliveryLog(async () => store, { maxBuffered: 100, flushIntervalMs: 10_000, pruneIntervalMs: 60_000 });
+		const early = record('wf-link');
+		const late = record('wf-link');
+		log.record(early);
+		log.linkExecution(early.id, '101');
+		log.record(late);
+		await log.flush();
+		log.linkExecution(late.id, '102');
+		await log.flush();
+		expect((await getDelivery(store, early.id))?.executionId).toBe('101');
+		expect((await getDelivery(store, late.id))?.executionId).toBe('102');
+	});
+
+	it('prunes by age and by rows per workflow, leaving other workflows alone', async () => {
+		const log = new DeliveryLog(async () => store, { maxBuffered: 100, flushIntervalMs: 10_000, pruneIntervalMs: 0 });
+		const day = 24 * 60 * 60 * 1000;
+		for (let i = 0; i < 10; i++) log.record(record('wf-old', { receivedAt: new Date(Date.now() - i * day) }));
+		for (let i = 0; i < 5; i++) log.record(record('wf-other', { receivedAt: new Date(Date.now() - 30 * day) }));
+		await log.flush();
+		expect(await pruneDeliveries(store, 'wf-old', { maxAgeMs: 7 * day + 60_000, maxRows: 5 })).toBe(5);
+		const kept = await listDeliveries(store, { workflowId: 'wf-old' });
+		expect(kept).toHaveLength(5);
+		expect(await listDeliveries(store, { workflowId: 'wf-other' })).toHaveLength(5);
+		// The log prunes on its own after a write, with the retention the node passed.
+		log.record(record('wf-other'), { maxAgeMs: 7 * day, maxRows: 10_000 });
+		await log.flush();
+		expect(await listDeliveries(store, { workflowId: 'wf-other' })).toHaveLength(1);
+	});
+
+	it('counts a failed write and reports it, without throwing at the caller', async () => {
+		const problems: string[] = [];
+		const log = new DeliveryLog(async () => { throw new Error('store down'); }, { maxBuffered: 100, flushIntervalMs: 10, pruneIntervalMs: 0 }, (m) => problems.push(m));
+		log.record(record('wf-down'));
+		await log.flush();
+		expect(log.stats).toMatchObject({ failedWrites: 1, dropped: 1, written: 0 });
+		expect(problems).toEqual(['could not write 1 delivery records: store down']);
+	});
+});
