@@ -115,7 +115,8 @@ export async function installN8n(versions: N8nVersion[]): Promise<void> {
 	const keys = missing.map((version) => version.key);
 	// stdout to our stderr: it reaches the terminal also where stdout is captured (jest workers).
 	const child = spawn('bash', [installScript, ...keys], { stdio: ['ignore', 2, 2] });
-	// Our exit (a stop signal during the install) ends it too: on SIGTERM it stops its npm child.
+	// Our exit (a stop signal during the install) ends it too: on SIGTERM the script stops its whole
+	// install tree (npm, node-gyp, the compiler).
 	const stopInstall = () => child.kill('SIGTERM');
 	process.on('exit', stopInstall);
 	const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
