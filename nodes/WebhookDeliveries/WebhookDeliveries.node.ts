@@ -1,0 +1,87 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import { storeForItem, toNodeError, webhookGatewayPostgresConnectionTest } from '../shared/storeAccess';
+import { getDelivery, listDeliveries } from '../shared/store/deliveries';
+import type { DeliveryFilter } from '../shared/store/deliveries';
+import { webhookDeliveriesProperties } from './description';
+
+interface Filters {
+	workflowId?: string;
+	nodeName?: string;
+	outcome?: string;
+	reason?: string;
+	since?: string;
+	until?: string;
+}
+
+function toDate(value: string | undefined, label: string, context: IExecuteFunctions, itemIndex: number): Date | undefined {
+	if (!value) return undefined;
+	const date = new Date(value);
+	if (Number.isNaN(date.getTime())) throw new NodeOperationError(context.getNode(), `${label}: "${value}" is not a date`, { itemIndex });
+	return date;
+}
+
+/** Reads the Webhook Trigger's delivery log: what happened to each call, accepted or not. */
+export class WebhookDeliveries implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Webhook Deliveries',
+		name: 'webhookDeliveries',
+		icon: { light: 'file:webhookDeliveries.svg', dark: 'file:webhookDeliveries.dark.svg' },
+		group: ['input'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["store"]}}',
+		description: 'Lists the calls Webhook Triggers answered, with why each was accepted or rejected',
+		defaults: { name: 'Webhook Deliveries' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'webhookGatewayPostgresApi',
+				required: true,
+				displayOptions: { show: { store: ['postgres'] } },
+				testedBy: 'webhookGatewayPostgresConnectionTest',
+			},
+		],
+		properties: webhookDeliveriesProperties,
+	};
+
+	methods = { credentialTest: { webhookGatewayPostgresConnectionTest } };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const output: INodeExecutionData[] = [];
+		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+			try {
+				const store = await storeForItem(this, itemIndex);
+				const operation = this.getNodeParameter('operation', itemIndex) as string;
+				if (operation === 'get') {
+					const id = String(this.getNodeParameter('deliveryId', itemIndex, '')).trim();
+					const delivery = await getDelivery(store, id);
+					if (!delivery) throw new NodeOperationError(this.getNode(), `No delivery with ID "${id}"`, { itemIndex });
+					output.push({ json: { ...delivery }, pairedItem: { item: itemIndex } });
+					continue;
+				}
+				const filters = this.getNodeParameter('filters', itemIndex, {}) as Filters;
+				const filter: DeliveryFilter = {
+					workflowId: filters.workflowId?.trim() || undefined,
+					nodeName: filters.nodeName?.trim() || undefined,
+					outcome: filters.outcome || undefined,
+					reason: filters.reason?.trim() || undefined,
+					since: toDate(filters.since, 'Received After', this, itemIndex),
+					until: toDate(filters.until, 'Received Before', this, itemIndex),
+					limit: this.getNodeParameter('limit', itemIndex, 50) as number,
+				};
+				for (const delivery of await listDeliveries(store, filter)) {
+					output.push({ json: { ...delivery }, pairedItem: { item: itemIndex } });
+				}
+			} catch (error) {
+				const nodeError = toNodeError(this, error, itemIndex);
+				if (!this.continueOnFail()) throw nodeError;
+				output.push({ json: { error: nodeError.message }, pairedItem: { item: itemIndex } });
+			}
+		}
+		return [output];
+	}
+}

@@ -1,0 +1,90 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { DELIVERY_OUTCOMES, MAX_LIST_LIMIT } from '../shared/store/deliveries';
+import { embeddedFolderOption, storeProperty } from '../shared/storeDescription';
+
+const outcomeNames: Record<string, string> = {
+	accepted: 'Accepted',
+	rejected: 'Rejected',
+	handshake: 'Handshake',
+	duplicate: 'Duplicate',
+	error: 'Configuration Error',
+	overflow: 'Not Recorded (Log Buffer Full)',
+};
+
+export const webhookDeliveriesProperties: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'List', value: 'list', action: 'List deliveries', description: 'Recent calls, newest first, filtered' },
+			{ name: 'Get', value: 'get', action: 'Get a delivery', description: 'One call by its delivery ID' },
+		],
+		default: 'list',
+	},
+	{ ...storeProperty, description: 'The store the Webhook Trigger\'s Delivery Log writes to' },
+	{
+		displayName: 'Delivery ID',
+		name: 'deliveryId',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: { show: { operation: ['get'] } },
+		placeholder: '3f0c2a4e-…',
+		description: 'The ID from the X-Delivery-ID header, or the deliveryId field of a trigger item',
+	},
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		displayOptions: { show: { operation: ['list'] } },
+		options: [
+			{ displayName: 'Node Name', name: 'nodeName', type: 'string', default: '', placeholder: 'Webhook Trigger' },
+			{
+				displayName: 'Outcome',
+				name: 'outcome',
+				type: 'options',
+				options: DELIVERY_OUTCOMES.map((value) => ({ name: outcomeNames[value], value })).sort((a, b) => a.name.localeCompare(b.name)),
+				default: 'rejected',
+			},
+			{
+				displayName: 'Reason',
+				name: 'reason',
+				type: 'string',
+				default: '',
+				placeholder: 'signature_mismatch',
+				description: 'The code the call was answered with, e.g. signature_mismatch or ip_not_allowed',
+			},
+			{ displayName: 'Received After', name: 'since', type: 'dateTime', default: '' },
+			{ displayName: 'Received Before', name: 'until', type: 'dateTime', default: '' },
+			{
+				displayName: 'Workflow ID',
+				name: 'workflowId',
+				type: 'string',
+				default: '',
+				description: 'Empty: every workflow',
+			},
+		],
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: MAX_LIST_LIMIT },
+		default: 50,
+		displayOptions: { show: { operation: ['list'] } },
+		description: 'Max number of results to return',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [embeddedFolderOption],
+	},
+];
