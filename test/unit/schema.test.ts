@@ -1,4 +1,10 @@
-import { MAX_ERRORS, validateBody } from '../../nodes/WebhookTrigger/schema';
+import {
+	MAX_CACHED_SCHEMAS,
+	MAX_ERRORS,
+	PATTERN_WORK_BUDGET,
+	validateBody,
+} from '../../nodes/WebhookTrigger/schema';
+import { RE2JS } from 're2js';
 
 const orderSchema = JSON.stringify({
 	type: 'object',
@@ -20,19 +26,18 @@ describe('validateBody', () => {
 		expect(validateBody(orderSchema, body)).toEqual({ valid: true });
 	});
 
-	it('lists every error with its instancePath, not only the first', () => {
+	it('reports the first failure with its instancePath and stops there (weakness 2)', () => {
 		const result = validateBody(orderSchema, { event: 'nope', customer: { age: -1 }, items: [1, 'two'] });
-		expect(result.valid).toBe(false);
-		if (result.valid) return;
-		expect(result.errors).toEqual(
-			expect.arrayContaining([
-				{ path: '/event', message: 'must be equal to one of the allowed values' },
-				{ path: '/customer', message: "must have required property 'email'" },
-				{ path: '/customer/age', message: 'must be >= 0' },
-				{ path: '/items/1', message: 'must be number' },
-			]),
-		);
-		expect(result.errors).toHaveLength(4);
+		expect(result).toEqual({
+			valid: false,
+			errors: [{ path: '/event', message: 'must be equal to one of the allowed values' }],
+		});
+	});
+
+	it('stops at the first wrong item of a large array instead of collecting one error per item (weakness 2)', () => {
+		const schema = JSON.stringify({ type: 'array', items: { type: 'string' } });
+		const result = validateBody(schema, Array.from({ length: 100_000 }, (_, i) => i));
+		expect(result).toEqual({ valid: false, errors: [{ path: '/0', message: 'must be string' }] });
 	});
 
 	it("reports a missing top-level property at the body's own path ''", () => {
@@ -54,13 +59,13 @@ describe('validateBody', () => {
 		expect(validateBody(orderSchema, undefined).valid).toBe(false);
 	});
 
-	it(`caps the error list at ${MAX_ERRORS}`, () => {
-		const schema = JSON.stringify({ type: 'array', items: { type: 'string' } });
-		const result = validateBody(schema, Array.from({ length: 50 }, (_, i) => i));
+	it(`caps the per-branch errors of anyOf at ${MAX_ERRORS}`, () => {
+		const schema = JSON.stringify({ anyOf: Array.from({ length: 30 }, (_, i) => ({ const: i })) });
+		const result = validateBody(schema, 'none of them');
 		expect(result.valid).toBe(false);
 		if (!result.valid) {
 			expect(result.errors).toHaveLength(MAX_ERRORS);
-			expect(result.errors[0]).toEqual({ path: '/0', message: 'must be string' });
+			expect(result.errors[0]).toEqual({ path: '', message: 'must be equal to constant' });
 		}
 	});
 
@@ -179,5 +184,183 @@ describe('validateBody', () => {
 	it('keeps throwing for a bad schema on every call (errors are not cached as validators)', () => {
 		expect(() => validateBody('{"type":"nope"}', {})).toThrow(/schema is invalid/);
 		expect(() => validateBody('{"type":"nope"}', {})).toThrow(/schema is invalid/);
+	});
+});
+
+describe('validateBody: patterns on a linear-time engine (weakness 2)', () => {
+	const patternSchema = (pattern: string) => JSON.stringify({ type: 'string', pattern });
+
+	it('evaluates a catastrophic-backtracking pattern quickly and correctly', () => {
+		const schema = patternSchema('^(a+)+$');
+		const started = Date.now();
+		// V8's backtracking engine took ~10 s on these 29 characters + '!'.
+		expect(validateBody(schema, `${'a'.repeat(29)}!`)).toEqual({
+			valid: false,
+			errors: [{ path: '', message: 'must match pattern "^(a+)+$"' }],
+		});
+		expect(validateBody(schema, 'a'.repeat(29)).valid).toBe(true);
+		// Coarse safety bound only (the figures are in bench/schema-hostile.ts).
+		expect(Date.now() - started).toBeLessThan(2000);
+	});
+
+	it('applies the same engine to patternProperties and propertyNames', () => {
+		const started = Date.now();
+		const key = `${'a'.repeat(29)}!`;
+		const props = JSON.stringify({ type: 'object', patternProperties: { '^(a+)+$': { type: 'number' } } });
+		expect(validateBody(props, { [key]: 'not checked: the key does not match' }).valid).toBe(true);
+		expect(validateBody(props, { aaaa: 'x' }).valid).toBe(false);
+		const names = JSON.stringify({ type: 'object', propertyNames: { pattern: '^(a+)+$' } });
+		expect(validateBody(names, { [key]: 1 }).valid).toBe(false);
+		expect(validateBody(names, { aaa: 1 }).valid).toBe(true);
+		expect(Date.now() - started).toBeLessThan(2000);
+	});
+
+	it('reads JavaScript pattern syntax (\\u escapes, named groups, classes, Unicode)', () => {
+		expect(validateBody(patternSchema('^caf\\u00e9$'), 'café').valid).toBe(true);
+		expect(validateBody(patternSchema('^(?<year>\\d{4})-\\d{2}$'), '2024-05').valid).toBe(true);
+		expect(validateBody(patternSchema('^(?<year>\\d{4})-\\d{2}$'), '24-05').valid).toBe(false);
+		expect(validateBody(patternSchema('^\\p{L}+$'), 'ação').valid).toBe(true);
+		expect(validateBody(patternSchema('^.$'), '😀').valid).toBe(true);
+		expect(validateBody(patternSchema('^a/b$'), 'a/b').valid).toBe(true);
+		// Unanchored, as JSON Schema says: a match anywhere in the string.
+		expect(validateBody(patternSchema('b+'), 'abbbc').valid).toBe(true);
+	});
+
+	it.each([
+		['(?=a)b', 'lookahead'],
+		['(?<!x)y', 'lookbehind'],
+		['(a)\\1', 'backreference'],
+	])('refuses %s (%s) when compiling, naming the pattern', (pattern) => {
+		expect(() => validateBody(patternSchema(pattern), 'b')).toThrow(
+			new RegExp(`^Invalid JSON Schema: pattern ${JSON.stringify(pattern).replace(/[\\()?<=!]/g, '\\$&')} is not supported: .*linear-time engine`),
+		);
+	});
+
+	it('refuses a body whose pattern work exceeds the budget instead of running it', () => {
+		const schema = patternSchema('^[a-z]+$');
+		const result = validateBody(schema, 'a'.repeat(1024 * 1024));
+		expect(result.valid).toBe(false);
+		if (!result.valid) {
+			expect(result.errors).toEqual([
+				{ path: '', message: expect.stringMatching(/too much text to check against pattern "\^\[a-z\]\+\$".*maxLength/) },
+			]);
+		}
+	});
+
+	it(`gives each call its own budget of ${PATTERN_WORK_BUDGET} units`, () => {
+		const pattern = '^[a-z]+$';
+		const size = RE2JS.compile(pattern).programSize();
+		// Each call uses ~60 % of the budget: five calls pass only if the count starts afresh.
+		const text = 'a'.repeat(Math.floor((PATTERN_WORK_BUDGET * 0.6) / size));
+		for (let call = 0; call < 5; call++) expect(validateBody(patternSchema(pattern), text).valid).toBe(true);
+		expect(validateBody(patternSchema(pattern), text + text).valid).toBe(false);
+	});
+});
+
+describe('validateBody: uniqueItems in linear time (weakness 2)', () => {
+	const unique = JSON.stringify({ type: 'array', uniqueItems: true });
+
+	it('finds duplicates by deep equality, ignoring key order, with ajv’s message', () => {
+		expect(validateBody(unique, [{ a: 1, b: [1, { c: 2 }] }, { x: 1 }, { b: [1, { c: 2 }], a: 1 }])).toEqual({
+			valid: false,
+			errors: [{ path: '', message: 'must NOT have duplicate items (items ## 0 and 2 are identical)' }],
+		});
+		expect(validateBody(unique, [1, 2, 1]).valid).toBe(false);
+		expect(validateBody(unique, [null, null]).valid).toBe(false);
+		expect(validateBody(unique, [[1, 2], [1, 2]]).valid).toBe(false);
+	});
+
+	it('tells apart values that only print alike', () => {
+		expect(validateBody(unique, [1, '1', true, 'true', null, 'null', [1], { '0': 1 }, {}, []]).valid).toBe(true);
+		expect(validateBody(unique, [{ a: 1 }, { a: 1, b: 2 }, [1, 2], [2, 1]]).valid).toBe(true);
+	});
+
+	it('accepts 20k distinct objects and finds one duplicate among them', () => {
+		const items = Array.from({ length: 20_000 }, (_, i) => ({ id: i, tags: ['x'] }));
+		expect(validateBody(unique, items).valid).toBe(true);
+		const result = validateBody(unique, [...items, { tags: ['x'], id: 7 }]);
+		expect(result).toEqual({
+			valid: false,
+			errors: [{ path: '', message: 'must NOT have duplicate items (items ## 7 and 20000 are identical)' }],
+		});
+	});
+
+	it('ignores uniqueItems: false and non-arrays', () => {
+		expect(validateBody(JSON.stringify({ uniqueItems: false }), [1, 1]).valid).toBe(true);
+		expect(validateBody(unique.replace('"type":"array",', ''), 'not an array').valid).toBe(true);
+	});
+
+	it('reports a body nested too deeply to validate instead of throwing', () => {
+		let deep: unknown = 1;
+		for (let i = 0; i < 200_000; i++) deep = [deep];
+		expect(validateBody(unique, [deep, deep])).toEqual({
+			valid: false,
+			errors: [{ path: '', message: 'is nested too deeply to validate' }],
+		});
+	});
+});
+
+describe('validateBody: compiled-schema cache (weakness 8)', () => {
+	type SchemaModule = typeof import('../../nodes/WebhookTrigger/schema');
+
+	/** Runs `body` with a fresh schema module whose ajv counts its instances (one per compiled schema). */
+	function withCountingAjv(body: (module: SchemaModule, instances: () => number) => void): void {
+		let count = 0;
+		jest.isolateModules(() => {
+			jest.doMock('ajv', () => {
+				const actual = jest.requireActual('ajv');
+				class CountingAjv extends actual.default {
+					constructor(...args: unknown[]) {
+						super(...args);
+						count++;
+					}
+				}
+				return { __esModule: true, default: CountingAjv };
+			});
+			body(require('../../nodes/WebhookTrigger/schema') as SchemaModule, () => count);
+		});
+		jest.dontMock('ajv');
+	}
+
+	it('compiles once for texts that differ only in whitespace and key order', () => {
+		withCountingAjv((module, instances) => {
+			expect(module.validateBody('{"type":"object","required":["a"]}', { a: 1 }).valid).toBe(true);
+			expect(module.validateBody('{\n  "required": [ "a" ],\n  "type": "object"\n}', {}).valid).toBe(false);
+			expect(instances()).toBe(1);
+		});
+	});
+
+	it(`keeps a schema used on every call compiled while more than ${MAX_CACHED_SCHEMAS} others come and go`, () => {
+		withCountingAjv((module, instances) => {
+			const hot = '{"type":"string"}';
+			for (let i = 0; i < MAX_CACHED_SCHEMAS + 50; i++) {
+				expect(module.validateBody(hot, 'x').valid).toBe(true);
+				expect(module.validateBody(JSON.stringify({ type: 'integer', minimum: i }), i).valid).toBe(true);
+			}
+			expect(instances()).toBe(1 + MAX_CACHED_SCHEMAS + 50);
+		});
+	});
+
+	it('does not recompile a schema that failed, on each call', () => {
+		withCountingAjv((module, instances) => {
+			for (let i = 0; i < 3; i++) expect(() => module.validateBody('{"type":"nope"}', {})).toThrow(/schema is invalid/);
+			expect(instances()).toBe(1);
+		});
+	});
+
+	it('loads re2js only for a schema with a pattern', () => {
+		let re2Loaded = false;
+		jest.isolateModules(() => {
+			jest.doMock('re2js', () => {
+				re2Loaded = true;
+				return jest.requireActual('re2js');
+			});
+			const fresh = require('../../nodes/WebhookTrigger/schema') as typeof import('../../nodes/WebhookTrigger/schema');
+			expect(fresh.validateBody('{"type":"string","maxLength":3}', 'abc').valid).toBe(true);
+			expect(re2Loaded).toBe(false);
+			expect(fresh.validateBody('{"type":"string","pattern":"^a"}', 'abc').valid).toBe(true);
+			expect(re2Loaded).toBe(true);
+		});
+		jest.dontMock('re2js');
 	});
 });
