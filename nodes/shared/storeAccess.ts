@@ -74,7 +74,10 @@ export async function embeddedFolderFor(context: IExecuteFunctions, configured: 
 			'Leave Embedded Data Folder empty to use the default folder, or use the PostgreSQL store.',
 		);
 	}
-	const resolved = typeof helpers.resolvePath === 'function' ? await helpers.resolvePath(folder) : folder;
+	// n8n's resolvePath fails when the parent folder does not exist yet; `folder` is already free
+	// of symlinks (realPathOf), so it is what n8n would have resolved.
+	const resolved =
+		typeof helpers.resolvePath === 'function' ? await helpers.resolvePath(folder).catch(() => folder) : folder;
 	if (await helpers.isFilePathBlocked(resolved as never)) {
 		throw new EmbeddedStoreError(
 			`Embedded Data Folder "${configured}" (${folder}) is not allowed by n8n's file-access rules.`,

@@ -1,4 +1,5 @@
-import { isAbsolute, relative, resolve } from 'path';
+import { realpath } from 'fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'path';
 import type { IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 
 /** The two n8n settings the Embedded Data Folder meets (N8N_BLOCK_FILE_ACCESS_TO_N8N_FILES, N8N_RESTRICT_FILE_ACCESS_TO). */
@@ -15,14 +16,16 @@ function isContainedWithin(parent: string, child: string): boolean {
 }
 
 /**
- * n8n's `resolvePath` / `isFilePathBlocked` helpers (packages/core, file-system-helper-functions.ts)
- * reduced to those settings; `checked` records every path the node asked about.
+ * n8n's `resolvePath` / `isFilePathBlocked` helpers (n8n-core 1.123 and 2.41,
+ * file-system-helper-functions.js) reduced to those settings; `checked` records every path the
+ * node asked about. Like n8n's, resolvePath fails when even the parent folder does not exist.
  */
 export function n8nFileHelpers(rules: FileAccessRules) {
 	const checked: string[] = [];
 	return {
 		checked,
-		resolvePath: async (path: string) => resolve(path),
+		resolvePath: async (path: string) =>
+			await realpath(path).catch(async () => join(await realpath(dirname(path)), basename(path))),
 		isFilePathBlocked: (path: string) => {
 			checked.push(path);
 			if (rules.blockN8nFiles !== false && isContainedWithin(rules.n8nFolder, path)) return true;

@@ -63,6 +63,12 @@ describe('Embedded Data Folder and n8n file-access rules', () => {
 		expect(checked).toEqual([join(root, 'data', 'store')]);
 	});
 
+	it('accepts a new folder several levels deep (n8n resolvePath alone fails there)', async () => {
+		const { result, checked } = folderFor(join(root, 'data', 'a', 'b'));
+		await expect(result).resolves.toBe(join(root, 'data', 'a', 'b'));
+		expect(checked).toEqual([join(root, 'data', 'a', 'b')]);
+	});
+
 	it('obeys N8N_RESTRICT_FILE_ACCESS_TO: inside the allowed folder only', async () => {
 		const allowed = join(root, 'allowed');
 		await expect(folderFor(join(allowed, 'store'), { restrictTo: [allowed] }).result).resolves.toBe(join(allowed, 'store'));
