@@ -2,7 +2,9 @@ import {
 	isIpAllowed,
 	isOriginAllowed,
 	parseIpAllowlist,
+	parseIpAllowlistCached,
 	parseOriginAllowlist,
+	parseOriginAllowlistCached,
 } from '../../nodes/WebhookTrigger/allowlist';
 
 describe('IP allowlist', () => {
@@ -85,6 +87,39 @@ describe('IP allowlist', () => {
 	])('rejects the entry %j, naming it', (entry, message) => {
 		expect(() => parseIpAllowlist(`10.0.0.1\n${entry}`)).toThrow(message);
 	});
+
+	describe('host bits set in a CIDR (weakness 9)', () => {
+		it.each([
+			['10.0.0.5/24', '10.0.0.0/24', '10.0.0.5'],
+			['192.168.1.1/16', '192.168.0.0/16', '192.168.1.1'],
+			['10.0.0.255/25', '10.0.0.128/25', '10.0.0.255'],
+			['255.255.255.255/1', '128.0.0.0/1', '255.255.255.255'],
+			['2001:db8::1/32', '2001:db8::/32', '2001:db8::1'],
+			['2001:DB8:0:0:1::/64', '2001:db8::/64', '2001:DB8:0:0:1::'],
+			['2001:0:0:1::1/48', '2001::/48', '2001:0:0:1::1'],
+			['fe80::1/10', 'fe80::/10', 'fe80::1'],
+			['1::/0', '::/0', '1::'],
+			['::ffff:10.0.0.5/120', '::ffff:10.0.0.0/120', '::ffff:10.0.0.5'],
+		])('refuses %s, naming it and suggesting %s', (entry, network, single) => {
+			let message = '';
+			try {
+				parseIpAllowlist(`10.0.0.1\n${entry}`);
+			} catch (error) {
+				message = (error as Error).message;
+			}
+			expect(message).toBe(
+				`Invalid IP allowlist entry "${entry}": the address has bits set past the /${entry.split('/')[1]} prefix; ` +
+					`write the network "${network}", or "${single}" for that one address`,
+			);
+		});
+
+		it('accepts network addresses, full-length prefixes and /0 of the zero address', () => {
+			const text = '10.0.0.0/24 10.0.0.128/25 10.0.0.7/32 0.0.0.0/0 2001:db8::/32 2001:db8::1/128 ::/0 ::ffff:10.0.0.0/120';
+			expect(parseIpAllowlist(text).entries).toHaveLength(8);
+			expect(allowed('10.0.0.128/25', '10.0.0.200')).toBe(true);
+			expect(allowed('10.0.0.128/25', '10.0.0.100')).toBe(false);
+		});
+	});
 });
 
 describe('Origin allowlist', () => {
@@ -154,5 +189,88 @@ describe('Origin allowlist', () => {
 		['null', /"null"/],
 	])('rejects the entry %j, naming it', (entry, message) => {
 		expect(() => parseOriginAllowlist(`https://ok.example\n${entry}`)).toThrow(message);
+	});
+});
+
+describe('Origin wildcards over a public suffix (weakness 9)', () => {
+	it.each([
+		['https://*.co.uk', 'co.uk'],
+		['https://*.com', 'com'],
+		['https://*.com.br', 'com.br'],
+		['https://*.github.io', 'github.io'],
+		['https://*.s3.amazonaws.com', 's3.amazonaws.com'],
+		['http://*.localhost:3000', 'localhost'],
+		['https://*.рф', 'xn--p1ai'],
+	])('refuses %s, naming the entry and the suffix', (entry, suffix) => {
+		expect(() => parseOriginAllowlist(`https://ok.example\n${entry}`)).toThrow(
+			`Invalid origin allowlist entry "${entry}": "${suffix}" is a public suffix`,
+		);
+	});
+
+	it('suggests a wildcard under the user’s own domain, keeping the scheme', () => {
+		expect(() => parseOriginAllowlist('http://*.co.uk')).toThrow(/e\.g\. http:\/\/\*\.example\.co\.uk$/);
+	});
+
+	it('accepts wildcards under a registrable domain, and exact origins on a suffix', () => {
+		const text = 'https://*.example.co.uk https://*.kiwify.com.br https://*.my-user.github.io https://*.app.localhost https://co.uk';
+		expect(parseOriginAllowlist(text).origins).toHaveLength(5);
+		expect(isOriginAllowed(parseOriginAllowlist(text), 'https://shop.example.co.uk')).toBe(true);
+		expect(isOriginAllowed(parseOriginAllowlist(text), 'https://evil.co.uk')).toBe(false);
+	});
+
+	it('loads the suffix list only for a wildcard entry', () => {
+		let loaded = false;
+		jest.isolateModules(() => {
+			jest.doMock('tldts', () => {
+				loaded = true;
+				return jest.requireActual('tldts');
+			});
+			const fresh = require('../../nodes/WebhookTrigger/allowlist') as typeof import('../../nodes/WebhookTrigger/allowlist');
+			fresh.parseOriginAllowlist('https://app.example.com http://localhost:5678');
+			expect(loaded).toBe(false);
+			fresh.parseOriginAllowlist('https://*.example.com');
+			expect(loaded).toBe(true);
+		});
+		jest.dontMock('tldts');
+	});
+});
+
+describe('parseIpAllowlistCached / parseOriginAllowlistCached (weakness 8)', () => {
+	it('parses a list once, whatever its comments, spacing and separators', () => {
+		const first = parseIpAllowlistCached('10.0.0.1\n192.168.1.0/24');
+		expect(parseIpAllowlistCached('  10.0.0.1 , 192.168.1.0/24   # office\r\n')).toBe(first);
+		expect(parseIpAllowlistCached('10.0.0.2\n192.168.1.0/24')).not.toBe(first);
+		expect(isIpAllowed(first, '192.168.1.9')).toBe(true);
+		const origins = parseOriginAllowlistCached('https://a.example\nhttps://*.b.example');
+		expect(parseOriginAllowlistCached('# browsers\nhttps://a.example, https://*.b.example')).toBe(origins);
+		expect(isOriginAllowed(origins, 'https://x.b.example')).toBe(true);
+	});
+
+	it('answers like the uncached parsers, and hands out lists that cannot be changed', () => {
+		const list = parseOriginAllowlistCached('https://c.example');
+		expect(list).toEqual(parseOriginAllowlist('https://c.example'));
+		expect(Object.isFrozen(list) && Object.isFrozen(list.entries) && Object.isFrozen(list.origins[0])).toBe(true);
+		expect(Object.isFrozen(parseIpAllowlistCached('10.9.9.9').entries)).toBe(true);
+	});
+
+	it('keeps throwing the configuration error for a bad list', () => {
+		for (let i = 0; i < 3; i++) {
+			expect(() => parseIpAllowlistCached('10.0.0.5/24')).toThrow(/"10\.0\.0\.5\/24": the address has bits set/);
+			expect(() => parseOriginAllowlistCached('https://*.com')).toThrow(/"https:\/\/\*\.com": "com" is a public suffix/);
+		}
+	});
+
+	it('keeps a list used on every call while hundreds of others come and go (bounded LRU)', () => {
+		const hot = parseIpAllowlistCached('203.0.113.7');
+		const firstOneOff = parseIpAllowlistCached('198.51.0.0');
+		for (let i = 0; i < 600; i++) {
+			expect(parseIpAllowlistCached('203.0.113.7')).toBe(hot);
+			parseIpAllowlistCached(`198.51.${Math.floor(i / 256)}.${i % 256}`);
+		}
+		expect(parseIpAllowlistCached('203.0.113.7')).toBe(hot);
+		// The first one-off list has long been evicted: parsed again, a new object.
+		const again = parseIpAllowlistCached('198.51.0.0');
+		expect(again).not.toBe(firstOneOff);
+		expect(again.entries).toEqual(['198.51.0.0']);
 	});
 });
