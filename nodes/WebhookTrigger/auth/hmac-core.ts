@@ -15,7 +15,8 @@ export const SIGNATURE_ENCODINGS: readonly SignatureEncoding[] = ['hex', 'base64
 
 const DIGEST_BYTES: Record<HmacAlgorithm, number> = { sha1: 20, sha256: 32, sha512: 64 };
 const HEX = /^[0-9a-f]+$/i;
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+const BASE64_STANDARD = /^[A-Za-z0-9+/]+$/;
+const BASE64_URL = /^[A-Za-z0-9_-]+$/;
 
 export interface SignedMessage {
 	/** Exactly the bytes the sender signed (raw body, or e.g. Slack's `v0:{ts}:` + raw body). */
@@ -44,36 +45,57 @@ export function encodeDigest(digest: Buffer, encoding: SignatureEncoding): strin
 	return digest.toString(encoding);
 }
 
-/** Right alphabet and right length for the algorithm's digest; base64 must be canonical (padded). */
+/**
+ * The bytes a candidate signature stands for, or undefined when it is malformed. Hex: exactly twice
+ * the digest size, either case. Base64: the standard (`+/`) or URL (`-_`) alphabet, not mixed,
+ * with full `=` padding or none (providers send all four forms: RFC 4648 §4 and §5, padding
+ * optional per §3.2). Anything else (whitespace, partial or inner padding, set bits after the last
+ * byte) is malformed, so no two different strings decode to the same bytes except these forms.
+ */
+function decodeSignature(candidate: unknown, byteLength: number, encoding: SignatureEncoding): Buffer | undefined {
+	if (typeof candidate !== 'string') return undefined;
+	if (encoding === 'hex') {
+		return candidate.length === byteLength * 2 && HEX.test(candidate) ? Buffer.from(candidate, 'hex') : undefined;
+	}
+	const unpadded = Math.ceil((byteLength * 4) / 3);
+	const padded = Math.ceil(byteLength / 3) * 4;
+	if (candidate.length !== unpadded && candidate.length !== padded) return undefined;
+	const body = candidate.slice(0, unpadded);
+	if (candidate.slice(unpadded) !== '='.repeat(candidate.length - unpadded)) return undefined;
+	const urlAlphabet = !BASE64_STANDARD.test(body);
+	if (urlAlphabet && !BASE64_URL.test(body)) return undefined;
+	const bytes = Buffer.from(body, urlAlphabet ? 'base64url' : 'base64');
+	// Re-encoding catches set bits after the last byte, which Buffer.from silently drops.
+	if (bytes.length !== byteLength || bytes.toString(urlAlphabet ? 'base64url' : 'base64').slice(0, unpadded) !== body) {
+		return undefined;
+	}
+	return bytes;
+}
+
+/** Right alphabet, length and padding for the algorithm's digest (see {@link decodeSignature}). */
 export function isWellFormedSignature(
 	candidate: string,
 	algorithm: HmacAlgorithm,
 	encoding: SignatureEncoding,
 ): boolean {
-	if (typeof candidate !== 'string') return false;
-	const bytes = DIGEST_BYTES[algorithm];
-	if (encoding === 'hex') return candidate.length === bytes * 2 && HEX.test(candidate);
-	return (
-		candidate.length === Math.ceil(bytes / 3) * 4 &&
-		BASE64.test(candidate) &&
-		Buffer.from(candidate, 'base64').toString('base64') === candidate
-	);
+	return decodeSignature(candidate, DIGEST_BYTES[algorithm], encoding) !== undefined;
 }
 
 /**
- * Compares every candidate (no early exit, so timing does not tell which one matched). Hex is
- * case-insensitive because senders differ; base64 is case-sensitive by nature, so exact.
+ * Compares the bytes of every candidate with the expected digest (no early exit, so timing does not
+ * tell which one matched). Comparing bytes, not text, is what makes hex case-insensitive and the
+ * base64 forms equivalent; a candidate that does not decode never matches.
  */
 export function matchSignature(
 	candidates: string[],
-	expected: string,
+	expected: string | Buffer,
 	encoding: SignatureEncoding,
 ): boolean {
-	const want = encoding === 'hex' ? expected.toLowerCase() : expected;
+	const want = Buffer.isBuffer(expected) ? expected : Buffer.from(expected, encoding);
 	let matched = false;
 	for (const candidate of candidates) {
-		const got = encoding === 'hex' ? candidate.toLowerCase() : candidate;
-		matched = safeEqual(got, want) || matched;
+		const got = decodeSignature(candidate, want.length, encoding);
+		matched = (got !== undefined && safeEqual(got, want)) || matched;
 	}
 	return matched;
 }
@@ -91,8 +113,8 @@ export function checkSignature(
 	let matched = false;
 	for (const secret of secrets) {
 		if (secret.length === 0) continue;
-		const expected = encodeDigest(computeHmac(message.algorithm, secret, message.payload), message.encoding);
-		matched = matchSignature(wellFormed, expected, message.encoding) || matched;
+		const digest = computeHmac(message.algorithm, secret, message.payload);
+		matched = matchSignature(wellFormed, digest, message.encoding) || matched;
 	}
 	return matched ? 'valid' : 'mismatch';
 }

@@ -19,6 +19,8 @@ const JEFE_SHA512 =
 const PING = Buffer.from('{"event":"ping"}');
 const PING_SHA512_B64 =
 	'P52sSS5yvHpwML4Thac4NUDhtazx+MHNw2c/zjSROUUtSlaPI+bE2kIZgYEuZvu3Nz3MpLE3C6DikuM6LeHbIw==';
+// The same digest in the URL alphabet, unpadded (RFC 4648 §5, as JWT-style senders write it).
+const PING_B64URL = 'P52sSS5yvHpwML4Thac4NUDhtazx-MHNw2c_zjSROUUtSlaPI-bE2kIZgYEuZvu3Nz3MpLE3C6DikuM6LeHbIw';
 
 describe('computeHmac / encodeDigest', () => {
 	it('reproduces the RFC 2202 and RFC 4231 vectors', () => {
@@ -44,14 +46,14 @@ describe('isWellFormedSignature', () => {
 		expect(isWellFormedSignature(JEFE_SHA512, 'sha512', 'hex')).toBe(true);
 	});
 
-	it('requires canonical, padded base64 of the digest size', () => {
+	it('requires base64 of the digest size, canonical in every bit', () => {
 		expect(isWellFormedSignature(PING_SHA512_B64, 'sha512', 'base64')).toBe(true);
-		expect(isWellFormedSignature(PING_SHA512_B64.replace(/=+$/, ''), 'sha512', 'base64')).toBe(false);
-		expect(isWellFormedSignature(PING_SHA512_B64.replace('+', '-'), 'sha512', 'base64')).toBe(false);
 		expect(isWellFormedSignature(PING_SHA512_B64, 'sha256', 'base64')).toBe(false);
 		// A 20-byte sha1 in base64; changing the last char to 'h' sets unused pad bits: not canonical.
 		expect(isWellFormedSignature('WBLKyu5vB0CIYIWP6pGSl+IXPhg=', 'sha1', 'base64')).toBe(true);
 		expect(isWellFormedSignature('WBLKyu5vB0CIYIWP6pGSl+IXPhh=', 'sha1', 'base64')).toBe(false);
+		expect(isWellFormedSignature('WBLKyu5vB0CIYIWP6pGSl+IXPhh', 'sha1', 'base64')).toBe(false);
+		expect(isWellFormedSignature('WBLKyu5vB0CIYIWP6pGSl-IXPhh', 'sha1', 'base64')).toBe(false);
 	});
 
 	it('rejects non-strings and huge values', () => {
@@ -65,9 +67,18 @@ describe('matchSignature', () => {
 		expect(matchSignature([JEFE_SHA256.toUpperCase()], JEFE_SHA256, 'hex')).toBe(true);
 	});
 
-	it('compares base64 exactly', () => {
+	it('compares base64 by its bytes: case matters, the documented forms are equal', () => {
 		expect(matchSignature([PING_SHA512_B64], PING_SHA512_B64, 'base64')).toBe(true);
 		expect(matchSignature([PING_SHA512_B64.toLowerCase()], PING_SHA512_B64, 'base64')).toBe(false);
+		expect(matchSignature([PING_SHA512_B64.replace(/=+$/, '')], PING_SHA512_B64, 'base64')).toBe(true);
+		expect(matchSignature([PING_B64URL], PING_SHA512_B64, 'base64')).toBe(true);
+	});
+
+	it('takes the expected digest as bytes too', () => {
+		const digest = computeHmac('sha256', 'Jefe', JEFE);
+		expect(matchSignature([JEFE_SHA256.toUpperCase()], digest, 'hex')).toBe(true);
+		expect(matchSignature([digest.toString('base64url')], digest, 'base64')).toBe(true);
+		expect(matchSignature(['not a signature'], digest, 'hex')).toBe(false);
 	});
 
 	it('is true when any candidate matches, false for none or an empty list', () => {
@@ -117,5 +128,67 @@ describe('stripPrefix / type guards', () => {
 	it('recognises algorithms and encodings', () => {
 		expect(['sha1', 'sha256', 'sha512', 'md5', 5].map(isHmacAlgorithm)).toEqual([true, true, true, false, false]);
 		expect(['hex', 'base64', 'base64url', null].map(isSignatureEncoding)).toEqual([true, true, false, false]);
+	});
+});
+
+describe('base64 forms a provider may send (weakness 9)', () => {
+	const payload = Buffer.from('{"id":"evt_1","type":"order.paid"}');
+	const secret = 'whsec_forms';
+	const forms = (digest: Buffer) => {
+		const padded = digest.toString('base64');
+		const unpadded = padded.replace(/=+$/, '');
+		return {
+			padded,
+			unpadded,
+			url: digest.toString('base64url'),
+			urlPadded: digest.toString('base64url') + '='.repeat(padded.length - unpadded.length),
+		};
+	};
+
+	it.each(['sha1', 'sha256', 'sha512'] as const)('accepts padded, unpadded and URL-alphabet %s', (algorithm) => {
+		const digest = computeHmac(algorithm, secret, payload);
+		for (const [form, candidate] of Object.entries(forms(digest))) {
+			const outcome = checkSignature({ payload, algorithm, encoding: 'base64', candidates: [candidate] }, [secret]);
+			expect([form, outcome]).toEqual([form, 'valid']);
+		}
+	});
+
+	it('reports a well-formed signature of another digest as mismatch in every form', () => {
+		const other = computeHmac('sha256', 'another secret', payload);
+		for (const candidate of Object.values(forms(other))) {
+			expect(checkSignature({ payload, algorithm: 'sha256', encoding: 'base64', candidates: [candidate] }, [secret])).toBe(
+				'mismatch',
+			);
+		}
+	});
+
+	it('keeps refusing what is not one of those forms as malformed', () => {
+		// PING_SHA512_B64 contains both '+' and '/', so one swap leaves the alphabets mixed.
+		const sha512 = (candidate: string) =>
+			checkSignature({ payload: PING, algorithm: 'sha512', encoding: 'base64', candidates: [candidate] }, ['rotate-me']);
+		expect(sha512(PING_SHA512_B64)).toBe('valid');
+		expect(sha512(PING_B64URL)).toBe('valid');
+		const malformed = [
+			PING_SHA512_B64.replace('+', '-'), // mixed alphabets
+			PING_B64URL.replace('_', '/'), // mixed alphabets
+			PING_SHA512_B64.replace(/==$/, '='), // partial padding
+			`${PING_SHA512_B64}=`, // too much padding
+			`${PING_B64URL}A`, // too long
+			PING_B64URL.slice(1), // too short
+			`${PING_SHA512_B64.slice(0, 40)}=${PING_SHA512_B64.slice(41)}`, // padding inside
+			`${PING_SHA512_B64.slice(0, 40)} ${PING_SHA512_B64.slice(41)}`, // whitespace
+			`${PING_SHA512_B64.slice(0, 40)}\n${PING_SHA512_B64.slice(41)}`, // line break
+			`${PING_SHA512_B64.slice(0, 85)}x==`, // bits set after the last byte ('w' → 'x')
+			`${PING_B64URL.slice(0, 85)}x`, // the same, unpadded
+		];
+		for (const candidate of malformed) expect([candidate, sha512(candidate)]).toEqual([candidate, 'malformed']);
+	});
+
+	it('still compares hex by bytes, in either case, and never accepts base64 for hex', () => {
+		expect(checkSignature({ payload: JEFE, algorithm: 'sha256', encoding: 'hex', candidates: [JEFE_SHA256.toUpperCase()] }, ['Jefe'])).toBe(
+			'valid',
+		);
+		const b64 = Buffer.from(JEFE_SHA256, 'hex').toString('base64');
+		expect(checkSignature({ payload: JEFE, algorithm: 'sha256', encoding: 'hex', candidates: [b64] }, ['Jefe'])).toBe('malformed');
 	});
 });

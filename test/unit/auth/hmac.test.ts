@@ -158,8 +158,13 @@ describe('hmac verifier: base64 encodings and raw bytes', () => {
 		expectRejected(hmacVerifier.verify(req(SHOPIFY_BODY, { 'x-shopify-hmac-sha256': swapped }), shopify), 401, 'signature_mismatch');
 	});
 
-	it('rejects unpadded, url-safe or wrong-length base64 as malformed', () => {
-		for (const sig of [SHOPIFY_SIG.replace('=', ''), SHOPIFY_SIG.replace('+', '-'), PING_SHA512_B64]) {
+	it('accepts unpadded and url-safe base64 (RFC 4648 forms); rejects mixed alphabets or wrong length as malformed', () => {
+		for (const sig of [SHOPIFY_SIG.replace('=', ''), SHOPIFY_SIG.replace('+', '-')]) {
+			expect(hmacVerifier.verify(req(SHOPIFY_BODY, { 'x-shopify-hmac-sha256': sig }), shopify).kind).toBe('accepted');
+		}
+		const urlSafe = SHOPIFY_SIG.replace('+', '-');
+		const mixed = `${urlSafe.slice(0, 10)}/${urlSafe.slice(11)}`; // '-' and '/' in one signature
+		for (const sig of [mixed, PING_SHA512_B64]) {
 			expectRejected(hmacVerifier.verify(req(SHOPIFY_BODY, { 'x-shopify-hmac-sha256': sig }), shopify), 401, 'malformed_signature');
 		}
 	});
