@@ -114,7 +114,9 @@ export async function installN8n(versions: N8nVersion[]): Promise<void> {
 	if (!missing.length) return;
 	const keys = missing.map((version) => version.key);
 	// stdout to our stderr: it reaches the terminal also where stdout is captured (jest workers).
-	const child = spawn('bash', [installScript, ...keys], { stdio: ['ignore', 2, 2] });
+	// PATH: n8n 1.x is built for and run on this process's Node (versions.ts), whatever `node` is first.
+	const env = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH}` };
+	const child = spawn('bash', [installScript, ...keys], { stdio: ['ignore', 2, 2], env });
 	// Our exit (a stop signal during the install) ends it too: on SIGTERM the script stops its whole
 	// install tree (npm, node-gyp, the compiler).
 	const stopInstall = () => child.kill('SIGTERM');

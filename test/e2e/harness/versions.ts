@@ -1,5 +1,5 @@
 import { homedir } from 'os';
-import { join } from 'path';
+import { dirname, join } from 'path';
 
 /** The n8n lines the package supports, each on the Node it needs, installed by install-n8n.sh. */
 export interface N8nVersion {
@@ -27,7 +27,9 @@ export const versions: Record<'v1' | 'v2', N8nVersion> = {
 		key: 'v1',
 		n8n: n8nV1,
 		dir: join(cacheDir, `n8n-${n8nV1}`),
-		nodeBin: '/usr/bin',
+		// The Node running npm start / jest (n8n 1.x supports 20.19 to 24): the one install-n8n.sh
+		// built sqlite3 with; a fixed /usr/bin misses Node from nvm or a tarball.
+		nodeBin: dirname(process.execPath),
 		// isolated-vm (the default 'vm' engine) cannot build on Node 20.
 		env: { N8N_EXPRESSION_ENGINE: 'legacy', N8N_RUNNERS_ENABLED: 'true' },
 		unset: [],
