@@ -17,9 +17,11 @@ import type { Redactions } from './auth';
 import { webhookCredentialCheck } from './credentialCheck';
 import { DEFAULT_MAX_BODY_BYTES, webhookDescriptions, webhookTriggerProperties } from './description';
 import type { DeliveryLog } from './deliveryLog';
-import { deliveryLogOf } from './deliveryLogAccess';
+import { deliveryLogOf, EmbeddedInQueueMode, triggerStoreOf } from './triggerStore';
+import type { TriggerStore } from './triggerStore';
 import type { Answered } from './deliveryRecord';
 import { deliveryRecord, newDeliveryId } from './deliveryRecord';
+import { claimDelivery, DEFAULT_DUPLICATE_WINDOW_HOURS, duplicateKeyOf, duplicateReply, STORE_UNAVAILABLE_REPLY } from './duplicates';
 import { admitCaller, admitRequest } from './gate';
 import type { CallerRules, GateConfig, IncomingCall, Reply } from './gate';
 import { LogLimiter } from './logLimiter';
@@ -33,6 +35,8 @@ interface TriggerOptions extends AcknowledgementOptions {
 	maxBodyBytes?: number;
 	saveBodyAs?: string;
 	deliveryIdHeader?: boolean;
+	duplicateKeyPath?: string;
+	duplicateWindowHours?: number;
 	keepBodies?: boolean;
 	logRetentionDays?: number;
 	logRetentionRows?: number;
@@ -94,7 +98,7 @@ export class WebhookTrigger implements INodeType {
 			{
 				name: 'webhookGatewayPostgresApi',
 				required: true,
-				displayOptions: { show: { deliveryLog: ['postgres'] } },
+				displayOptions: { show: { store: ['postgres'] } },
 				testedBy: 'webhookGatewayPostgresConnectionTest',
 			},
 		],
@@ -143,7 +147,7 @@ export class WebhookTrigger implements INodeType {
 			if (reply.status === 204) res.end();
 			else res.type(reply.contentType).send(reply.body);
 			if (reply.status >= 400 && reply.status < 500) logRejection(this, reply.code, call.ip);
-			record({ outcome: reply.status >= 500 ? 'error' : reply.status >= 400 ? 'rejected' : 'handshake', status: reply.status, reason: reply.code });
+			record({ outcome: outcomeOf(reply), status: reply.status, reason: reply.code });
 			return { noWebhookResponse: true };
 		};
 		// A configuration mistake (bad allowlist entry or schema, missing credential): the caller
@@ -184,6 +188,27 @@ export class WebhookTrigger implements INodeType {
 			return configurationError(error);
 		}
 		if (decision.kind === 'reply') return answer(decision);
+
+		// Last, after every other check: a forged or refused call never claims a delivery key.
+		const keyPath = (options.duplicateKeyPath ?? '').trim();
+		const key = keyPath === '' ? undefined : duplicateKeyOf({ body: call.body, headers: call.headers, query: call.query, params: call.params }, keyPath);
+		if (key !== undefined) {
+			try {
+				const claim = await claimDelivery(triggerStoreFor(this), {
+					workflowId: String(this.getWorkflow().id ?? ''),
+					nodeName: this.getNode().name,
+					key,
+					deliveryId,
+					now: call.now,
+					windowHours: options.duplicateWindowHours ?? DEFAULT_DUPLICATE_WINDOW_HOURS,
+				});
+				if (!claim.first) return answer(duplicateReply(claim));
+			} catch (error) {
+				if (error instanceof EmbeddedInQueueMode) return configurationError(error);
+				this.logger.warn(`Webhook Trigger "${this.getNode().name}": duplicate check failed, answered 503: ${(error as Error).message}`);
+				return answer(STORE_UNAVAILABLE_REPLY);
+			}
+		}
 
 		const item = log ? { ...decision.item, deliveryId } : decision.item;
 		// One input for execute(), which routes it to its output (see acknowledge.ts for why).
@@ -240,20 +265,39 @@ const CONFIGURATION_ERROR_REPLY: Pick<Reply, 'status' | 'headers' | 'contentType
 	}),
 };
 
+/** How the delivery log files an answer that started nothing. */
+function outcomeOf(reply: Pick<Reply, 'status' | 'code'>): 'duplicate' | 'handshake' | 'error' | 'rejected' {
+	if (reply.code === 'duplicate') return 'duplicate';
+	if (reply.code === 'handshake') return 'handshake';
+	return reply.status >= 500 ? 'error' : 'rejected';
+}
+
 /** One line per node per minute, with a count of the calls that failed the same way meanwhile. */
 const configurationErrorLog = new LogLimiter(60_000);
 const rejectionLog = new LogLimiter(60_000);
 
-/** The node's delivery log (undefined: Off); works from the webhook and the execute step alike. */
-function deliveryLogFor(context: IWebhookFunctions | IExecuteFunctions): DeliveryLog | undefined {
-	const target = (context as IWebhookFunctions).getNodeParameter('deliveryLog', 'embedded') as string;
-	if (target === 'off') return undefined;
-	return deliveryLogOf({
-		target,
+/** A node parameter from the webhook or the execute step (whose reads take an item index). */
+function parameter(context: IWebhookFunctions | IExecuteFunctions, name: string, fallback: unknown): unknown {
+	return 'getWebhookName' in context
+		? context.getNodeParameter(name, fallback)
+		: (context as IExecuteFunctions).getNodeParameter(name, 0, fallback);
+}
+
+/** The node's store; works from the webhook and the execute step alike. */
+function triggerStoreFor(context: IWebhookFunctions | IExecuteFunctions): TriggerStore {
+	return triggerStoreOf({
+		kind: parameter(context, 'store', 'embedded') as string,
 		credentialId: context.getNode().credentials?.webhookGatewayPostgresApi?.id ?? undefined,
 		readCredentials: async () => await context.getCredentials('webhookGatewayPostgresApi'),
-		logger: context.logger,
 	});
+}
+
+/** The node's delivery log, or undefined when it is off (or the embedded store is refused in queue mode). */
+function deliveryLogFor(context: IWebhookFunctions | IExecuteFunctions): DeliveryLog | undefined {
+	if (parameter(context, 'deliveryLog', true) === false) return undefined;
+	const store = triggerStoreFor(context);
+	if (store.key.startsWith('embedded:') && process.env.EXECUTIONS_MODE === 'queue') return undefined;
+	return deliveryLogOf(store, context.logger);
 }
 
 /** One warn line per node per minute for rejected calls, with a count of the others. No secret. */

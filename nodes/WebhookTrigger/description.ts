@@ -1,6 +1,7 @@
 import type { INodeProperties, IWebhookDescription } from 'n8n-workflow';
 
 import { DEFAULT_RESPONSE_BODY, RESPONSE_MODE_EXPRESSION } from './acknowledge';
+import { storeProperty } from '../shared/storeDescription';
 
 /** Default body limit: what FlowX and most providers document for webhook payloads. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -199,27 +200,18 @@ const response: INodeProperties[] = [
 	},
 ];
 
-const deliveryLog: INodeProperties[] = [
+const memory: INodeProperties[] = [
+	{
+		...storeProperty,
+		description: 'Where the delivery log and duplicate suppression keep their records (the bind nodes\' store)',
+	},
 	{
 		displayName: 'Delivery Log',
 		name: 'deliveryLog',
-		type: 'options',
-		options: [
-			{
-				name: 'Embedded Store',
-				value: 'embedded',
-				description: 'The package\'s embedded database in the n8n user folder; one n8n process only',
-			},
-			{
-				name: 'PostgreSQL',
-				value: 'postgres',
-				description: 'Your PostgreSQL server; for n8n queue mode (several processes)',
-			},
-			{ name: 'Off', value: 'off', description: 'Record nothing' },
-		],
-		default: 'embedded',
+		type: 'boolean',
+		default: true,
 		description:
-			'Where every call this trigger answers is recorded (accepted, rejected, handshake), for the Webhook Deliveries node',
+			'Whether every call this trigger answers (accepted, rejected, handshake) is recorded in the store, for the Webhook Deliveries node',
 	},
 ];
 
@@ -269,6 +261,22 @@ const options: INodeProperties = {
 			typeOptions: { minValue: 1 },
 			default: 10000,
 			description: 'Per workflow, only the newest this many records are kept',
+		},
+		{
+			displayName: 'Duplicate Key Path',
+			name: 'duplicateKeyPath',
+			type: 'string',
+			default: '',
+			placeholder: 'headers.x-github-delivery',
+			description:
+				'Where the provider\'s delivery ID is (a header or body path). A call whose key was already accepted within the window is answered 200 {"duplicate": true} and starts nothing. Empty: no duplicate suppression.',
+		},
+		{
+			displayName: 'Duplicate Window (Hours)',
+			name: 'duplicateWindowHours',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 24,
 		},
 		{
 			displayName: 'Keep Bodies in Delivery Log',
@@ -342,6 +350,6 @@ export const webhookTriggerProperties: INodeProperties[] = [
 	...security,
 	...events,
 	...response,
-	...deliveryLog,
+	...memory,
 	options,
 ];

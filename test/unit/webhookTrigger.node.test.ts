@@ -15,7 +15,7 @@ interface Sent {
 
 function fakeContext(input: Record<string, unknown>, ip = '203.0.113.7') {
 	// The delivery log has its own tests (integration); these fakes write none.
-	const parameters = { deliveryLog: 'off', ...input };
+	const parameters = { deliveryLog: false, ...input };
 	const sent: Sent = { headers: {} };
 	const res = {
 		status(code: number) {
@@ -87,6 +87,7 @@ describe('Webhook Trigger node wiring', () => {
 		expect(fake.getCredentials).not.toHaveBeenCalled();
 		// Options and the delivery log choice are read first (no credential): what the refusal records.
 		expect(fake.readParameters.sort()).toEqual(['deliveryLog', 'ipAllowlist', 'options', 'originAllowlist']);
+		expect(fake.readParameters).not.toContain('store');
 	});
 
 	it('decrypts the credential only for a caller the allowlists admit', async () => {
@@ -151,7 +152,7 @@ describe('acknowledged delivery (issue 20)', () => {
 	});
 
 	function executeContext(input: Record<string, unknown>, items: Array<{ json: Record<string, unknown> }>) {
-		const parameters = { deliveryLog: 'off', ...input };
+		const parameters = { deliveryLog: false, ...input };
 		const sendResponse = jest.fn(async () => undefined);
 		const context = {
 			getInputData: () => items,

@@ -79,6 +79,22 @@ export const MIGRATIONS: readonly Migration[] = [
 			'CREATE INDEX deliveries_time_idx ON deliveries (received_at)',
 		],
 	},
+	{
+		version: 3,
+		name: 'delivery_keys (duplicate suppression)',
+		statements: [
+			`CREATE TABLE delivery_keys (
+				workflow_id text NOT NULL,
+				node_name text NOT NULL,
+				key_hash text NOT NULL,
+				delivery_id uuid NOT NULL,
+				first_seen timestamptz NOT NULL,
+				expires_at timestamptz NOT NULL,
+				PRIMARY KEY (workflow_id, node_name, key_hash)
+			)`,
+			'CREATE INDEX delivery_keys_expiry_idx ON delivery_keys (expires_at)',
+		],
+	},
 ];
 
 export function assertOrdered(migrations: readonly Migration[]): void {

@@ -1,0 +1,55 @@
+import { randomUUID } from 'crypto';
+
+import { claimDeliveryKey, keyHash, pruneDeliveryKeys } from '../../../nodes/shared/store/deliveryKeys';
+import type { Store } from '../../../nodes/shared/store/types';
+import { storeTargets } from './targets';
+
+/**
+ * Duplicate suppression's one atomic statement. The concurrency case proves something only on
+ * PostgreSQL (PGlite runs one statement at a time per process); there 50 parallel claims of one key
+ * from a pool of 20 connections must yield exactly one "first".
+ */
+const HOUR = 60 * 60 * 1000;
+const NOW = new Date(Date.UTC(2026, 10, 24, 12));
+
+describe.each(storeTargets())('delivery keys on the %s store', (_kind, target) => {
+	let store: Store;
+
+	beforeAll(async () => {
+		store = await target.open();
+	}, 60_000);
+	afterAll(async () => await target.cleanup());
+	beforeEach(async () => await store.query('TRUNCATE delivery_keys'));
+
+	const claim = async (key: string, now = NOW, workflowId = 'wf-1', deliveryId: string = randomUUID()) =>
+		await claimDeliveryKey(store, { workflowId, nodeName: 'Webhook Trigger', key, deliveryId, now, windowMs: 24 * HOUR });
+
+	it('gives the first claim of a key "first" and later ones the first delivery', async () => {
+		const firstId = randomUUID();
+		expect(await claim('evt_1', NOW, 'wf-1', firstId)).toEqual({ first: true });
+		expect(await claim('evt_1', new Date(NOW.getTime() + HOUR))).toEqual({ first: false, firstDeliveryId: firstId, firstSeen: NOW.toISOString() });
+		// Keys are per workflow (and node).
+		expect(await claim('evt_1', NOW, 'wf-2')).toEqual({ first: true });
+		expect(await claim('evt_2')).toEqual({ first: true });
+	});
+
+	it('lets a key be claimed again once its window has passed', async () => {
+		expect(await claim('evt_1')).toEqual({ first: true });
+		expect((await claim('evt_1', new Date(NOW.getTime() + 24 * HOUR - 1))).first).toBe(false);
+		expect(await claim('evt_1', new Date(NOW.getTime() + 24 * HOUR))).toEqual({ first: true });
+	});
+
+	it('claims a key exactly once among 50 concurrent claims', async () => {
+		const results = await Promise.all(Array.from({ length: 50 }, async () => await claim('evt_concurrent')));
+		expect(results.filter((result) => result.first)).toHaveLength(1);
+	});
+
+	it('stores only a hash of the key and prunes expired keys', async () => {
+		await claim('secret-looking-key-771');
+		const { rows } = await store.query<{ dump: string }>('SELECT row_to_json(k)::text AS dump FROM delivery_keys k');
+		expect(rows[0].dump).not.toContain('secret-looking-key-771');
+		expect(rows[0].dump).toContain(keyHash('secret-looking-key-771'));
+		expect(await pruneDeliveryKeys(store, new Date(NOW.getTime() + 23 * HOUR))).toBe(0);
+		expect(await pruneDeliveryKeys(store, new Date(NOW.getTime() + 25 * HOUR))).toBe(1);
+	});
+});
