@@ -1,5 +1,6 @@
 import { execFileSync } from 'child_process';
 import { mkdirSync, writeFileSync } from 'fs';
+import { cpus, loadavg } from 'os';
 import { join, resolve } from 'path';
 import { setFlagsFromString } from 'v8';
 import { runInNewContext } from 'vm';
@@ -15,7 +16,8 @@ import { PATTERN_WORK_BUDGET } from '../nodes/WebhookTrigger/schema';
  *   node scripts/run-ts.js bench/schema-hostile.ts [--baseline <git rev>]
  * With --baseline the same cases also run on `nodes/WebhookTrigger/schema.ts` as it was at that
  * revision (e.g. the commit before bounded validation), in the same process, for old-vs-new.
- * JSON.parse of the body is n8n's work before ours and is not counted.
+ * JSON.parse of the body is n8n's work before ours and is not counted. Targets are checked on the
+ * call's CPU time, which on an idle machine is its wall time; the exit code is 1 if one is missed.
  */
 type Validate = (schemaText: string, body: unknown) => { valid: boolean; errors?: Array<{ message: string }> };
 
@@ -143,7 +145,17 @@ const CASES: Case[] = [
 		maxMs: 50,
 	},
 	{
-		name: 'uniqueItems over 20k distinct objects',
+		name: 'uniqueItems: 1 MiB of distinct objects, a duplicate last',
+		schema: { type: 'array', uniqueItems: true },
+		body: () => {
+			const items = Array.from({ length: 23_000 }, (_, i) => ({ id: i, name: `n${i}`, tags: ['a', 'b'] }));
+			return [...items, { tags: ['a', 'b'], name: 'n7', id: 7 }];
+		},
+		maxMs: 20,
+		maxHeapMb: 10,
+	},
+	{
+		name: 'uniqueItems: 20k distinct objects (the review\'s case)',
 		schema: { type: 'array', uniqueItems: true },
 		body: () => Array.from({ length: 20_000 }, (_, i) => ({ id: i, name: `n${i}`, tags: ['a', 'b'] })),
 		maxMs: 50,
@@ -178,6 +190,7 @@ function measure(validate: Validate, schemaText: string, body: unknown, runs: nu
 		cpu.push((used.user + used.system) / 1000);
 		heap = Math.max(heap, process.memoryUsage().heapUsed - before);
 		if (result === undefined && outcome === '') outcome = 'none';
+		if (times[times.length - 1] > 1000) break; // one run of a slow case says enough
 	}
 	return { ms: median(times), cpuMs: median(cpu), heapMb: heap / MiB, outcome };
 }
@@ -247,7 +260,11 @@ export async function main(args: string[]): Promise<void> {
 	}
 	implementations.push({ name: 'current', validateBody: require('../nodes/WebhookTrigger/schema').validateBody });
 
-	console.log(`Node ${process.version}; median of 7 calls (3 for the baseline); heap = most still held at return.\n`);
+	console.log(
+		`Node ${process.version}, ${cpus().length} cores, load ${loadavg()[0].toFixed(1)}; median of 7 calls (3 for the ` +
+			'baseline, 1 when a call takes over 1 s). ms = wall time, CPU ms = this process\'s CPU time (targets are ' +
+			'checked on CPU time: wall time also counts other processes on a busy machine); heap = most still held at return.\n',
+	);
 	console.log(row(['case', 'code', 'ms', 'CPU ms', 'heap MB', 'result', 'target']));
 	console.log(row(['---', '---', '---:', '---:', '---:', '---', '---']));
 	let failures = 0;
@@ -264,7 +281,7 @@ export async function main(args: string[]): Promise<void> {
 			const { ms, cpuMs, heapMb, outcome } = measure(impl.validateBody, schemaText, body, isCurrent ? 7 : 3);
 			let target = '';
 			if (isCurrent && (testCase.maxMs !== undefined || testCase.maxHeapMb !== undefined)) {
-				const ok = (testCase.maxMs === undefined || ms <= testCase.maxMs) &&
+				const ok = (testCase.maxMs === undefined || cpuMs <= testCase.maxMs) &&
 					(testCase.maxHeapMb === undefined || heapMb <= testCase.maxHeapMb);
 				if (!ok) failures++;
 				target = `${ok ? 'ok' : 'MISSED'} (≤ ${[testCase.maxMs && `${testCase.maxMs} ms`, testCase.maxHeapMb && `${testCase.maxHeapMb} MB`].filter(Boolean).join(', ')})`;
