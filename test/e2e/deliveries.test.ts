@@ -64,6 +64,16 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('deli
 		await n8n?.dispose();
 	});
 
+	/** Runs `body`; on failure the error carries the tail of n8n's log (a crash shows there). */
+	async function withLog(body: () => Promise<void>): Promise<void> {
+		try {
+			await body();
+		} catch (error) {
+			(error as Error).message += `\n--- n8n log ---\n${n8n.logTail(80)}`;
+			throw error;
+		}
+	}
+
 	async function readLog(): Promise<Array<Record<string, unknown>>> {
 		const since = await n8n.lastExecutionId();
 		const response = await n8n.request('POST', '/webhook/dlv-read', { body: '{}', headers: { 'content-type': 'application/json' } });
@@ -73,7 +83,7 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('deli
 		return execution.nodes['Webhook Deliveries'].outputs[0] ?? [];
 	}
 
-	it('records 10 valid and 10 forged calls with their outcomes; the forged ones ran nothing; a restart keeps them', async () => {
+	it('records 10 valid and 10 forged calls with their outcomes; the forged ones ran nothing; a restart keeps them', async () => await withLog(async () => {
 		const since = await n8n.lastExecutionId();
 		const deliveryIds: string[] = [];
 		for (let i = 0; i < 10; i++) {
@@ -121,5 +131,5 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('deli
 		expect(after.map((row) => row.id).sort()).toEqual(rows.map((row) => row.id).sort());
 		// One warn line per node per minute for rejections, naming the reason, never the secret.
 		expect(n8n.log).not.toContain(SECRET);
-	});
+	}));
 });

@@ -1,0 +1,108 @@
+import { createHmac } from 'crypto';
+import { Client } from 'pg';
+
+import { postgresCredentialsFromUrl } from '../support/postgres';
+import { N8nInstance } from './harness/n8n';
+import { selectedVersions } from './harness/versions';
+import { noOp, nodeType, workflow } from './harness/workflow';
+
+jest.setTimeout(300_000);
+
+/**
+ * Issue 14 (duplicate suppression) in a real n8n: the same signed delivery sent 20 times at once →
+ * 20 answers with 200, exactly one execution; after an n8n restart the same delivery again → no
+ * execution. On the embedded store and, with TEST_POSTGRES_URL, on PostgreSQL.
+ */
+
+const SECRET = 'duplicates-e2e-hmac-secret-2718';
+const postgresUrl = process.env.TEST_POSTGRES_URL;
+const schema = `wgw_e2e_dup_${process.pid}`;
+if (!postgresUrl) console.log('duplicates e2e: TEST_POSTGRES_URL is not set, the PostgreSQL store variant is skipped');
+
+const hmacCredential = {
+	id: 'e2eDupHmac00001',
+	name: 'Duplicates HMAC',
+	type: 'webhookHmacApi',
+	data: { secret: SECRET, algorithm: 'sha256', source: 'header', parameterName: 'X-Signature', encoding: 'hex', prefix: 'sha256=' },
+};
+const pgCredential = postgresUrl
+	? { id: 'e2eDupPgCred001', name: 'PG', type: 'webhookGatewayPostgresApi', data: { ...postgresCredentialsFromUrl(postgresUrl, schema) } }
+	: undefined;
+
+function dedupeWorkflow(id: string, path: string, store: 'embedded' | 'postgres') {
+	return workflow(
+		id,
+		{
+			name: 'Webhook Trigger',
+			type: nodeType('webhookTrigger'),
+			parameters: { path, authentication: 'hmac', store, options: { duplicateKeyPath: 'headers.x-delivery-id' } },
+			credentials: {
+				webhookHmacApi: { id: hmacCredential.id, name: hmacCredential.name },
+				...(store === 'postgres' ? { webhookGatewayPostgresApi: { id: 'e2eDupPgCred001', name: 'PG' } } : {}),
+			},
+		},
+		[noOp('Received')],
+		{ 'Webhook Trigger': [['Received']] },
+	);
+}
+
+const stores = (postgresUrl ? ['embedded', 'postgres'] : ['embedded']) as Array<'embedded' | 'postgres'>;
+const paths = stores.map((store) => `/webhook/dup-${store}`);
+
+describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('duplicate suppression in %s', (_label, version) => {
+	let n8n: N8nInstance;
+
+	beforeAll(async () => {
+		n8n = await N8nInstance.create(version, {
+			credentials: pgCredential ? [hmacCredential, pgCredential] : [hmacCredential],
+			workflows: stores.map((store) => dedupeWorkflow(store === 'embedded' ? 'e2eDupEmbedded1' : 'e2eDupPostgres1', `dup-${store}`, store)),
+		});
+		await n8n.start(paths);
+	});
+
+	afterAll(async () => {
+		await n8n?.dispose();
+		if (postgresUrl) {
+			const client = new Client({ connectionString: postgresUrl });
+			await client.connect();
+			await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+			await client.end();
+		}
+	});
+
+	const send = async (path: string, deliveryId: string) => {
+		const body = JSON.stringify({ id: deliveryId, type: 'payment.succeeded' });
+		const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
+		return await n8n.request('POST', `/webhook/${path}`, {
+			body,
+			headers: { 'content-type': 'application/json', 'x-signature': signature, 'x-delivery-id': deliveryId },
+		});
+	};
+
+	it.each(stores)('%s store: 20 concurrent copies → 20 × 200 and one execution; after a restart, still none', async (store) => {
+		const path = `dup-${store}`;
+		const workflowId = store === 'embedded' ? 'e2eDupEmbedded1' : 'e2eDupPostgres1';
+		const deliveryId = `evt_${store}_${Date.now()}`;
+		const since = await n8n.lastExecutionId();
+		const answers = await Promise.all(Array.from({ length: 20 }, async () => await send(path, deliveryId)));
+		expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
+		const duplicates = answers.filter((a) => a.text.includes('"duplicate":true'));
+		expect(duplicates).toHaveLength(19);
+
+		// Sentinel: a new delivery that must run, after which no second run of the first can appear.
+		expect((await send(path, `${deliveryId}-sentinel`)).status).toBe(200);
+		await n8n.waitForExecutions(since, 2);
+		const runs = (await n8n.executions(since)).filter((e) => e.workflowId === workflowId);
+		expect(runs).toHaveLength(2);
+
+		await n8n.stop();
+		await n8n.start(paths);
+		const sinceRestart = await n8n.lastExecutionId();
+		const again = await send(path, deliveryId);
+		expect(again.status).toBe(200);
+		expect(again.json()).toMatchObject({ duplicate: true });
+		expect((await send(path, `${deliveryId}-sentinel-2`)).status).toBe(200);
+		await n8n.waitForExecutions(sinceRestart, 1);
+		expect((await n8n.executions(sinceRestart)).filter((e) => e.workflowId === workflowId)).toHaveLength(1);
+	});
+});
