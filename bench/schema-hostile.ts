@@ -15,16 +15,12 @@ import { PATTERN_WORK_BUDGET } from '../nodes/WebhookTrigger/schema';
  * pattern never blocks the event loop for more than 50 ms.
  *   node scripts/run-ts.js bench/schema-hostile.ts [--baseline <git rev>]
  * With --baseline the same cases also run on `nodes/WebhookTrigger/schema.ts` as it was at that
- * revision (e.g. the commit before bounded validation), in the same process, for old-vs-new.
+ * revision (e.g. the commit before bounded validation), for old-vs-new in one run; each code runs
+ * in its own child process, so one's retained heap (the old code kept every error) cannot slow the other.
  * JSON.parse of the body is n8n's work before ours and is not counted. Targets are checked on the
  * call's CPU time, which on an idle machine is its wall time; the exit code is 1 if one is missed.
  */
 type Validate = (schemaText: string, body: unknown) => { valid: boolean; errors?: Array<{ message: string }> };
-
-interface Implementation {
-	name: string;
-	validateBody: Validate;
-}
 
 interface Case {
 	name: string;
@@ -168,7 +164,7 @@ function median(values: number[]): number {
 }
 
 /** Median wall and CPU time, and the largest heap still held right after the call (result kept alive). */
-function measure(validate: Validate, schemaText: string, body: unknown, runs: number) {
+function measure(validate: Validate, schemaText: string, body: unknown, runs: number): Measured {
 	const times: number[] = [];
 	const cpu: number[] = [];
 	let heap = 0;
@@ -250,57 +246,99 @@ function variantCost(validate: Validate): number {
 	return (performance.now() - started) / variants.length;
 }
 
+const MIXES: Array<[string, (v: Validate) => number]> = [
+	['50 schemas round-robin', (v) => cacheCost(v, 50, 2)],
+	['150 schemas round-robin', (v) => cacheCost(v, 150, 2)],
+	['400 schemas round-robin (past both caps)', (v) => cacheCost(v, 400, 1)],
+	['hot schema between 600 one-off schemas (hot calls only)', (v) => hotCost(v, 600)],
+	['50 whitespace / key-order variants of one schema', (v) => variantCost(v)],
+];
+
+interface Measured {
+	ms: number;
+	cpuMs: number;
+	heapMb: number;
+	outcome: string;
+}
+interface Results {
+	cases: Array<Measured | null>; // null: skipped (JSON has no undefined)
+	mixes: number[];
+}
+
+/** Every case and mix on one implementation (run in its own process: heaps must not mix). */
+function runAll(validate: Validate, isBaseline: boolean): Results {
+	const cases = CASES.map((testCase) => {
+		if (isBaseline && testCase.skipBaseline) return null;
+		const schemaText = JSON.stringify(testCase.schema);
+		validate(schemaText, []); // compile outside the measurement
+		return measure(validate, schemaText, testCase.body(), isBaseline ? 3 : 7);
+	});
+	return { cases, mixes: MIXES.map(([, run]) => run(validate)) };
+}
+
+/** Runs this script again for one implementation and reads back its results. */
+function inChild(spec: string): Results {
+	const output = execFileSync(process.execPath, [join(root, 'scripts', 'run-ts.js'), __filename, '--only', spec], {
+		cwd: root,
+		encoding: 'utf8',
+		maxBuffer: 16 * MiB,
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
+	return JSON.parse(output.slice(output.lastIndexOf('\nRESULTS ') + 9)) as Results;
+}
+
 export async function main(args: string[]): Promise<void> {
-	const baselineAt = args.indexOf('--baseline');
-	const implementations: Implementation[] = [];
-	if (baselineAt !== -1) {
-		const rev = args[baselineAt + 1];
-		if (!rev) throw new Error('--baseline needs a git revision');
-		implementations.push({ name: `baseline ${rev}`, validateBody: require(baselineModule(rev)).validateBody });
+	const only = args[args.indexOf('--only') + 1];
+	if (args.includes('--only')) {
+		const isBaseline = only.startsWith('baseline:');
+		const module = isBaseline ? baselineModule(only.slice('baseline:'.length)) : '../nodes/WebhookTrigger/schema';
+		const results = runAll(require(module).validateBody as Validate, isBaseline);
+		process.stdout.write(`\nRESULTS ${JSON.stringify(results)}\n`);
+		return;
 	}
-	implementations.push({ name: 'current', validateBody: require('../nodes/WebhookTrigger/schema').validateBody });
+	const baselineAt = args.indexOf('--baseline');
+	const rev = baselineAt === -1 ? undefined : args[baselineAt + 1];
+	if (baselineAt !== -1 && !rev) throw new Error('--baseline needs a git revision');
+	const implementations: Array<{ name: string; results: Results }> = [];
+	if (rev) implementations.push({ name: `baseline ${rev}`, results: inChild(`baseline:${rev}`) });
+	implementations.push({ name: 'current', results: inChild('current') });
 
 	console.log(
-		`Node ${process.version}, ${cpus().length} cores, load ${loadavg()[0].toFixed(1)}; median of 7 calls (3 for the ` +
-			'baseline, 1 when a call takes over 1 s). ms = wall time, CPU ms = this process\'s CPU time (targets are ' +
-			'checked on CPU time: wall time also counts other processes on a busy machine); heap = most still held at return.\n',
+		`Node ${process.version}, ${cpus().length} cores, load ${loadavg()[0].toFixed(1)}; each code in its own process; ` +
+			'median of 7 calls (3 for the baseline, 1 when a call takes over 1 s). ms = wall time, CPU ms = the ' +
+			"process's CPU time (targets are checked on CPU time: wall time also counts other processes on a busy " +
+			'machine); heap = most still held at return.\n',
 	);
 	console.log(row(['case', 'code', 'ms', 'CPU ms', 'heap MB', 'result', 'target']));
 	console.log(row(['---', '---', '---:', '---:', '---:', '---', '---']));
 	let failures = 0;
-	for (const testCase of CASES) {
-		const schemaText = JSON.stringify(testCase.schema);
-		const body = testCase.body();
-		for (const impl of implementations) {
-			const isCurrent = impl.name === 'current';
-			if (!isCurrent && testCase.skipBaseline) {
-				console.log(row([testCase.name, impl.name, '—', '—', '—', `skipped: ${testCase.skipBaseline}`, '']));
+	CASES.forEach((testCase, i) => {
+		for (const { name, results } of implementations) {
+			const measured = results.cases[i];
+			if (measured === null) {
+				console.log(row([testCase.name, name, '—', '—', '—', `skipped: ${testCase.skipBaseline}`, '']));
 				continue;
 			}
-			impl.validateBody(schemaText, []); // compile outside the measurement
-			const { ms, cpuMs, heapMb, outcome } = measure(impl.validateBody, schemaText, body, isCurrent ? 7 : 3);
+			const { ms, cpuMs, heapMb, outcome } = measured;
 			let target = '';
-			if (isCurrent && (testCase.maxMs !== undefined || testCase.maxHeapMb !== undefined)) {
-				const ok = (testCase.maxMs === undefined || cpuMs <= testCase.maxMs) &&
+			if (name === 'current' && (testCase.maxMs !== undefined || testCase.maxHeapMb !== undefined)) {
+				const ok =
+					(testCase.maxMs === undefined || cpuMs <= testCase.maxMs) &&
 					(testCase.maxHeapMb === undefined || heapMb <= testCase.maxHeapMb);
 				if (!ok) failures++;
-				target = `${ok ? 'ok' : 'MISSED'} (≤ ${[testCase.maxMs && `${testCase.maxMs} ms`, testCase.maxHeapMb && `${testCase.maxHeapMb} MB`].filter(Boolean).join(', ')})`;
+				const limits = [testCase.maxMs && `${testCase.maxMs} ms`, testCase.maxHeapMb && `${testCase.maxHeapMb} MB`];
+				target = `${ok ? 'ok' : 'MISSED'} (≤ ${limits.filter(Boolean).join(', ')})`;
 			}
-			console.log(row([testCase.name, impl.name, ms.toFixed(2), cpuMs.toFixed(1), heapMb.toFixed(1), outcome, target]));
+			console.log(row([testCase.name, name, ms.toFixed(2), cpuMs.toFixed(1), heapMb.toFixed(1), outcome, target]));
 		}
-	}
+	});
 
 	console.log('\nSchema cache, ms per call (compiles dominate when it thrashes):\n');
-	console.log(row(['mix', ...implementations.map((i) => i.name)]));
+	console.log(row(['mix', ...implementations.map((impl) => impl.name)]));
 	console.log(row(['---', ...implementations.map(() => '---:')]));
-	const mixes: Array<[string, (v: Validate) => number]> = [
-		['50 schemas round-robin', (v) => cacheCost(v, 50, 2)],
-		['150 schemas round-robin', (v) => cacheCost(v, 150, 2)],
-		['400 schemas round-robin (past both caps)', (v) => cacheCost(v, 400, 1)],
-		['hot schema between 600 one-off schemas (hot calls only)', (v) => hotCost(v, 600)],
-		['50 whitespace / key-order variants of one schema', (v) => variantCost(v)],
-	];
-	for (const [name, run] of mixes) console.log(row([name, ...implementations.map((i) => run(i.validateBody).toFixed(3))]));
+	MIXES.forEach(([name], i) =>
+		console.log(row([name, ...implementations.map((impl) => impl.results.mixes[i].toFixed(3))])),
+	);
 
 	if (failures > 0) {
 		console.log(`\n${failures} target(s) missed`);
