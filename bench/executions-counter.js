@@ -1,0 +1,58 @@
+// A long-lived reader of n8n's execution table, run with the n8n line's own node binary (its
+// sqlite3 build matches that Node). One process for the whole benchmark: spawning one per poll
+// would put a Node start on the CPU n8n is being measured on.
+//   node executions-counter.js <n8nDir> <database.sqlite>
+// stdin, one query a line: "max" → {"maxId": n}; "<workflowId> <sinceId>" →
+// {"finished": n, "unfinished": n, "lastStoppedAt": ms|null} for that workflow's executions after sinceId.
+const path = require('path');
+const readline = require('readline');
+
+const [n8nDir, dbFile] = process.argv.slice(2);
+const sqlite3 = require(path.join(n8nDir, 'node_modules', 'sqlite3'));
+const db = new sqlite3.Database(dbFile, sqlite3.OPEN_READONLY);
+db.configure('busyTimeout', 5000);
+
+const toMs = (value) => {
+	if (value === null || value === undefined) return null;
+	if (typeof value === 'number') return value;
+	const text = String(value);
+	return Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`);
+};
+
+const answer = (object) => process.stdout.write(`${JSON.stringify(object)}\n`);
+const queue = [];
+let busy = false;
+const drain = () => {
+	if (busy || !queue.length) return;
+	busy = true;
+	const line = queue.shift().trim();
+	const done = (object) => {
+		answer(object);
+		busy = false;
+		drain();
+	};
+	if (line === 'max') {
+		db.get('select max(id) as maxId from execution_entity', (error, row) =>
+			done(error ? { error: error.message } : { maxId: Number(row.maxId) || 0 }),
+		);
+		return;
+	}
+	const [workflowId, since] = line.split(' ');
+	db.get(
+		`select sum(status not in ('new', 'running', 'waiting')) as finished,
+			sum(status in ('new', 'running', 'waiting')) as unfinished,
+			max(stoppedAt) as lastStoppedAt
+		from execution_entity where workflowId = ? and id > ?`,
+		[workflowId, Number(since) || 0],
+		(error, row) =>
+			done(
+				error
+					? { error: error.message }
+					: { finished: Number(row.finished) || 0, unfinished: Number(row.unfinished) || 0, lastStoppedAt: toMs(row.lastStoppedAt) },
+			),
+	);
+};
+readline.createInterface({ input: process.stdin }).on('line', (line) => {
+	queue.push(line);
+	drain();
+});

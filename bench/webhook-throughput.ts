@@ -1,0 +1,338 @@
+import { execFileSync, spawn } from 'child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'fs';
+import { cpus, loadavg } from 'os';
+import { join } from 'path';
+import { createInterface } from 'readline';
+
+import { runLoad } from './http-load';
+import type { LoadResult } from './http-load';
+import { fmt, fmtSpread, markdownTable, percentile, spread } from './stats';
+import type { Spread } from './stats';
+import { acceptedTargets, credentials, pairs, rejectedTargets } from './webhook-targets';
+import type { Target } from './webhook-targets';
+import { N8nInstance } from '../test/e2e/harness/n8n';
+import { versions } from '../test/e2e/harness/versions';
+import type { N8nVersion } from '../test/e2e/harness/versions';
+
+/**
+ * Issue 16, throughput: the Webhook Trigger against n8n's built-in Webhook node in ONE real n8n
+ * per line (packed package installed as the Community nodes UI does), targets interleaved over
+ * rounds, median and range per target, a Markdown table printed and JSON written to
+ * bench/results/latest-<line>.json (+ .md).
+ *   npm run bench [-- v1 v2 v2-legacy]
+ * Env: BENCH_SECONDS (per target per round, default 5), BENCH_ROUNDS (3), BENCH_CONNECTIONS (10),
+ * BENCH_WARMUP_SECONDS (1), BENCH_DRAIN_SECONDS (max wait for a target's executions, 45),
+ * BENCH_LINE_MINUTES (hard budget per line, 10), BENCH_LINES (default v1,v2,v2-legacy).
+ */
+
+const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
+const SECONDS = env('BENCH_SECONDS', 5);
+const ROUNDS = Math.max(1, env('BENCH_ROUNDS', 3));
+const CONNECTIONS = env('BENCH_CONNECTIONS', 10);
+const WARMUP_SECONDS = env('BENCH_WARMUP_SECONDS', 1);
+const DRAIN_MS = env('BENCH_DRAIN_SECONDS', 45) * 1000;
+const LINE_MS = env('BENCH_LINE_MINUTES', 10) * 60_000;
+
+type LineKey = 'v1' | 'v2' | 'v2-legacy';
+const lines: Record<LineKey, { version: N8nVersion; env: Record<string, string>; engine: string }> = {
+	v1: { version: versions.v1, env: {}, engine: 'legacy (1.x: isolated-vm does not build on Node 20)' },
+	v2: { version: versions.v2, env: {}, engine: 'default' },
+	'v2-legacy': { version: versions.v2, env: { N8N_EXPRESSION_ENGINE: 'legacy' }, engine: 'N8N_EXPRESSION_ENGINE=legacy' },
+};
+
+const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
+const load = () => loadavg().map((l) => Number(l.toFixed(2)));
+const rssMb = (pid: number) => {
+	const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+	return Math.round(Number(line?.replace(/\D+/g, '')) / 1024);
+};
+
+/** One executions-counter.js process for the run (n8n's node and sqlite3), queried line by line. */
+function executionsCounter(n8n: N8nInstance) {
+	const child = spawn(join(n8n.version.nodeBin, 'node'), [
+		join(__dirname, 'executions-counter.js'),
+		n8n.version.dir,
+		join(n8n.userFolder, '.n8n', 'database.sqlite'),
+	]);
+	const waiting: Array<(line: string) => void> = [];
+	createInterface({ input: child.stdout }).on('line', (line) => waiting.shift()?.(line));
+	const ask = async <T>(query: string) =>
+		await new Promise<T>((resolve, reject) => {
+			waiting.push((line) => {
+				const parsed = JSON.parse(line);
+				if (parsed.error) reject(new Error(parsed.error));
+				else resolve(parsed as T);
+			});
+			child.stdin.write(`${query}\n`);
+		});
+	return {
+		maxId: async () => (await ask<{ maxId: number }>('max')).maxId,
+		of: async (workflowId: string, since: number) =>
+			await ask<{ finished: number; unfinished: number; lastStoppedAt: number | null }>(`${workflowId} ${since}`),
+		close: () => child.kill(),
+	};
+}
+type Counter = ReturnType<typeof executionsCounter>;
+
+interface Sample {
+	round: number;
+	answersPerS: number;
+	executionsPerS: number;
+	executions: number;
+	p50: number;
+	p99: number;
+	statuses: Record<number, number>;
+	errors: number;
+	drained: boolean;
+}
+
+let deliverySeq = 0;
+const runTag = Date.now().toString(36);
+
+/** One target, one round: load, then wait until its executions are finished (executions/s). */
+async function measure(n8n: N8nInstance, counter: Counter, target: Target, seconds: number, round: number): Promise<Sample> {
+	const since = await counter.maxId();
+	const startedAt = Date.now();
+	const result: LoadResult = await runLoad({
+		baseUrl: n8n.baseUrl,
+		connections: CONNECTIONS,
+		durationMs: seconds * 1000,
+		next: (i) => target.request(i, `${runTag}-${target.key}-${deliverySeq++}`),
+		expect: (status) => (target.kind === 'accepted' ? status >= 200 && status < 300 : status >= 400 && status < 500),
+	});
+	const wanted = target.kind === 'accepted' ? result.expected : 0;
+	const deadline = Date.now() + (target.kind === 'accepted' ? DRAIN_MS : 1000);
+	let counted = await counter.of(target.workflowId, since);
+	while (Date.now() < deadline && (counted.finished < wanted || counted.unfinished > 0)) {
+		await sleep(250);
+		counted = await counter.of(target.workflowId, since);
+	}
+	const drained = counted.finished >= wanted && counted.unfinished === 0;
+	const spanMs = counted.lastStoppedAt ? Math.max(result.durationMs, counted.lastStoppedAt - startedAt) : NaN;
+	return {
+		round,
+		answersPerS: result.expected / (result.durationMs / 1000),
+		executionsPerS: counted.finished ? counted.finished / (spanMs / 1000) : 0,
+		executions: counted.finished + counted.unfinished,
+		p50: percentile(result.latenciesMs, 50),
+		p99: percentile(result.latenciesMs, 99),
+		statuses: result.statuses,
+		errors: result.errors,
+		drained,
+	};
+}
+
+interface Summary {
+	key: string;
+	label: string;
+	kind: string;
+	answersPerS: Spread;
+	executionsPerS: Spread;
+	p50: Spread;
+	p99: Spread;
+	executions: number;
+	statuses: Record<number, number>;
+	errors: number;
+	undrainedRounds: number;
+	/** Per-round ratio to the baseline of its kind, median and range. */
+	ratio?: Spread;
+	executionsRatio?: Spread;
+	samples: Sample[];
+}
+
+function summarize(target: Target, samples: Sample[], baseline?: Sample[]): Summary {
+	const statuses: Record<number, number> = {};
+	for (const s of samples) for (const [code, n] of Object.entries(s.statuses)) statuses[Number(code)] = (statuses[Number(code)] ?? 0) + n;
+	const ratioOf = (pick: (s: Sample) => number) =>
+		baseline
+			? spread(samples.map((s) => pick(s) / pick(baseline.find((b) => b.round === s.round) ?? baseline[0])).filter(Number.isFinite))
+			: undefined;
+	return {
+		key: target.key,
+		label: target.label,
+		kind: target.kind,
+		answersPerS: spread(samples.map((s) => s.answersPerS)),
+		executionsPerS: spread(samples.map((s) => s.executionsPerS)),
+		p50: spread(samples.map((s) => s.p50)),
+		p99: spread(samples.map((s) => s.p99)),
+		executions: samples.reduce((n, s) => n + s.executions, 0),
+		statuses,
+		errors: samples.reduce((n, s) => n + s.errors, 0),
+		undrainedRounds: samples.filter((s) => !s.drained).length,
+		ratio: ratioOf((s) => s.answersPerS),
+		executionsRatio: target.kind === 'accepted' ? ratioOf((s) => s.executionsPerS) : undefined,
+		samples,
+	};
+}
+
+const statusText = (statuses: Record<number, number>) =>
+	Object.entries(statuses)
+		.map(([code, n]) => `${code}×${n}`)
+		.join(' ');
+
+function tables(summaries: Summary[]): { markdown: string; unmet: string[] } {
+	const unmet: string[] = [];
+	const byKey = new Map(summaries.map((s) => [s.key, s]));
+	const accepted = summaries.filter((s) => s.kind === 'accepted');
+	const rejected = summaries.filter((s) => s.kind === 'rejected');
+	const acceptedRows = accepted.map((s) => {
+		const isTarget = s.ratio && ['bearer', 'hmac', 'schema', 'dedupe'].includes(s.key);
+		if (isTarget && s.ratio!.median < 0.98) unmet.push(`accepted ${s.label}: ${fmt(s.ratio!.median)}× built-in (target ≥ 0.98×)`);
+		return [
+			s.label,
+			fmtSpread(s.answersPerS),
+			s.ratio ? `${fmtSpread(s.ratio, 2)}${isTarget ? (s.ratio.median >= 0.98 ? ' ✓' : ' ✗') : ''}` : '1',
+			fmtSpread(s.executionsPerS),
+			s.executionsRatio ? fmtSpread(s.executionsRatio, 2) : '1',
+			fmt(s.p50.median),
+			fmt(s.p99.median),
+			`${statusText(s.statuses)}${s.undrainedRounds ? ` (${s.undrainedRounds} round(s) not drained)` : ''}`,
+		];
+	});
+	const rejectedRows = rejected.map((s) => {
+		if (s.ratio && s.ratio.median < 0.95) unmet.push(`rejected ${s.label}: ${fmt(s.ratio.median)}× built-in wrong header (target ≥ 0.95×)`);
+		if (s.executions > 0) unmet.push(`rejected ${s.label}: ${s.executions} executions (target 0)`);
+		return [
+			s.label,
+			fmtSpread(s.answersPerS),
+			s.ratio ? `${fmtSpread(s.ratio, 2)}${s.ratio.median >= 0.95 ? ' ✓' : ' ✗'}` : '1',
+			fmt(s.p50.median),
+			fmt(s.p99.median),
+			statusText(s.statuses),
+			String(s.executions),
+		];
+	});
+	const pairRows = pairs.flatMap(({ a, b, label, min }) => {
+		const [x, y] = [byKey.get(a), byKey.get(b)];
+		if (!x || !y) return [];
+		const perRound = (pick: (s: Sample) => number) =>
+			spread(x.samples.map((s) => pick(s) / pick(y.samples.find((t) => t.round === s.round) ?? y.samples[0])).filter(Number.isFinite));
+		const answers = perRound((s) => s.answersPerS);
+		if (min && answers.median < min) unmet.push(`${label}: ${fmt(answers.median)}× (target ≥ ${min}×)`);
+		return [
+			[
+				label,
+				`${fmtSpread(answers, 2)}${min ? (answers.median >= min ? ' ✓' : ' ✗') : ''}`,
+				fmtSpread(perRound((s) => s.executionsPerS), 2),
+				`${fmt(x.p99.median)} vs ${fmt(y.p99.median)}`,
+			],
+		];
+	});
+	const markdown = [
+		markdownTable(
+			['accepted', 'answers/s', '× built-in', 'executions/s', '× built-in', 'p50 ms', 'p99 ms', 'statuses'],
+			acceptedRows,
+		),
+		'',
+		markdownTable(['rejected', 'answers/s', '× built-in', 'p50 ms', 'p99 ms', 'statuses', 'executions'], rejectedRows),
+		'',
+		markdownTable(['comparison', 'answers/s ratio', 'executions/s ratio', 'p99 ms'], pairRows),
+	].join('\n');
+	return { markdown, unmet };
+}
+
+/**
+ * Every line's instance is created (package installed, workflows imported and activated: minutes
+ * of CLI starts) before anything is measured. `v2-legacy` reuses v2's user folder when both run:
+ * same database and workflows, only the engine differs, and no second round of imports.
+ */
+async function prepare(keys: LineKey[]): Promise<Map<LineKey, N8nInstance>> {
+	const instances = new Map<LineKey, N8nInstance>();
+	const workflows = [...acceptedTargets, ...rejectedTargets].map((t) => t.workflow);
+	for (const key of keys) {
+		const line = lines[key];
+		const started = Date.now();
+		const shared = key === 'v2-legacy' ? instances.get('v2') : undefined;
+		const options = shared ? { userFolder: shared.userFolder } : { credentials, workflows };
+		instances.set(key, await N8nInstance.create(line.version, { ...options, env: { ...line.env, N8N_LOG_LEVEL: 'warn' } }));
+		console.log(`[bench] ${key}: n8n ${line.version.n8n} prepared in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+	}
+	return instances;
+}
+
+async function benchLine(key: LineKey, n8n: N8nInstance): Promise<void> {
+	const line = lines[key];
+	const targets = [...acceptedTargets, ...rejectedTargets];
+	const lineDeadline = Date.now() + LINE_MS;
+	const loadAtStart = load();
+	const setupStarted = Date.now();
+	console.log(`\n[bench] ${key}: n8n ${line.version.n8n}, engine ${line.engine}; loadavg ${loadAtStart.join(' ')}; starting…`);
+	const counter = executionsCounter(n8n);
+	try {
+		await n8n.start(targets.map((t) => `/webhook/${t.path}`));
+		const nodeVersion = execFileSync(join(line.version.nodeBin, 'node'), ['--version'], { encoding: 'utf8' }).trim();
+		console.log(`[bench] ${key}: ready in ${((Date.now() - setupStarted) / 1000).toFixed(0)} s; warm-up ${WARMUP_SECONDS} s per target`);
+		// Warm-up: first store open, compiled schemas, JIT; not counted.
+		for (const target of targets) await measure(n8n, counter, target, WARMUP_SECONDS, -1);
+		const samples = new Map<string, Sample[]>(targets.map((t) => [t.key, []]));
+		let rounds = 0;
+		for (let round = 0; round < ROUNDS; round++) {
+			// Rotate the order each round, so no target always follows the same neighbour.
+			const order = targets.map((_, i) => targets[(i + round * 3) % targets.length]);
+			for (const target of order) {
+				if (Date.now() > lineDeadline) break;
+				samples.get(target.key)!.push(await measure(n8n, counter, target, SECONDS, round));
+			}
+			if (Date.now() > lineDeadline) {
+				console.log(`[bench] ${key}: BENCH_LINE_MINUTES reached in round ${round + 1}; reporting what was measured`);
+				break;
+			}
+			rounds++;
+			console.log(`[bench] ${key}: round ${round + 1}/${ROUNDS} done, loadavg ${load().join(' ')}`);
+		}
+		const base = (kind: string) => samples.get(kind === 'accepted' ? 'builtin' : 'builtinBad');
+		const summaries = targets
+			.filter((t) => samples.get(t.key)!.length)
+			.map((t) => summarize(t, samples.get(t.key)!, ['builtin', 'builtinBad'].includes(t.key) ? undefined : base(t.kind)));
+		const { markdown, unmet } = tables(summaries);
+		const loadAtEnd = load();
+		const rss = n8n.pid ? rssMb(n8n.pid) : NaN;
+		const heading =
+			`n8n ${line.version.n8n} on Node ${nodeVersion} (${key}, expression engine ${line.engine}), ${cpus().length} cores, ` +
+			`${CONNECTIONS} connections × ${SECONDS} s per target per round, ${rounds} complete round(s) interleaved; ` +
+			`loadavg start ${loadAtStart.join(' ')}, end ${loadAtEnd.join(' ')}; n8n RSS at end ${rss} MB`;
+		const report = `${heading}\n\n${markdown}\n\nNot met: ${unmet.length ? `\n- ${unmet.join('\n- ')}` : 'none'}\n`;
+		console.log(`\n${report}`);
+		const dir = join(__dirname, 'results');
+		mkdirSync(dir, { recursive: true });
+		writeFileSync(join(dir, `latest-${key}.md`), report);
+		writeFileSync(
+			join(dir, `latest-${key}.json`),
+			JSON.stringify(
+				{
+					line: key,
+					n8n: line.version.n8n,
+					engine: line.engine,
+					node: nodeVersion,
+					date: new Date().toISOString(),
+					cores: cpus().length,
+					connections: CONNECTIONS,
+					secondsPerTarget: SECONDS,
+					rounds,
+					loadavg: { start: loadAtStart, end: loadAtEnd },
+					rssMbAtEnd: rss,
+					unmet,
+					targets: summaries,
+				},
+				null,
+				2,
+			),
+		);
+	} finally {
+		counter.close();
+		await n8n.stop();
+	}
+}
+
+export async function main(args: string[]): Promise<void> {
+	const wanted = (args.length ? args : (process.env.BENCH_LINES ?? 'v1,v2,v2-legacy').split(',')).map((a) => a.trim());
+	const unknown = wanted.filter((a) => !(a in lines));
+	if (unknown.length) throw new Error(`unknown line(s) ${unknown.join(', ')}: use ${Object.keys(lines).join(', ')}`);
+	console.log(`[bench] median of ${ROUNDS} rounds; per line ≤ ${LINE_MS / 60_000} min; loadavg ${load().join(' ')}`);
+	const instances = await prepare(wanted as LineKey[]);
+	try {
+		for (const key of wanted as LineKey[]) await benchLine(key, instances.get(key)!);
+	} finally {
+		for (const n8n of new Set(instances.values())) await n8n.dispose();
+	}
+}
