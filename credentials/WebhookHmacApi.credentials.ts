@@ -20,6 +20,14 @@ export class WebhookHmacApi implements ICredentialType {
 			description: 'Shared secret the sender signs the raw request body with',
 		},
 		{
+			displayName: 'Previous Secret',
+			name: 'previousSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: 'While rotating: the old secret, still accepted (the output says verification.secret = previous)',
+		},
+		{
 			displayName: 'Algorithm',
 			name: 'algorithm',
 			type: 'options',

@@ -28,5 +28,13 @@ export class WebhookMetaApi implements ICredentialType {
 			required: true,
 			description: 'Meta App > Settings > Basic > App Secret; signs every POST (X-Hub-Signature-256)',
 		},
+		{
+			displayName: 'Previous App Secret',
+			name: 'previousAppSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: 'While rotating: the old app secret, still accepted (verification.secret = previous)',
+		},
 	];
 }

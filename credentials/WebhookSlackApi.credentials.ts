@@ -19,5 +19,21 @@ export class WebhookSlackApi implements ICredentialType {
 			required: true,
 			description: 'From your Slack app: Basic Information > App Credentials > Signing Secret',
 		},
+		{
+			displayName: 'Previous Signing Secret',
+			name: 'previousSigningSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: 'While rotating: the old signing secret, still accepted (verification.secret = previous)',
+		},
+		{
+			displayName: 'Tolerance (Seconds)',
+			name: 'toleranceSeconds',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 300,
+			description: 'How far X-Slack-Request-Timestamp may be from this server\'s clock, either direction',
+		},
 	];
 }

@@ -12,7 +12,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { acknowledgement, answersAfterStart } from './acknowledge';
 import type { AcknowledgementOptions } from './acknowledge';
 import { parseIpAllowlist, parseOriginAllowlist } from './allowlist';
-import { credentialTypeFor, isAuthScheme, KNOWN_SECRET_FIELDS, redactionsFor } from './auth';
+import { credentialShownFor, credentialTypeFor, isAuthScheme, KNOWN_SECRET_FIELDS, publicWebhookUrl, redactionsFor, signsPublicUrl } from './auth';
 import type { Redactions } from './auth';
 import { webhookCredentialCheck } from './credentialCheck';
 import { DEFAULT_MAX_BODY_BYTES, webhookDescriptions, webhookTriggerProperties } from './description';
@@ -59,42 +59,17 @@ export class WebhookTrigger implements INodeType {
 		inputs: [],
 		outputs: `={{(${configuredOutputs})($parameter)}}`,
 		credentials: [
-			{
-				name: 'webhookBearerAuthApi',
-				required: true,
-				displayOptions: { show: { authentication: ['bearer'] } },
-				testedBy: 'webhookCredentialCheck',
-			},
-			{
-				name: 'webhookHeaderAuthApi',
-				required: true,
-				displayOptions: { show: { authentication: ['header'] } },
-				testedBy: 'webhookCredentialCheck',
-			},
-			{
-				name: 'webhookQueryAuthApi',
-				required: true,
-				displayOptions: { show: { authentication: ['query'] } },
-				testedBy: 'webhookCredentialCheck',
-			},
-			{
-				name: 'webhookHmacApi',
-				required: true,
-				displayOptions: { show: { authentication: ['hmac'] } },
-				testedBy: 'webhookCredentialCheck',
-			},
-			{
-				name: 'webhookSlackApi',
-				required: true,
-				displayOptions: { show: { authentication: ['slack'] } },
-				testedBy: 'webhookCredentialCheck',
-			},
-			{
-				name: 'webhookMetaApi',
-				required: true,
-				displayOptions: { show: { authentication: ['meta'] } },
-				testedBy: 'webhookCredentialCheck',
-			},
+			// Which schemes show each credential comes from the verifier registry. The names stay literal
+			// (one line per credential type, not per preset) because n8n's credential-test-required lint
+			// reads them from this file; a unit test fails when this list and the registry differ.
+			{ name: 'webhookBearerAuthApi', testedBy: 'webhookCredentialCheck', ...credentialShownFor('webhookBearerAuthApi') },
+			{ name: 'webhookHeaderAuthApi', testedBy: 'webhookCredentialCheck', ...credentialShownFor('webhookHeaderAuthApi') },
+			{ name: 'webhookQueryAuthApi', testedBy: 'webhookCredentialCheck', ...credentialShownFor('webhookQueryAuthApi') },
+			{ name: 'webhookHmacApi', testedBy: 'webhookCredentialCheck', ...credentialShownFor('webhookHmacApi') },
+			{ name: 'webhookSlackApi', testedBy: 'webhookCredentialCheck', ...credentialShownFor('webhookSlackApi') },
+			{ name: 'webhookMetaApi', testedBy: 'webhookCredentialCheck', ...credentialShownFor('webhookMetaApi') },
+			{ name: 'webhookSigningSecretApi', testedBy: 'webhookCredentialCheck', ...credentialShownFor('webhookSigningSecretApi') },
+			{ name: 'webhookTwilioApi', testedBy: 'webhookCredentialCheck', ...credentialShownFor('webhookTwilioApi') },
 			{
 				name: 'webhookGatewayPostgresApi',
 				required: true,
@@ -342,10 +317,12 @@ async function readConfig(
 	const scheme = context.getNodeParameter('authentication', 'none') as string;
 	if (!isAuthScheme(scheme)) throw new NodeOperationError(context.getNode(), `Unknown authentication "${scheme}"`);
 	const credentialType = credentialTypeFor(scheme);
+	const saved = credentialType ? await context.getCredentials(credentialType) : {};
 	const schema = options.jsonSchema;
 	return {
 		scheme,
-		credentials: credentialType ? await context.getCredentials(credentialType) : {},
+		// Twilio signs the URL it called; n8n's public one (WEBHOOK_URL) is the fallback for its credential's Public URL.
+		credentials: signsPublicUrl(scheme) ? { ...saved, webhookUrl: publicWebhookUrl(context) } : saved,
 		maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
 		jsonSchema: typeof schema === 'object' && schema !== null ? JSON.stringify(schema) : (schema ?? ''),
 		eventPath: context.getNodeParameter('eventPath', '') as string,

@@ -4,6 +4,8 @@ import type {
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 
+import { credentialRequirements } from './auth';
+
 /**
  * These credentials hold secrets a caller proves it knows; there is no remote API to call. So the
  * "Test" button checks what can be checked locally: every secret is set and every header or query
@@ -12,29 +14,20 @@ import type {
 
 const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
+/** The checks come from the verifier registry: the schemes that use a credential say what it needs. */
 function problems(type: string, data: Record<string, unknown>): string[] {
+	const requirements = credentialRequirements(type);
+	if (requirements === undefined) return [`Unknown credential type ${type}`];
 	const text = (key: string) => (typeof data[key] === 'string' ? (data[key] as string) : '');
-	// Whitespace is not a secret: a blank one would let a caller in with a blank token.
-	const required = (key: string, label: string) => (text(key).trim() ? [] : [`${label} is empty`]);
-	const name = (key: string, label: string) =>
-		HTTP_TOKEN.test(text(key)) ? [] : [`${label} "${text(key)}" is not a valid HTTP name`];
-
-	switch (type) {
-		case 'webhookBearerAuthApi':
-			return required('token', 'Token');
-		case 'webhookHeaderAuthApi':
-			return [...name('headerName', 'Header name'), ...required('token', 'Token')];
-		case 'webhookQueryAuthApi':
-			return [...required('parameterName', 'Parameter name'), ...required('token', 'Token')];
-		case 'webhookHmacApi':
-			return [...required('secret', 'Secret'), ...name('parameterName', 'Parameter name')];
-		case 'webhookSlackApi':
-			return required('signingSecret', 'Signing secret');
-		case 'webhookMetaApi':
-			return [...required('verifyToken', 'Verify token'), ...required('appSecret', 'App secret')];
-		default:
-			return [`Unknown credential type ${type}`];
-	}
+	return [
+		...(requirements.httpNames ?? []).flatMap(({ field, label }) =>
+			HTTP_TOKEN.test(text(field)) ? [] : [`${label} "${text(field)}" is not a valid HTTP name`],
+		),
+		// Whitespace is not a secret: a blank one would let a caller in with a blank token.
+		...[...(requirements.required ?? []), ...(requirements.secrets ?? [])].flatMap(({ field, label }) =>
+			text(field).trim() ? [] : [`${label} is empty`],
+		),
+	];
 }
 
 export async function webhookCredentialCheck(

@@ -1,5 +1,6 @@
 import type { INodeProperties, IWebhookDescription } from 'n8n-workflow';
 
+import { authenticationOptions } from './auth';
 import { DEFAULT_RESPONSE_BODY, RESPONSE_MODE_EXPRESSION } from './acknowledge';
 import { storeProperty } from '../shared/storeDescription';
 
@@ -91,19 +92,8 @@ const security: INodeProperties[] = [
 		displayName: 'Authentication',
 		name: 'authentication',
 		type: 'options',
-		options: [
-			{ name: 'Bearer Token', value: 'bearer', description: 'Authorization: Bearer &lt;token&gt;' },
-			{ name: 'Custom Header', value: 'header', description: 'A token in a header you name' },
-			{ name: 'HMAC Signature', value: 'hmac', description: 'SHA-1/256/512 signature of the raw body' },
-			{
-				name: 'Meta (WhatsApp, Messenger, Instagram)',
-				value: 'meta',
-				description: 'The hub.challenge handshake and X-Hub-Signature-256',
-			},
-			{ name: 'None (Public)', value: 'none', description: 'Accept any call; pair it with an IP allowlist' },
-			{ name: 'Query Parameter', value: 'query', description: 'A token in the URL, e.g. ?token=…' },
-			{ name: 'Slack Signing Secret', value: 'slack', description: 'X-Slack-Signature v0 with a 5-minute window' },
-		],
+		// From the verifier registry (auth/index.ts): one option per scheme or provider preset.
+		options: authenticationOptions(),
 		default: 'none',
 	},
 	{

@@ -32,3 +32,21 @@ describe('webhook credential check', () => {
 		expect(result.message).not.toContain('super-secret');
 	});
 });
+
+describe('webhook credential check, derived from the verifier registry', () => {
+	it('checks the provider signing secret and Twilio credentials', async () => {
+		await expect(check('webhookSigningSecretApi', { secret: 'whsec_x' })).resolves.toMatchObject({ status: 'OK' });
+		await expect(check('webhookSigningSecretApi', { secret: '  ' })).resolves.toEqual({ status: 'Error', message: 'Secret is empty' });
+		await expect(check('webhookTwilioApi', { authToken: '' })).resolves.toEqual({ status: 'Error', message: 'Auth token is empty' });
+	});
+
+	it('keeps the previous secret optional', async () => {
+		await expect(check('webhookHmacApi', { secret: 's', parameterName: 'X-Signature', previousSecret: '' })).resolves.toMatchObject({
+			status: 'OK',
+		});
+	});
+
+	it('refuses an unknown credential type', async () => {
+		await expect(check('webhookNopeApi', {})).resolves.toEqual({ status: 'Error', message: 'Unknown credential type webhookNopeApi' });
+	});
+});

@@ -411,6 +411,7 @@ describe('admitCall', () => {
 				encoding: 'hex',
 				source: 'header',
 				parameterName: 'x-signature',
+				secret: 'current',
 			});
 			const text = JSON.stringify(run.item);
 			expect(text).not.toContain(HMAC_SECRET);
@@ -502,7 +503,7 @@ describe('admitCall', () => {
 		it('runs a signed event with the timestamp in the verification details', () => {
 			const raw = '{"type":"event_callback","event":{"type":"app_mention"}}';
 			const run = expectRun(admitCall(slackCall(raw, SLACK_SECRET), config({ scheme: 'slack', credentials: slackCredentials })));
-			expect(run.item.verification).toEqual({ scheme: 'slack', timestamp: ts });
+			expect(run.item.verification).toEqual({ scheme: 'slack', timestamp: ts, secret: 'current' });
 			expect((run.item.headers as Record<string, unknown>)['x-slack-signature']).toBe('[redacted]');
 		});
 	});

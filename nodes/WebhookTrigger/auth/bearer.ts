@@ -20,6 +20,9 @@ function bearerToken(value: string): string | undefined {
 export const bearerVerifier: SchemeVerifier<BearerCredentials> = {
 	scheme: 'bearer',
 	credentialType: 'webhookBearerAuthApi',
+	displayName: 'Bearer Token',
+	description: 'Authorization: Bearer &lt;token&gt;',
+	requirements: { secrets: [{ field: 'token', label: 'Token' }] },
 	verify(request, credentials) {
 		const token = credentialSecret(credentials, 'token');
 		if (token === '') return notConfigured('Bearer token');

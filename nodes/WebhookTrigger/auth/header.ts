@@ -14,6 +14,9 @@ function headerNameOf(credentials: unknown): string {
 export const headerVerifier: SchemeVerifier<HeaderCredentials> = {
 	scheme: 'header',
 	credentialType: 'webhookHeaderAuthApi',
+	displayName: 'Custom Header',
+	description: 'A token in a header you name',
+	requirements: { httpNames: [{ field: 'headerName', label: 'Header name' }], secrets: [{ field: 'token', label: 'Token' }] },
 	verify(request, credentials) {
 		const headerName = headerNameOf(credentials);
 		const token = credentialSecret(credentials, 'token');

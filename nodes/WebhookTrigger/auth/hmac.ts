@@ -1,5 +1,4 @@
 import {
-	checkSignature,
 	isHmacAlgorithm,
 	isSignatureEncoding,
 	stripPrefix,
@@ -7,12 +6,15 @@ import {
 	type SignatureEncoding,
 } from './hmac-core';
 import { credentialSecret, credentialString, rawBytes, readHeader, readQuery } from './request';
+import { checkRotated } from './rotation';
 import type { Redactions } from './types';
 import { accept, notConfigured, signatureRejection, type SchemeVerifier } from './verifier';
 
 /** Generic "HMAC of the raw body" (Kiwify: sha1, query `signature`, hex). */
 export interface HmacCredentials {
 	secret: string;
+	/** Optional, during a rotation: calls signed with either secret are accepted. */
+	previousSecret?: string;
 	algorithm: HmacAlgorithm;
 	source: 'header' | 'query';
 	parameterName: string;
@@ -32,7 +34,8 @@ function readConfig(credentials: unknown): HmacCredentials | undefined {
 	// Header names are case-insensitive (stored lower-cased, as Node gives them); query keys are not.
 	const parameterName = source === 'header' ? rawName.toLowerCase() : rawName;
 	const prefix = credentialString(credentials, 'prefix');
-	return { secret, algorithm, source, parameterName, encoding, prefix };
+	const previousSecret = credentialSecret(credentials, 'previousSecret');
+	return { secret, previousSecret, algorithm, source, parameterName, encoding, prefix };
 }
 
 function redactionsOf(config: Pick<HmacCredentials, 'source' | 'parameterName'>): Redactions {
@@ -44,6 +47,9 @@ function redactionsOf(config: Pick<HmacCredentials, 'source' | 'parameterName'>)
 export const hmacVerifier: SchemeVerifier<HmacCredentials> = {
 	scheme: 'hmac',
 	credentialType: 'webhookHmacApi',
+	displayName: 'HMAC Signature',
+	description: 'SHA-1/256/512 signature of the raw body',
+	requirements: { secrets: [{ field: 'secret', label: 'Secret' }], httpNames: [{ field: 'parameterName', label: 'Parameter name' }] },
 	verify(request, credentials) {
 		const config = readConfig(credentials);
 		if (config === undefined) return notConfigured('HMAC signature verification');
@@ -53,12 +59,16 @@ export const hmacVerifier: SchemeVerifier<HmacCredentials> = {
 		if (field.kind !== 'present') return signatureRejection(field.kind);
 		const candidate = stripPrefix(field.value, config.prefix);
 		if (candidate === undefined) return signatureRejection('malformed');
-		const outcome = checkSignature(
+		const result = checkRotated(
 			{ payload: rawBytes(request), candidates: [candidate], algorithm, encoding },
-			[config.secret],
+			{ current: config.secret, previous: config.previousSecret ?? '' },
 		);
-		if (outcome !== 'valid') return signatureRejection(outcome);
-		return accept('hmac', { algorithm, encoding, source, parameterName }, redactionsOf(config));
+		if (result.outcome !== 'valid') return signatureRejection(result.outcome);
+		return accept(
+			'hmac',
+			{ algorithm, encoding, source, parameterName, secret: result.secret },
+			redactionsOf(config),
+		);
 	},
 	// From the field's location alone: hide it even when the rest of the credential is incomplete.
 	redactions(credentials) {

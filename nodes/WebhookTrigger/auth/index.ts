@@ -5,8 +5,30 @@ import { metaVerifier, type MetaCredentials } from './meta';
 import { noneVerifier, type NoCredentials } from './none';
 import { queryVerifier, type QueryCredentials } from './query';
 import { slackVerifier, type SlackCredentials } from './slack';
+import { calendlyVerifier } from './presets/calendly';
+import { githubVerifier } from './presets/github';
+import { hotmartVerifier } from './presets/hotmart';
+import { intercomVerifier } from './presets/intercom';
+import { kiwifyVerifier } from './presets/kiwify';
+import { linearVerifier } from './presets/linear';
+import { mercadoPagoVerifier } from './presets/mercadoPago';
+import { paddleVerifier } from './presets/paddle';
+import { shopifyVerifier } from './presets/shopify';
+import type { SigningSecretCredentials } from './presets/signed';
+import { standardWebhooksVerifier } from './presets/standardWebhooks';
+import { stripeVerifier } from './presets/stripe';
+import { twilioVerifier, type TwilioCredentials } from './presets/twilio';
+import { typeformVerifier } from './presets/typeform';
+import { woocommerceVerifier } from './presets/woocommerce';
+import { zoomVerifier } from './presets/zoom';
 import type { AuthScheme, Redactions, VerificationRequest, VerificationResult } from './types';
-import { reject, type SchemeVerifier } from './verifier';
+import {
+	reject,
+	type CredentialField,
+	type CredentialRequirements,
+	type PresetDefaults,
+	type SchemeVerifier,
+} from './verifier';
 
 export type * from './types';
 export type {
@@ -16,8 +38,13 @@ export type {
 	MetaCredentials,
 	NoCredentials,
 	QueryCredentials,
+	CredentialField,
+	CredentialRequirements,
+	PresetDefaults,
 	SchemeVerifier,
+	SigningSecretCredentials,
 	SlackCredentials,
+	TwilioCredentials,
 };
 
 /** The credential shape each scheme's verifier reads. */
@@ -29,10 +56,29 @@ export interface CredentialsByScheme {
 	hmac: HmacCredentials;
 	slack: SlackCredentials;
 	meta: MetaCredentials;
+	stripe: SigningSecretCredentials;
+	github: SigningSecretCredentials;
+	standardWebhooks: SigningSecretCredentials;
+	shopify: SigningSecretCredentials;
+	twilio: TwilioCredentials;
+	zoom: SigningSecretCredentials;
+	paddle: SigningSecretCredentials;
+	mercadoPago: SigningSecretCredentials;
+	typeform: SigningSecretCredentials;
+	calendly: SigningSecretCredentials;
+	woocommerce: SigningSecretCredentials;
+	intercom: SigningSecretCredentials;
+	linear: SigningSecretCredentials;
+	hotmart: SigningSecretCredentials;
+	kiwify: SigningSecretCredentials;
 }
 
 export type VerifierRegistry = { readonly [S in AuthScheme]: SchemeVerifier<CredentialsByScheme[S]> };
 
+/**
+ * The one list of schemes. The node's Authentication options, its credential list and each
+ * credential's Test-button check are derived from it: a preset is one module plus one line here.
+ */
 export const verifiers: VerifierRegistry = {
 	none: noneVerifier,
 	bearer: bearerVerifier,
@@ -41,6 +87,21 @@ export const verifiers: VerifierRegistry = {
 	hmac: hmacVerifier,
 	slack: slackVerifier,
 	meta: metaVerifier,
+	stripe: stripeVerifier,
+	github: githubVerifier,
+	standardWebhooks: standardWebhooksVerifier,
+	shopify: shopifyVerifier,
+	twilio: twilioVerifier,
+	zoom: zoomVerifier,
+	paddle: paddleVerifier,
+	mercadoPago: mercadoPagoVerifier,
+	typeform: typeformVerifier,
+	calendly: calendlyVerifier,
+	woocommerce: woocommerceVerifier,
+	intercom: intercomVerifier,
+	linear: linearVerifier,
+	hotmart: hotmartVerifier,
+	kiwify: kiwifyVerifier,
 };
 
 export const AUTH_SCHEMES = Object.keys(verifiers) as readonly AuthScheme[];
@@ -54,13 +115,96 @@ export function credentialTypeFor(scheme: AuthScheme): string | undefined {
 	return isAuthScheme(scheme) ? verifiers[scheme].credentialType : undefined;
 }
 
+const ALL = Object.values(verifiers) as ReadonlyArray<SchemeVerifier<unknown>>;
+
+/** The schemes that are provider presets (they name the provider's event and delivery id). */
+export const PRESET_SCHEMES = AUTH_SCHEMES.filter((scheme) => verifiers[scheme].preset !== undefined);
+
+/** Schemes whose signature covers the URL the provider called (the node passes it as `webhookUrl`). */
+export function signsPublicUrl(scheme: AuthScheme): boolean {
+	return isAuthScheme(scheme) && verifiers[scheme].signsPublicUrl === true;
+}
+
+/**
+ * This webhook's URL as n8n publishes it (WEBHOOK_URL, not the Host a proxy forwarded), with the
+ * call's own query string; the test URL when the call came to /webhook-test/.
+ */
+export function publicWebhookUrl(context: {
+	getNodeWebhookUrl(name: 'default'): string | undefined;
+	getRequestObject(): { originalUrl?: string; url?: string };
+}): string {
+	const base = context.getNodeWebhookUrl('default') ?? '';
+	const request = context.getRequestObject();
+	const received = request.originalUrl ?? request.url ?? '';
+	const query = received.indexOf('?');
+	const path = query >= 0 ? received.slice(0, query) : received;
+	const url = path.includes('/webhook-test/') ? base.replace(/\/webhook\/(?!.*\/webhook\/)/, '/webhook-test/') : base;
+	return url + (query >= 0 ? received.slice(query) : '');
+}
+
+/** A preset's event path and delivery id path, so the node can pre-fill Event Path and the duplicate key. */
+export function presetDefaults(scheme: string): PresetDefaults {
+	return isAuthScheme(scheme) ? { ...verifiers[scheme].preset } : {};
+}
+
+/** The node's Authentication options, alphabetical by name as n8n's lint and editor expect. */
+export function authenticationOptions(): Array<{ name: string; value: AuthScheme; description: string }> {
+	return AUTH_SCHEMES.map((scheme) => ({
+		name: verifiers[scheme].displayName,
+		value: scheme,
+		description: verifiers[scheme].description,
+	})).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Where the node shows a credential type: required, for every scheme that uses it. */
+export function credentialShownFor(credentialType: string): {
+	required: true;
+	displayOptions: { show: { authentication: AuthScheme[] } };
+} {
+	const authentication = AUTH_SCHEMES.filter((scheme) => verifiers[scheme].credentialType === credentialType);
+	return { required: true, displayOptions: { show: { authentication } } };
+}
+
+/** One entry per credential type, shown for every scheme that uses it. */
+export function credentialDescriptions(
+	testedBy: string,
+): Array<{ name: string; required: true; displayOptions: { show: { authentication: AuthScheme[] } }; testedBy: string }> {
+	const byType = new Map<string, AuthScheme[]>();
+	for (const scheme of AUTH_SCHEMES) {
+		const type = verifiers[scheme].credentialType;
+		if (type !== undefined) byType.set(type, [...(byType.get(type) ?? []), scheme]);
+	}
+	return [...byType].map(([name, authentication]) => ({
+		name,
+		required: true,
+		displayOptions: { show: { authentication } },
+		testedBy,
+	}));
+}
+
+/** What the Test button checks for a credential type: the union over the schemes using it. */
+export function credentialRequirements(credentialType: string): CredentialRequirements | undefined {
+	const users = ALL.filter((verifier) => verifier.credentialType === credentialType);
+	if (users.length === 0) return undefined;
+	const merge = (pick: (r: CredentialRequirements) => CredentialField[] | undefined) => {
+		const seen = new Map<string, CredentialField>();
+		for (const verifier of users) for (const field of pick(verifier.requirements ?? {}) ?? []) seen.set(field.field, field);
+		return [...seen.values()];
+	};
+	return {
+		httpNames: merge((r) => r.httpNames),
+		required: merge((r) => r.required),
+		secrets: merge((r) => r.secrets),
+	};
+}
+
 /** Credential-bearing headers of HTTP itself, never part of a scheme but never to be kept. */
 const HTTP_CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie'];
 
 /** Every field any scheme reads a secret or signature from, plus HTTP's own credential headers. */
 export const KNOWN_SECRET_FIELDS: Redactions = {
-	headers: [...new Set([...HTTP_CREDENTIAL_HEADERS, ...Object.values(verifiers).flatMap((v) => v.secretFields.headers)])],
-	query: [...new Set(Object.values(verifiers).flatMap((v) => v.secretFields.query))],
+	headers: [...new Set([...HTTP_CREDENTIAL_HEADERS, ...ALL.flatMap((v) => v.secretFields.headers)])],
+	query: [...new Set(ALL.flatMap((v) => v.secretFields.query))],
 };
 
 /**

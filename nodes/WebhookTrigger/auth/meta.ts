@@ -1,5 +1,6 @@
 import { safeEqual } from './compare';
-import { checkSignature, stripPrefix } from './hmac-core';
+import { stripPrefix } from './hmac-core';
+import { checkRotated } from './rotation';
 import { credentialSecret, methodOf, rawBytes, readDottedQuery, readHeader } from './request';
 import type { VerificationRequest, VerificationResult } from './types';
 import { accept, notConfigured, reject, signatureRejection, type SchemeVerifier } from './verifier';
@@ -12,6 +13,7 @@ import { accept, notConfigured, reject, signatureRejection, type SchemeVerifier 
 export interface MetaCredentials {
 	verifyToken: string;
 	appSecret: string;
+	previousAppSecret?: string;
 }
 
 const SIGNATURE_HEADER = 'x-hub-signature-256';
@@ -46,14 +48,14 @@ function signedDelivery(request: VerificationRequest, credentials: unknown): Ver
 	if (header.kind !== 'present') return signatureRejection(header.kind);
 	const candidate = stripPrefix(header.value, 'sha256=');
 	if (candidate === undefined) return signatureRejection('malformed');
-	const outcome = checkSignature(
+	const result = checkRotated(
 		{ payload: rawBytes(request), candidates: [candidate], algorithm: 'sha256', encoding: 'hex' },
-		[appSecret],
+		{ current: appSecret, previous: credentialSecret(credentials, 'previousAppSecret') },
 	);
-	if (outcome !== 'valid') return signatureRejection(outcome);
+	if (result.outcome !== 'valid') return signatureRejection(result.outcome);
 	return accept(
 		'meta',
-		{ algorithm: 'sha256' },
+		{ algorithm: 'sha256', secret: result.secret },
 		{ headers: [SIGNATURE_HEADER, LEGACY_SIGNATURE_HEADER] },
 	);
 }
@@ -61,6 +63,16 @@ function signedDelivery(request: VerificationRequest, credentials: unknown): Ver
 export const metaVerifier: SchemeVerifier<MetaCredentials> = {
 	scheme: 'meta',
 	credentialType: 'webhookMetaApi',
+	displayName: 'Meta (WhatsApp, Messenger, Instagram)',
+	description: 'The hub.challenge handshake and X-Hub-Signature-256',
+	requirements: {
+		secrets: [
+			{ field: 'verifyToken', label: 'Verify token' },
+			{ field: 'appSecret', label: 'App secret' },
+		],
+	},
+	// Meta sends neither an event type nor a delivery id; the field is the closest to an event.
+	preset: { eventPath: 'body.entry[0].changes[0].field' },
 	verify(request, credentials) {
 		return methodOf(request) === 'GET'
 			? subscriptionHandshake(request, credentials)

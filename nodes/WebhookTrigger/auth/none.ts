@@ -5,6 +5,8 @@ export type NoCredentials = Record<string, unknown>;
 
 export const noneVerifier: SchemeVerifier<NoCredentials> = {
 	scheme: 'none',
+	displayName: 'None (Public)',
+	description: 'Accept any call; pair it with an IP allowlist',
 	verify: () => accept('none'),
 	redactions: noRedactions,
 	secretFields: noRedactions(),

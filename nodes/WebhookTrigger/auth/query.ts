@@ -15,6 +15,9 @@ function parameterNameOf(credentials: unknown): string {
 export const queryVerifier: SchemeVerifier<QueryCredentials> = {
 	scheme: 'query',
 	credentialType: 'webhookQueryAuthApi',
+	displayName: 'Query Parameter',
+	description: 'A token in the URL, e.g. ?token=…',
+	requirements: { required: [{ field: 'parameterName', label: 'Parameter name' }], secrets: [{ field: 'token', label: 'Token' }] },
 	verify(request, credentials) {
 		const parameterName = parameterNameOf(credentials);
 		const token = credentialSecret(credentials, 'token');

@@ -1,17 +1,19 @@
-import { checkSignature, stripPrefix } from './hmac-core';
+import { stripPrefix } from './hmac-core';
 import { credentialSecret, rawBytes, readHeader } from './request';
-import { checkTimestampSeconds } from './timestamp';
+import { checkRotated } from './rotation';
+import { checkTimestampSeconds, outsideTolerance, toleranceOf } from './timestamp';
 import type { Handshake, VerificationRequest } from './types';
 import { accept, notConfigured, reject, signatureRejection, type SchemeVerifier } from './verifier';
 
 /** https://api.slack.com/authentication/verifying-requests-from-slack */
 export interface SlackCredentials {
 	signingSecret: string;
+	previousSigningSecret?: string;
+	toleranceSeconds?: number;
 }
 
 const SIGNATURE_HEADER = 'x-slack-signature';
 const TIMESTAMP_HEADER = 'x-slack-request-timestamp';
-const TOLERANCE_SECONDS = 300;
 const REDACT = { headers: [SIGNATURE_HEADER], query: [] };
 
 /** n8n's parsed body when it is an object, else the raw bytes as JSON (or nothing). */
@@ -43,6 +45,11 @@ function urlVerification(request: VerificationRequest): Handshake | 'not_handsha
 export const slackVerifier: SchemeVerifier<SlackCredentials> = {
 	scheme: 'slack',
 	credentialType: 'webhookSlackApi',
+	displayName: 'Slack Signing Secret',
+	description: 'X-Slack-Signature v0 with a replay window',
+	requirements: { secrets: [{ field: 'signingSecret', label: 'Signing secret' }] },
+	// Events API: the event's type and the envelope's id (stable across Slack's retries).
+	preset: { eventPath: 'body.event.type', deliveryIdPath: 'body.event_id' },
 	verify(request, credentials) {
 		const signingSecret = credentialSecret(credentials, 'signingSecret');
 		if (signingSecret === '') return notConfigured('Slack signing secret');
@@ -55,32 +62,30 @@ export const slackVerifier: SchemeVerifier<SlackCredentials> = {
 		}
 		const time =
 			timestamp.kind === 'present'
-				? checkTimestampSeconds(timestamp.value, request?.now, TOLERANCE_SECONDS)
+				? checkTimestampSeconds(timestamp.value, request?.now, toleranceOf(credentials))
 				: ({ kind: 'malformed' } as const);
 		if (timestamp.kind !== 'present' || time.kind === 'malformed') {
 			return reject(401, 'malformed_timestamp', 'X-Slack-Request-Timestamp must be whole seconds');
 		}
 		// Checked before the signature: an old but validly signed request is a replay.
-		if (time.kind === 'outside') {
-			return reject(401, 'timestamp_outside_tolerance', 'The request timestamp is more than 5 minutes off');
-		}
+		if (time.kind === 'outside') return outsideTolerance(time);
 
 		const candidate = stripPrefix(signature.value, 'v0=');
 		if (candidate === undefined) return signatureRejection('malformed');
 		// Bytes, not a string: the raw body is signed as sent, whatever its encoding.
 		const payload = Buffer.concat([Buffer.from(`v0:${timestamp.value}:`, 'utf8'), rawBytes(request)]);
-		const outcome = checkSignature(
+		const result = checkRotated(
 			{ payload, candidates: [candidate], algorithm: 'sha256', encoding: 'hex' },
-			[signingSecret],
+			{ current: signingSecret, previous: credentialSecret(credentials, 'previousSigningSecret') },
 		);
-		if (outcome !== 'valid') return signatureRejection(outcome);
+		if (result.outcome !== 'valid') return signatureRejection(result.outcome);
 
 		const handshake = urlVerification(request);
 		if (handshake === 'invalid') {
 			return reject(400, 'invalid_handshake', 'url_verification without a challenge');
 		}
 		if (handshake !== 'not_handshake') return handshake;
-		return accept('slack', { timestamp: time.seconds }, REDACT);
+		return accept('slack', { timestamp: time.seconds, secret: result.secret }, REDACT);
 	},
 	redactions: () => ({ headers: [...REDACT.headers], query: [] }),
 	secretFields: REDACT,

@@ -4,7 +4,30 @@
  * so every case is a plain unit test. The node wires the result to an HTTP answer.
  */
 
-export type AuthScheme = 'none' | 'bearer' | 'header' | 'query' | 'hmac' | 'slack' | 'meta';
+export type AuthScheme =
+	| 'none'
+	| 'bearer'
+	| 'header'
+	| 'query'
+	| 'hmac'
+	| 'slack'
+	| 'meta'
+	// Provider presets (auth/presets/).
+	| 'stripe'
+	| 'github'
+	| 'standardWebhooks'
+	| 'shopify'
+	| 'twilio'
+	| 'zoom'
+	| 'paddle'
+	| 'mercadoPago'
+	| 'typeform'
+	| 'calendly'
+	| 'woocommerce'
+	| 'intercom'
+	| 'linear'
+	| 'hotmart'
+	| 'kiwify';
 
 export interface VerificationRequest {
 	/** Upper-case HTTP method. */

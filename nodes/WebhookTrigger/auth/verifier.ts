@@ -5,7 +5,41 @@ import type { Accepted, AuthScheme, Redactions, Rejected, Verifier } from './typ
  * A verifier as the modules here implement it: the shared interface plus the static list of
  * secret-bearing fields, so the node can also scrub requests it rejects or answers as a handshake.
  */
+/** A credential field the Test button checks, with the label its message uses. */
+export interface CredentialField {
+	field: string;
+	label: string;
+}
+
+/** What a credential must hold before it can verify anyone (the Test button checks exactly this). */
+export interface CredentialRequirements {
+	/** Secrets: non-blank after trimming. */
+	secrets?: CredentialField[];
+	/** Other fields that must not be blank. */
+	required?: CredentialField[];
+	/** Header or parameter names an HTTP client can send (RFC 9110 token). */
+	httpNames?: CredentialField[];
+}
+
+/**
+ * A provider's own fields, as data: where its event type and its delivery id are, as payload paths
+ * (`body.type`, `headers.x-github-delivery`). Undefined when the provider sends none.
+ */
+export interface PresetDefaults {
+	eventPath?: string;
+	deliveryIdPath?: string;
+}
+
 export interface SchemeVerifier<C> extends Verifier<C> {
+	/** The Authentication option's name and description in the node. */
+	displayName: string;
+	description: string;
+	/** What the credential's Test button checks; the fields the credential class declares. */
+	requirements?: CredentialRequirements;
+	/** The signature covers the public URL (Twilio): the node passes it in as credential `webhookUrl`. */
+	signsPublicUrl?: boolean;
+	/** Set for provider presets. */
+	preset?: PresetDefaults;
 	/** What this node's credential makes secret (the configured header or parameter name). */
 	redactions(credentials: C): Redactions;
 	/**

@@ -62,7 +62,7 @@ describe('hmac verifier: Kiwify shape (sha1, hex, query "signature")', () => {
 		expect(result).toEqual({
 			kind: 'accepted',
 			scheme: 'hmac',
-			details: { algorithm: 'sha1', encoding: 'hex', source: 'query', parameterName: 'signature' },
+			details: { algorithm: 'sha1', encoding: 'hex', source: 'query', parameterName: 'signature', secret: 'current' },
 			redact: { headers: [], query: ['signature'] },
 		});
 		expect(JSON.stringify(result)).not.toContain(KIWIFY_SIG);
@@ -114,7 +114,7 @@ describe('hmac verifier: header with prefix (GitHub vector)', () => {
 		expect(hmacVerifier.verify(req('Hello, World!', { 'x-hub-signature-256': GITHUB_SIG }), github)).toEqual({
 			kind: 'accepted',
 			scheme: 'hmac',
-			details: { algorithm: 'sha256', encoding: 'hex', source: 'header', parameterName: 'x-hub-signature-256' },
+			details: { algorithm: 'sha256', encoding: 'hex', source: 'header', parameterName: 'x-hub-signature-256', secret: 'current' },
 			redact: { headers: ['x-hub-signature-256'], query: [] },
 		});
 		expect(hmacVerifier.redactions(github)).toEqual({ headers: ['x-hub-signature-256'], query: [] });

@@ -78,7 +78,7 @@ describe('meta verifier: signed POST', () => {
 		expect(metaVerifier.verify(post({ 'x-hub-signature-256': SIG }), creds)).toEqual({
 			kind: 'accepted',
 			scheme: 'meta',
-			details: { algorithm: 'sha256' },
+			details: { algorithm: 'sha256', secret: 'current' },
 			redact: { headers: ['x-hub-signature-256', 'x-hub-signature'], query: [] },
 		});
 		expect(metaVerifier.verify(post({ 'x-hub-signature-256': SIG.toUpperCase() }), creds).kind).toBe('accepted');

@@ -55,7 +55,7 @@ describe('slack verifier', () => {
 		expect(slackVerifier.verify(req(signed()), creds)).toEqual({
 			kind: 'accepted',
 			scheme: 'slack',
-			details: { timestamp: TS },
+			details: { timestamp: TS, secret: 'current' },
 			redact: { headers: ['x-slack-signature'], query: [] },
 		});
 		expect(slackVerifier.credentialType).toBe('webhookSlackApi');

@@ -1,0 +1,135 @@
+import type { HmacAlgorithm, SignatureEncoding } from '../hmac-core';
+import { rawBytes, readHeader } from '../request';
+import { checkRotated, rotatingSecrets, type RotatingSecrets } from '../rotation';
+import { checkTimestampSeconds, outsideTolerance, toleranceOf } from '../timestamp';
+import type { AuthScheme, Handshake, Redactions, Rejected, VerificationRequest } from '../types';
+import {
+	accept,
+	notConfigured,
+	reject,
+	signatureRejection,
+	type PresetDefaults,
+	type SchemeVerifier,
+} from '../verifier';
+
+/**
+ * A provider preset that signs with a shared secret. The provider module only *parses* the request
+ * into what was signed; this module and hmac-core do the rest (secrets and rotation, replay window,
+ * cryptography), so adding a provider touches no crypto.
+ */
+
+/** The credential every such preset uses (credentials/WebhookSigningSecretApi.credentials.ts). */
+export interface SigningSecretCredentials {
+	secret: string;
+	previousSecret?: string;
+	toleranceSeconds?: number;
+}
+
+export const SIGNING_SECRET_CREDENTIAL = 'webhookSigningSecretApi';
+
+/** What the request says was signed. `timestamp`: whole seconds as sent, for schemes that sign one. */
+export interface ParsedSignature {
+	payload: Buffer;
+	candidates: string[];
+	timestamp?: string;
+}
+
+export interface SignedPresetSpec {
+	scheme: AuthScheme;
+	displayName: string;
+	description: string;
+	algorithm: HmacAlgorithm;
+	encoding: SignatureEncoding;
+	/** Signs a timestamp: `parse` must return one, checked against the credential's tolerance. */
+	timestamped: boolean;
+	parse(request: VerificationRequest): ParsedSignature | Rejected;
+	/** Turns the saved secret into the HMAC key (Standard Webhooks: base64 after `whsec_`). */
+	key?(secret: string): string | Buffer | undefined;
+	/** A handshake answered only after the signature verified (Zoom url_validation). */
+	handshake?(request: VerificationRequest, key: string | Buffer): Handshake | Rejected | undefined;
+	secretFields: Redactions;
+	preset: PresetDefaults;
+}
+
+export function isRejected(value: unknown): value is Rejected {
+	return value !== null && typeof value === 'object' && (value as { kind?: unknown }).kind === 'rejected';
+}
+
+/** The value of a required header, or the rejection for its absence or repetition. */
+export function requiredHeader(request: VerificationRequest, name: string, what = 'signature'): string | Rejected {
+	const field = readHeader(request, name);
+	if (field.kind === 'present') return field.value;
+	return field.kind === 'missing'
+		? reject(401, `missing_${what}`, `The request carries no ${name} header`)
+		: reject(401, `malformed_${what}`, `Send exactly one ${name} header`);
+}
+
+/** `t=1,v1=a,v1=b` (Stripe, Calendly) or `ts=1;h1=a` (Paddle): every value per key. */
+export function parseKeyValues(header: string, separator: string): Map<string, string[]> {
+	const fields = new Map<string, string[]>();
+	for (const part of header.split(separator)) {
+		const at = part.indexOf('=');
+		if (at <= 0) continue;
+		const key = part.slice(0, at).trim();
+		const value = part.slice(at + 1).trim();
+		fields.set(key, [...(fields.get(key) ?? []), value]);
+	}
+	return fields;
+}
+
+/** The raw body with `prefix` (e.g. `${t}.`) in front: bytes, so the body is signed as sent. */
+export function prefixed(prefix: string, request: VerificationRequest, suffix = ''): Buffer {
+	return Buffer.concat([Buffer.from(prefix, 'utf8'), rawBytes(request), Buffer.from(suffix, 'utf8')]);
+}
+
+export function signedPreset(spec: SignedPresetSpec): SchemeVerifier<SigningSecretCredentials> {
+	const redact = spec.secretFields;
+	return {
+		scheme: spec.scheme,
+		credentialType: SIGNING_SECRET_CREDENTIAL,
+		displayName: spec.displayName,
+		description: spec.description,
+		requirements: { secrets: [{ field: 'secret', label: 'Secret' }] },
+		preset: spec.preset,
+		verify(request, credentials) {
+			const saved = rotatingSecrets(credentials, 'secret', 'previousSecret');
+			if (saved.current === '') return notConfigured(`${spec.displayName} signing secret`);
+			const toKey = spec.key ?? ((secret: string) => secret);
+			const current = toKey(saved.current);
+			if (current === undefined) return notConfigured(`${spec.displayName} signing secret (in the expected format)`);
+			const secrets: RotatingSecrets = {
+				current,
+				previous: saved.previous === '' ? '' : (toKey(saved.previous) ?? ''),
+			};
+
+			const parsed = spec.parse(request);
+			if (isRejected(parsed)) return parsed;
+			let timestamp: number | undefined;
+			if (spec.timestamped) {
+				const check = checkTimestampSeconds(parsed.timestamp ?? '', request?.now, toleranceOf(credentials));
+				if (check.kind === 'malformed') {
+					return parsed.timestamp === undefined || parsed.timestamp === ''
+						? reject(401, 'missing_timestamp', 'The request carries no signed timestamp')
+						: reject(401, 'malformed_timestamp', 'The signed timestamp must be whole seconds');
+				}
+				// Before the signature: an old but validly signed request is a replay.
+				if (check.kind === 'outside') return outsideTolerance(check);
+				timestamp = check.seconds;
+			}
+
+			const result = checkRotated(
+				{ payload: parsed.payload, candidates: parsed.candidates, algorithm: spec.algorithm, encoding: spec.encoding },
+				secrets,
+			);
+			if (result.outcome !== 'valid') return signatureRejection(result.outcome);
+
+			const handshake = spec.handshake?.(request, result.secret === 'current' ? secrets.current : secrets.previous);
+			if (handshake !== undefined) return handshake;
+			const details: Record<string, unknown> = { algorithm: spec.algorithm, secret: result.secret };
+			if (timestamp !== undefined) details.timestamp = timestamp;
+			return accept(spec.scheme, details, redact);
+		},
+		redactions: () => ({ headers: [...redact.headers], query: [...redact.query] }),
+		secretFields: redact,
+	};
+}

@@ -1,0 +1,105 @@
+import { existsSync, readFileSync } from 'fs';
+import { join } from 'path';
+
+import {
+	AUTH_SCHEMES,
+	authenticationOptions,
+	credentialDescriptions,
+	credentialRequirements,
+	PRESET_SCHEMES,
+	presetDefaults,
+	verifiers,
+} from '../../../nodes/WebhookTrigger/auth';
+import { WebhookTrigger } from '../../../nodes/WebhookTrigger/WebhookTrigger.node';
+import { webhookTriggerProperties } from '../../../nodes/WebhookTrigger/description';
+
+const ROOT = join(__dirname, '../../..');
+const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { n8n: { credentials: string[] } };
+
+/** Credential classes declared in package.json, by their `name`. */
+function declaredCredentials(): Map<string, { properties: Array<{ name: string }> }> {
+	const found = new Map<string, { properties: Array<{ name: string }> }>();
+	for (const path of PACKAGE.n8n.credentials) {
+		const base = path.replace(/^dist\//, '').replace(/\.js$/, '');
+		const module = require(join(ROOT, base)) as Record<string, new () => { name: string; properties: Array<{ name: string }> }>;
+		for (const Class of Object.values(module)) {
+			const instance = new Class();
+			found.set(instance.name, instance);
+		}
+	}
+	return found;
+}
+
+describe('verifier registry as the one source of truth', () => {
+	it('has at least 16 provider presets, Slack and Meta included', () => {
+		expect(PRESET_SCHEMES.length).toBeGreaterThanOrEqual(16);
+		expect(PRESET_SCHEMES).toEqual(expect.arrayContaining(['slack', 'meta', 'stripe', 'github', 'standardWebhooks', 'twilio', 'zoom']));
+	});
+
+	it('gives the node one Authentication option per registered scheme, alphabetical', () => {
+		const property = webhookTriggerProperties.find((p) => p.name === 'authentication');
+		const options = (property?.options ?? []) as Array<{ name: string; value: string }>;
+		expect(options.map((o) => o.value).sort()).toEqual([...AUTH_SCHEMES].sort());
+		const names = options.map((o) => o.name);
+		expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
+		expect(authenticationOptions()).toEqual(options);
+	});
+
+	it("derives the node's credential list: each type once, shown for every scheme that uses it", () => {
+		const listed = new WebhookTrigger().description.credentials ?? [];
+		for (const scheme of AUTH_SCHEMES) {
+			const type = verifiers[scheme].credentialType;
+			const entries = listed.filter((c) => (c.displayOptions?.show?.authentication as string[] | undefined)?.includes(scheme));
+			expect(entries.map((c) => c.name)).toEqual(type === undefined ? [] : [type]);
+		}
+		// The node's literal list (kept for n8n's lint) is exactly the registry's, in the same shape.
+		const auth = listed.filter((c) => c.name !== 'webhookGatewayPostgresApi');
+		expect(auth).toEqual(credentialDescriptions('webhookCredentialCheck'));
+	});
+
+	it('names only credential types package.json declares, whose classes have every field the check reads', () => {
+		const declared = declaredCredentials();
+		for (const scheme of AUTH_SCHEMES) {
+			const type = verifiers[scheme].credentialType;
+			if (type === undefined) continue;
+			const credential = declared.get(type);
+			expect(credential).toBeDefined();
+			const requirements = credentialRequirements(type) ?? {};
+			const fields = [...(requirements.secrets ?? []), ...(requirements.required ?? []), ...(requirements.httpNames ?? [])];
+			expect(fields.length).toBeGreaterThan(0);
+			for (const { field } of fields) expect(credential?.properties.map((p) => p.name)).toContain(field);
+		}
+	});
+
+	it('gives every preset its event path and delivery id as data (absent only where the provider sends none)', () => {
+		for (const scheme of PRESET_SCHEMES) {
+			const defaults = presetDefaults(scheme);
+			for (const path of [defaults.eventPath, defaults.deliveryIdPath]) {
+				if (path !== undefined) expect(path).toMatch(/^(body|headers|query)\.[^\s]+$/);
+			}
+			expect(defaults.eventPath ?? defaults.deliveryIdPath).toBeDefined();
+		}
+		expect(presetDefaults('nope')).toEqual({});
+	});
+
+	it('hides every preset signature header on every node', () => {
+		for (const scheme of PRESET_SCHEMES) expect(verifiers[scheme].secretFields.headers.length + verifiers[scheme].secretFields.query.length).toBeGreaterThan(0);
+	});
+
+	describe.each(PRESET_SCHEMES.map((scheme) => [scheme]))('preset %s', (scheme) => {
+		it('has a unit test file with its vectors', () => {
+			const candidates = [join(ROOT, `test/unit/auth/presets/${scheme}.test.ts`), join(ROOT, `test/unit/auth/${scheme}.test.ts`)];
+			const file = candidates.find((path) => existsSync(path));
+			expect(file).toBeDefined();
+			const text = readFileSync(file as string, 'utf8');
+			// Vectors: the file exercises the verifier with a signature or token, not just its metadata.
+			expect(text).toMatch(/\.verify\(|runPresetSuite\(/);
+		});
+
+		it('has a README cookbook entry', () => {
+			const heading = verifiers[scheme].displayName.split(/[ (]/)[0];
+			expect(README).toMatch(new RegExp(`^#### ${heading}\\b`, 'm'));
+		});
+	});
+});
