@@ -278,7 +278,8 @@ async function benchLine(key: LineKey, n8n: N8nInstance): Promise<void> {
 				break;
 			}
 			rounds++;
-			console.log(`[bench] ${key}: round ${round + 1}/${ROUNDS} done, loadavg ${load().join(' ')}`);
+			const elapsed = ((Date.now() - setupStarted) / 1000).toFixed(0);
+			console.log(`[bench] ${key}: round ${round + 1}/${ROUNDS} done at ${elapsed} s, loadavg ${load().join(' ')}`);
 		}
 		const base = (kind: string) => samples.get(kind === 'accepted' ? 'builtin' : 'builtinBad');
 		const summaries = targets
