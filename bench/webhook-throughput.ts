@@ -22,7 +22,9 @@ import type { N8nVersion } from '../test/e2e/harness/versions';
  *   npm run bench [-- v1 v2 v2-legacy]
  * Env: BENCH_SECONDS (per target per round, default 5), BENCH_ROUNDS (3), BENCH_CONNECTIONS (10),
  * BENCH_WARMUP_SECONDS (1), BENCH_DRAIN_SECONDS (max wait for a target's executions, 45),
- * BENCH_LINE_MINUTES (hard budget per line, 10), BENCH_LINES (default v1,v2,v2-legacy).
+ * BENCH_LINE_MINUTES (hard budget per line, 10), BENCH_LINES (default v1,v2,v2-legacy),
+ * BENCH_TARGETS (comma-separated target keys, default all; the built-in baselines always run),
+ * BENCH_N8N_ENV (extra n8n environment for every line, e.g. "N8N_EXPRESSION_ENGINE_POOL_SIZE=4").
  */
 
 const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
@@ -32,6 +34,16 @@ const CONNECTIONS = env('BENCH_CONNECTIONS', 10);
 const WARMUP_SECONDS = env('BENCH_WARMUP_SECONDS', 1);
 const DRAIN_MS = env('BENCH_DRAIN_SECONDS', 45) * 1000;
 const LINE_MS = env('BENCH_LINE_MINUTES', 10) * 60_000;
+const N8N_ENV: Record<string, string> = Object.fromEntries(
+	(process.env.BENCH_N8N_ENV ?? '')
+		.split(',')
+		.filter((pair) => pair.includes('='))
+		.map((pair) => [pair.slice(0, pair.indexOf('=')).trim(), pair.slice(pair.indexOf('=') + 1).trim()]),
+);
+const WANTED_TARGETS = process.env.BENCH_TARGETS?.split(',').map((key) => key.trim());
+const allTargets = [...acceptedTargets, ...rejectedTargets].filter(
+	(t) => !WANTED_TARGETS || ['builtin', 'builtinBad'].includes(t.key) || WANTED_TARGETS.includes(t.key),
+);
 
 type LineKey = 'v1' | 'v2' | 'v2-legacy';
 const lines: Record<LineKey, { version: N8nVersion; env: Record<string, string>; engine: string }> = {
@@ -238,13 +250,13 @@ function tables(summaries: Summary[]): { markdown: string; unmet: string[] } {
  */
 async function prepare(keys: LineKey[]): Promise<Map<LineKey, N8nInstance>> {
 	const instances = new Map<LineKey, N8nInstance>();
-	const workflows = [...acceptedTargets, ...rejectedTargets].map((t) => t.workflow);
+	const workflows = allTargets.map((t) => t.workflow);
 	for (const key of keys) {
 		const line = lines[key];
 		const started = Date.now();
 		const shared = key === 'v2-legacy' ? instances.get('v2') : undefined;
 		const options = shared ? { userFolder: shared.userFolder } : { credentials, workflows };
-		instances.set(key, await N8nInstance.create(line.version, { ...options, env: { ...line.env, N8N_LOG_LEVEL: 'warn' } }));
+		instances.set(key, await N8nInstance.create(line.version, { ...options, env: { ...line.env, N8N_LOG_LEVEL: 'warn', ...N8N_ENV } }));
 		console.log(`[bench] ${key}: n8n ${line.version.n8n} prepared in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 	}
 	return instances;
@@ -252,7 +264,7 @@ async function prepare(keys: LineKey[]): Promise<Map<LineKey, N8nInstance>> {
 
 async function benchLine(key: LineKey, n8n: N8nInstance): Promise<void> {
 	const line = lines[key];
-	const targets = [...acceptedTargets, ...rejectedTargets];
+	const targets = allTargets;
 	const lineDeadline = Date.now() + LINE_MS;
 	const loadAtStart = load();
 	const setupStarted = Date.now();
@@ -288,8 +300,9 @@ async function benchLine(key: LineKey, n8n: N8nInstance): Promise<void> {
 		const { markdown, unmet } = tables(summaries);
 		const loadAtEnd = load();
 		const rss = n8n.pid ? rssMb(n8n.pid) : NaN;
+		const extraEnv = Object.keys(N8N_ENV).length ? `; ${Object.entries(N8N_ENV).map(([k, v]) => `${k}=${v}`).join(' ')}` : '';
 		const heading =
-			`n8n ${line.version.n8n} on Node ${nodeVersion} (${key}, expression engine ${line.engine}), ${cpus().length} cores, ` +
+			`n8n ${line.version.n8n} on Node ${nodeVersion} (${key}, expression engine ${line.engine}${extraEnv}), ${cpus().length} cores, ` +
 			`${CONNECTIONS} connections × ${SECONDS} s per target per round, ${rounds} complete round(s) interleaved; ` +
 			`loadavg start ${loadAtStart.join(' ')}, end ${loadAtEnd.join(' ')}; n8n RSS at end ${rss} MB`;
 		const report = `${heading}\n\n${markdown}\n\nNot met: ${unmet.length ? `\n- ${unmet.join('\n- ')}` : 'none'}\n`;
@@ -304,6 +317,7 @@ async function benchLine(key: LineKey, n8n: N8nInstance): Promise<void> {
 					line: key,
 					n8n: line.version.n8n,
 					engine: line.engine,
+					extraEnv: N8N_ENV,
 					node: nodeVersion,
 					date: new Date().toISOString(),
 					cores: cpus().length,
