@@ -34,27 +34,8 @@ export interface DeliveryRecord {
 	dropped: number;
 }
 
-/** One row as the Webhook Deliveries node outputs it. */
-export interface DeliveryRow {
-	id: string;
-	workflowId: string;
-	nodeName: string;
-	receivedAt: string;
-	method: string;
-	outcome: DeliveryOutcome;
-	status: number;
-	reason: string | null;
-	clientIp: string | null;
-	origin: string | null;
-	eventValue: string | null;
-	eventCase: string | null;
-	executionId: string | null;
-	bodyBytes: number;
-	bodySha256: string | null;
-	headers: Record<string, unknown>;
-	item: Record<string, unknown> | null;
-	dropped: number;
-}
+/** One row as the Webhook Deliveries node outputs it: the record, its time as ISO text. */
+export type DeliveryRow = Omit<DeliveryRecord, 'receivedAt'> & { receivedAt: string };
 
 const COLUMNS = [
 	'id',
