@@ -152,7 +152,10 @@ export function authenticationOptions(): Array<{ name: string; value: AuthScheme
 	return AUTH_SCHEMES.map((scheme) => ({
 		name: verifiers[scheme].displayName,
 		value: scheme,
-		description: verifiers[scheme].description,
+		// The editor cannot pre-fill Event Path from this choice; saying where the event is helps.
+		description: verifiers[scheme].preset?.eventPath
+			? `${verifiers[scheme].description}. Event Path: ${verifiers[scheme].preset?.eventPath}`
+			: verifiers[scheme].description,
 	})).sort((a, b) => a.name.localeCompare(b.name));
 }
 
