@@ -11,8 +11,17 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { acknowledgement, answersAfterStart } from './acknowledge';
 import type { AcknowledgementOptions } from './acknowledge';
-import { parseIpAllowlist, parseOriginAllowlist } from './allowlist';
-import { credentialShownFor, credentialTypeFor, isAuthScheme, KNOWN_SECRET_FIELDS, publicWebhookUrl, redactionsFor, signsPublicUrl } from './auth';
+import { parseIpAllowlistCached, parseOriginAllowlistCached } from './allowlist';
+import {
+	credentialShownFor,
+	credentialTypeFor,
+	isAuthScheme,
+	KNOWN_SECRET_FIELDS,
+	presetDefaults,
+	publicWebhookUrl,
+	redactionsFor,
+	signsPublicUrl,
+} from './auth';
 import type { Redactions } from './auth';
 import { webhookCredentialCheck } from './credentialCheck';
 import { DEFAULT_MAX_BODY_BYTES, webhookDescriptions, webhookTriggerProperties } from './description';
@@ -36,6 +45,7 @@ interface TriggerOptions extends AcknowledgementOptions {
 	saveBodyAs?: string;
 	deliveryIdHeader?: boolean;
 	duplicateKeyPath?: string;
+	suppressDuplicates?: boolean;
 	duplicateWindowHours?: number;
 	keepBodies?: boolean;
 	logRetentionDays?: number;
@@ -165,7 +175,8 @@ export class WebhookTrigger implements INodeType {
 		if (decision.kind === 'reply') return answer(decision);
 
 		// Last, after every other check: a forged or refused call never claims a delivery key.
-		const keyPath = (options.duplicateKeyPath ?? '').trim();
+		// On by default where the preset names its delivery id (Stripe body.id, GitHub's header, …).
+		const keyPath = options.suppressDuplicates === false ? '' : (options.duplicateKeyPath ?? '').trim() || (presetDefaults(config.scheme).deliveryIdPath ?? '');
 		const key = keyPath === '' ? undefined : duplicateKeyOf({ body: call.body, headers: call.headers, query: call.query, params: call.params }, keyPath);
 		if (key !== undefined) {
 			try {
@@ -305,8 +316,8 @@ function logConfigurationError(context: IWebhookFunctions, error: unknown): void
 /** The allowlists, parsed (and cached) before anything else is read. */
 function readCallerRules(context: IWebhookFunctions): CallerRules {
 	return {
-		ipAllowlist: parseIpAllowlist(context.getNodeParameter('ipAllowlist', '') as string),
-		originAllowlist: parseOriginAllowlist(context.getNodeParameter('originAllowlist', '') as string),
+		ipAllowlist: parseIpAllowlistCached(context.getNodeParameter('ipAllowlist', '') as string),
+		originAllowlist: parseOriginAllowlistCached(context.getNodeParameter('originAllowlist', '') as string),
 	};
 }
 

@@ -259,7 +259,7 @@ const options: INodeProperties = {
 			default: '',
 			placeholder: 'headers.x-github-delivery',
 			description:
-				'Where the provider\'s delivery ID is (a header or body path). A call whose key was already accepted within the window is answered 200 {"duplicate": true} and starts nothing. Empty: no duplicate suppression.',
+				'Where the provider\'s delivery ID is (a header or body path). A call whose key was already accepted within the window is answered 200 {"duplicate": true} and starts nothing. Empty: the preset\'s own delivery ID path (Stripe, GitHub, Shopify, …); none for generic schemes.',
 		},
 		{
 			displayName: 'Duplicate Window (Hours)',
@@ -331,6 +331,14 @@ const options: INodeProperties = {
 			default: '',
 			placeholder: 'payload',
 			description: 'Variable name that receives the whole body as an object; empty: not saved',
+		},
+		{
+			displayName: 'Suppress Duplicates',
+			name: 'suppressDuplicates',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether a delivery already accepted within the window is answered as a duplicate instead of starting the workflow again (needs a Duplicate Key Path or a preset that names its delivery ID)',
 		},
 	],
 };
