@@ -126,11 +126,14 @@ export class WebhookTrigger implements INodeType {
 			});
 		};
 		const traceHeaders: Record<string, string> = log && options.deliveryIdHeader ? { 'X-Delivery-Id': deliveryId } : {};
+		const write = (status: number, headers: Record<string, string>, body: string, contentType?: string) => {
+			res.status(status);
+			for (const [name, value] of Object.entries({ ...headers, ...traceHeaders })) res.setHeader(name, value);
+			if (status === 204) res.end();
+			else (contentType ? res.type(contentType) : res).send(body);
+		};
 		const answer = (reply: Pick<Reply, 'status' | 'headers' | 'contentType' | 'body' | 'code'>): IWebhookResponseData => {
-			res.status(reply.status);
-			for (const [name, value] of Object.entries({ ...reply.headers, ...traceHeaders })) res.setHeader(name, value);
-			if (reply.status === 204) res.end();
-			else res.type(reply.contentType).send(reply.body);
+			write(reply.status, reply.headers, reply.body, reply.contentType);
 			if (reply.status >= 400 && reply.status < 500) logRejection(this, reply.code, call.ip);
 			record({ outcome: outcomeOf(reply), status: reply.status, reason: reply.code });
 			return { noWebhookResponse: true };
@@ -207,10 +210,7 @@ export class WebhookTrigger implements INodeType {
 		if (!early) return { workflowData };
 
 		const ack = acknowledgement(options);
-		res.status(ack.status);
-		for (const [name, value] of Object.entries({ ...ack.headers, ...traceHeaders })) res.setHeader(name, value);
-		if (ack.status === 204) res.end();
-		else res.send(ack.body);
+		write(ack.status, ack.headers, ack.body);
 		return { noWebhookResponse: true, workflowData };
 	}
 
