@@ -40,7 +40,10 @@ export const mercadoPagoVerifier = signedPreset({
 		if (!isRejected(requestId)) manifest += `request-id:${requestId};`;
 		if (ts === undefined) return reject(401, 'missing_timestamp', 'x-signature carries no ts');
 		manifest += `ts:${ts};`;
-		return { payload: Buffer.from(manifest, 'utf8'), candidates, timestamp: ts };
+		// The documented example is in seconds; some deliveries are reported in milliseconds. The
+		// window accepts both; the manifest always signs ts exactly as sent.
+		const seconds = /^\d{13}$/.test(ts) ? String(Math.floor(Number(ts) / 1000)) : ts;
+		return { payload: Buffer.from(manifest, 'utf8'), candidates, timestamp: seconds };
 	},
 	secretFields: { headers: [HEADER], query: [] },
 	preset: { eventPath: 'body.action', deliveryIdPath: 'body.id' },

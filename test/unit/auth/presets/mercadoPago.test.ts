@@ -36,7 +36,20 @@ describe('mercado pago preset', () => {
 		).toMatchObject({ kind: 'accepted' });
 	});
 
-	it('names body.action and body.id', () => {
+	it('accepts ts in milliseconds too, signed as sent, inside the window', () => {
+		const ts = `${NOW_SECONDS - 10}123`;
+		const v1 = createHmac('sha256', secret).update(`ts:${ts};`).digest('hex');
+		expect(
+			mercadoPagoVerifier.verify(request({ headers: { 'x-signature': `ts=${ts},v1=${v1}` } }, '{}', {}, NOW), { secret }),
+		).toMatchObject({ kind: 'accepted', details: { timestamp: NOW_SECONDS - 10 } });
+		const old = `${NOW_SECONDS - 600}000`;
+		const oldSig = createHmac('sha256', secret).update(`ts:${old};`).digest('hex');
+		expect(
+			mercadoPagoVerifier.verify(request({ headers: { 'x-signature': `ts=${old},v1=${oldSig}` } }, '{}', {}, NOW), { secret }),
+		).toMatchObject({ kind: 'rejected', code: 'timestamp_outside_tolerance' });
+	});
+
+		it('names body.action and body.id', () => {
 		expect(presetDefaults('mercadoPago')).toEqual({ eventPath: 'body.action', deliveryIdPath: 'body.id' });
 	});
 });
