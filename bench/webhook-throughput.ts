@@ -251,7 +251,8 @@ function tables(summaries: Summary[]): { markdown: string; unmet: string[] } {
 async function prepare(keys: LineKey[]): Promise<Map<LineKey, N8nInstance>> {
 	const instances = new Map<LineKey, N8nInstance>();
 	const workflows = allTargets.map((t) => t.workflow);
-	for (const key of keys) {
+	// Canonical order, so v2-legacy finds v2's folder whatever order the lines are measured in.
+	for (const key of (Object.keys(lines) as LineKey[]).filter((k) => keys.includes(k))) {
 		const line = lines[key];
 		const started = Date.now();
 		const shared = key === 'v2-legacy' ? instances.get('v2') : undefined;
