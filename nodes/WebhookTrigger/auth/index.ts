@@ -21,7 +21,7 @@ import { twilioVerifier, type TwilioCredentials } from './presets/twilio';
 import { typeformVerifier } from './presets/typeform';
 import { woocommerceVerifier } from './presets/woocommerce';
 import { zoomVerifier } from './presets/zoom';
-import type { AuthScheme, Redactions, VerificationRequest, VerificationResult } from './types';
+import type { Redactions, VerificationRequest, VerificationResult } from './types';
 import {
 	reject,
 	type CredentialField,
@@ -47,39 +47,11 @@ export type {
 	TwilioCredentials,
 };
 
-/** The credential shape each scheme's verifier reads. */
-export interface CredentialsByScheme {
-	none: NoCredentials;
-	bearer: BearerCredentials;
-	header: HeaderCredentials;
-	query: QueryCredentials;
-	hmac: HmacCredentials;
-	slack: SlackCredentials;
-	meta: MetaCredentials;
-	stripe: SigningSecretCredentials;
-	github: SigningSecretCredentials;
-	standardWebhooks: SigningSecretCredentials;
-	shopify: SigningSecretCredentials;
-	twilio: TwilioCredentials;
-	zoom: SigningSecretCredentials;
-	paddle: SigningSecretCredentials;
-	mercadoPago: SigningSecretCredentials;
-	typeform: SigningSecretCredentials;
-	calendly: SigningSecretCredentials;
-	woocommerce: SigningSecretCredentials;
-	intercom: SigningSecretCredentials;
-	linear: SigningSecretCredentials;
-	hotmart: SigningSecretCredentials;
-	kiwify: SigningSecretCredentials;
-}
-
-export type VerifierRegistry = { readonly [S in AuthScheme]: SchemeVerifier<CredentialsByScheme[S]> };
-
 /**
  * The one list of schemes. The node's Authentication options, its credential list and each
  * credential's Test-button check are derived from it: a preset is one module plus one line here.
  */
-export const verifiers: VerifierRegistry = {
+export const verifiers = {
 	none: noneVerifier,
 	bearer: bearerVerifier,
 	header: headerVerifier,
@@ -102,7 +74,11 @@ export const verifiers: VerifierRegistry = {
 	linear: linearVerifier,
 	hotmart: hotmartVerifier,
 	kiwify: kiwifyVerifier,
-};
+} satisfies Record<string, SchemeVerifier<never>>;
+
+/** Every scheme's name: the registry's keys. */
+export type AuthScheme = keyof typeof verifiers;
+export type VerifierRegistry = typeof verifiers;
 
 export const AUTH_SCHEMES = Object.keys(verifiers) as readonly AuthScheme[];
 

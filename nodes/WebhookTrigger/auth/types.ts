@@ -4,30 +4,11 @@
  * so every case is a plain unit test. The node wires the result to an HTTP answer.
  */
 
-export type AuthScheme =
-	| 'none'
-	| 'bearer'
-	| 'header'
-	| 'query'
-	| 'hmac'
-	| 'slack'
-	| 'meta'
-	// Provider presets (auth/presets/).
-	| 'stripe'
-	| 'github'
-	| 'standardWebhooks'
-	| 'shopify'
-	| 'twilio'
-	| 'zoom'
-	| 'paddle'
-	| 'mercadoPago'
-	| 'typeform'
-	| 'calendly'
-	| 'woocommerce'
-	| 'intercom'
-	| 'linear'
-	| 'hotmart'
-	| 'kiwify';
+/**
+ * A scheme's name, e.g. `bearer` or `stripe`. The set of names is the verifier registry's keys
+ * (`AuthScheme` in ./index.ts), so adding a preset does not touch this file.
+ */
+export type SchemeName = string;
 
 export interface VerificationRequest {
 	/** Upper-case HTTP method. */
@@ -53,7 +34,7 @@ export interface Redactions {
 /** The call is authentic: run the workflow. `details` lands in the item's `verification` field. */
 export interface Accepted {
 	kind: 'accepted';
-	scheme: AuthScheme;
+	scheme: SchemeName;
 	details: Record<string, unknown>;
 	redact: Redactions;
 }
@@ -81,7 +62,7 @@ export interface Handshake {
 export type VerificationResult = Accepted | Rejected | Handshake;
 
 export interface Verifier<C> {
-	scheme: AuthScheme;
+	scheme: SchemeName;
 	/** n8n credential type name holding C, or undefined for a scheme without secrets. */
 	credentialType?: string;
 	verify(request: VerificationRequest, credentials: C): VerificationResult;

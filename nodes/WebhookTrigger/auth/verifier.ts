@@ -1,5 +1,5 @@
 import type { SignatureOutcome } from './hmac-core';
-import type { Accepted, AuthScheme, Redactions, Rejected, Verifier } from './types';
+import type { Accepted, Redactions, Rejected, SchemeName, Verifier } from './types';
 
 /**
  * A verifier as the modules here implement it: the shared interface plus the static list of
@@ -61,7 +61,7 @@ export function reject(
 }
 
 export function accept(
-	scheme: AuthScheme,
+	scheme: SchemeName,
 	details: Record<string, unknown> = {},
 	redact: Partial<Redactions> = {},
 ): Accepted {

@@ -2,7 +2,7 @@ import type { HmacAlgorithm, SignatureEncoding } from '../hmac-core';
 import { rawBytes, readHeader } from '../request';
 import { checkRotated, rotatingSecrets, type RotatingSecrets } from '../rotation';
 import { checkTimestampSeconds, outsideTolerance, toleranceOf } from '../timestamp';
-import type { AuthScheme, Handshake, Redactions, Rejected, VerificationRequest } from '../types';
+import type { Handshake, Redactions, Rejected, SchemeName, VerificationRequest } from '../types';
 import {
 	accept,
 	notConfigured,
@@ -35,7 +35,7 @@ export interface ParsedSignature {
 }
 
 export interface SignedPresetSpec {
-	scheme: AuthScheme;
+	scheme: SchemeName;
 	displayName: string;
 	description: string;
 	algorithm: HmacAlgorithm;
