@@ -122,7 +122,9 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('Prov
 		});
 		expect(execution.raw).not.toContain(secrets.stripe);
 
-		const rotated = await runOne('/webhook/preset-stripe', body, stripeHeaders(body, t, secrets.stripeOld));
+		// Another event: the same id again would be answered as a duplicate (issue 14, item 3).
+		const next = JSON.stringify({ id: 'evt_e2e_2', type: 'payment_intent.succeeded' });
+		const rotated = await runOne('/webhook/preset-stripe', next, stripeHeaders(next, t, secrets.stripeOld));
 		expect(rotated.response.status).toBe(200);
 		expect(rotated.execution.nodes.Trigger.outputs[0][0]).toMatchObject({ verification: { secret: 'previous' } });
 	});
