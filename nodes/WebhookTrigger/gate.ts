@@ -6,7 +6,7 @@
  */
 import { DateTime } from 'luxon';
 
-import { verifyRequest, redactionsFor } from './auth';
+import { redactionsFor, signsBody, verifyRequest } from './auth';
 import type { AuthScheme, VerificationRequest } from './auth';
 import type { IpAllowlist, OriginAllowlist } from './allowlist';
 import { isIpAllowed, isOriginAllowed } from './allowlist';
@@ -69,7 +69,6 @@ export interface Run {
 	outputs: number;
 }
 
-const SIGNED_BODY_SCHEMES: AuthScheme[] = ['hmac', 'slack', 'meta'];
 
 function errorReply(
 	status: number,
@@ -156,7 +155,7 @@ export function admitRequest(call: IncomingCall, config: Omit<GateConfig, keyof 
 	if (size > config.maxBodyBytes) {
 		return errorReply(413, 'payload_too_large', `The body is ${size} bytes; the limit is ${config.maxBodyBytes}`);
 	}
-	if (call.webhookName !== 'setup' && !call.rawBody && SIGNED_BODY_SCHEMES.includes(config.scheme)) {
+	if (call.webhookName !== 'setup' && !call.rawBody && signsBody(config.scheme)) {
 		return errorReply(415, 'unsupported_media_type', 'Signed calls need a JSON, text, form or XML body');
 	}
 

@@ -1,5 +1,7 @@
 import { createHmac } from 'crypto';
 import { parseIpAllowlist, parseOriginAllowlist } from '../../nodes/WebhookTrigger/allowlist';
+import { AUTH_SCHEMES, signsBody } from '../../nodes/WebhookTrigger/auth';
+import type { AuthScheme } from '../../nodes/WebhookTrigger/auth';
 import { admitCall } from '../../nodes/WebhookTrigger/gate';
 import type { GateConfig, IncomingCall, Reply, Run } from '../../nodes/WebhookTrigger/gate';
 
@@ -616,5 +618,21 @@ describe('admitCall', () => {
 		it.each(cases)('%s: exactly { error, message }, no secret', (_name, incoming, gate, status, error) => {
 			expectRejection(admitCall(incoming, gate), status, error);
 		});
+	});
+});
+
+describe('multipart on every scheme that signs the body', () => {
+	it('refuses a multipart call with 415 on each signing preset, and lets token schemes verify it', () => {
+		const form = { data: { a: '1' }, files: {} };
+		for (const scheme of AUTH_SCHEMES) {
+			const result = admitCall(
+				call({ body: form, rawBody: undefined, headers: { 'content-type': 'multipart/form-data' } }),
+				config({ scheme, credentials: {} }),
+			);
+			if (signsBody(scheme)) expectRejection(result, 415, 'unsupported_media_type');
+			else expect(result.kind === 'run' || (result.kind === 'reply' && result.status === 401)).toBe(true);
+		}
+		expect(signsBody('stripe' as AuthScheme)).toBe(true);
+		expect(signsBody('bearer')).toBe(false);
 	});
 });

@@ -49,4 +49,5 @@ export const bearerVerifier: SchemeVerifier<BearerCredentials> = {
 	},
 	redactions: () => ({ headers: [...REDACT.headers], query: [] }),
 	secretFields: REDACT,
+	tokenOnly: true,
 };

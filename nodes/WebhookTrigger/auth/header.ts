@@ -39,4 +39,5 @@ export const headerVerifier: SchemeVerifier<HeaderCredentials> = {
 	},
 	// The credential's default header name.
 	secretFields: { headers: ['x-webhook-token'], query: [] },
+	tokenOnly: true,
 };

@@ -118,6 +118,11 @@ export function publicWebhookUrl(context: {
 	return url + (query >= 0 ? received.slice(query) : '');
 }
 
+/** Whether the scheme signs the body, so needs the raw bytes n8n keeps for all but multipart. */
+export function signsBody(scheme: AuthScheme): boolean {
+	return isAuthScheme(scheme) && verifiers[scheme].tokenOnly !== true;
+}
+
 /** A preset's event path and delivery id path, so the node can pre-fill Event Path and the duplicate key. */
 export function presetDefaults(scheme: string): PresetDefaults {
 	return isAuthScheme(scheme) ? { ...verifiers[scheme].preset } : {};

@@ -10,4 +10,5 @@ export const noneVerifier: SchemeVerifier<NoCredentials> = {
 	verify: () => accept('none'),
 	redactions: noRedactions,
 	secretFields: noRedactions(),
+	tokenOnly: true,
 };

@@ -40,4 +40,5 @@ export const queryVerifier: SchemeVerifier<QueryCredentials> = {
 	},
 	// The credential's default parameter name.
 	secretFields: { headers: [], query: ['token'] },
+	tokenOnly: true,
 };

@@ -47,6 +47,11 @@ export interface SchemeVerifier<C> extends Verifier<C> {
 	 * own scheme: a call that also carries another provider's signature must not leak it.
 	 */
 	secretFields: Redactions;
+	/**
+	 * True for schemes that compare a token and sign nothing: they can verify a call whose raw
+	 * bytes n8n did not keep (multipart). Every other scheme signs the body and refuses such a call.
+	 */
+	tokenOnly?: boolean;
 }
 
 export function reject(

@@ -32,4 +32,5 @@ export const hotmartVerifier: SchemeVerifier<SigningSecretCredentials> = {
 	},
 	redactions: () => ({ headers: [HEADER], query: [] }),
 	secretFields: { headers: [HEADER], query: [] },
+	tokenOnly: true,
 };
