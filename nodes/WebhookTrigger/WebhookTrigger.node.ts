@@ -33,6 +33,7 @@ import { deliveryRecord, newDeliveryId } from './deliveryRecord';
 import { claimDelivery, DEFAULT_DUPLICATE_WINDOW_HOURS, duplicateKeyOf, duplicateReply, STORE_UNAVAILABLE_REPLY } from './duplicates';
 import { admitCaller, admitRequest } from './gate';
 import type { CallerRules, GateConfig, IncomingCall, Reply } from './gate';
+import { explainRejection } from './explain';
 import { LogLimiter } from './logLimiter';
 import type { VariableMapping } from './paths';
 import { configuredOutputs, routeItems } from './routing';
@@ -175,7 +176,14 @@ export class WebhookTrigger implements INodeType {
 		} catch (error) {
 			return configurationError(error);
 		}
-		if (decision.kind === 'reply') return answer(decision);
+		if (decision.kind === 'reply') {
+			// Listening for a test event: say what was expected and what arrived (no secret).
+			if (decision.status >= 400 && this.getMode?.() === 'manual') {
+				const body = { ...(JSON.parse(decision.body) as object), explanation: explainRejection(call, config.scheme, config.credentials) };
+				return answer({ ...decision, body: JSON.stringify(body) });
+			}
+			return answer(decision);
+		}
 
 		// Last, after every other check: a forged or refused call never claims a delivery key.
 		// On by default where the preset names its delivery id (Stripe body.id, GitHub's header, …).

@@ -198,3 +198,33 @@ describe('acknowledged delivery (issue 20)', () => {
 		expect(fake.sendResponse).not.toHaveBeenCalled();
 	});
 });
+
+describe('test mode explains a rejection (issue 15)', () => {
+	it('adds what was expected and what arrived, never the secret or a signature', async () => {
+		const fake = fakeContext({ authentication: 'hmac' });
+		(fake.context as unknown as { getMode: () => string }).getMode = () => 'manual';
+		await trigger.webhook.call(fake.context);
+		expect(fake.sent.status).toBe(401);
+		const body = JSON.parse(fake.sent.body!);
+		expect(body).toMatchObject({
+			error: 'signature_mismatch',
+			explanation: {
+				scheme: 'hmac',
+				expected: expect.arrayContaining([{ header: 'x-signature', present: true }]),
+				algorithm: 'sha256',
+				encoding: 'hex',
+				source: 'header',
+				signedBytes: 13,
+				contentType: 'application/json',
+			},
+		});
+		expect(fake.sent.body).not.toContain('node-secret-5521');
+		expect(fake.sent.body).not.toContain('0'.repeat(64));
+	});
+
+	it('adds nothing in production', async () => {
+		const fake = fakeContext({ authentication: 'hmac' });
+		await trigger.webhook.call(fake.context);
+		expect(JSON.parse(fake.sent.body!).explanation).toBeUndefined();
+	});
+});

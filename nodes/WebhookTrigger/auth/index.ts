@@ -204,6 +204,17 @@ export function redactionsFor(scheme: AuthScheme, credentials: unknown): Redacti
 	};
 }
 
+/** The headers and query parameters this scheme reads its secret or signature from, for this credential. */
+export function schemeFields(scheme: AuthScheme, credentials: unknown): Redactions {
+	if (!isAuthScheme(scheme)) return { headers: [], query: [] };
+	const own = (verifiers[scheme] as SchemeVerifier<unknown>).redactions(credentials);
+	const defaults = verifiers[scheme].secretFields;
+	return {
+		headers: [...new Set([...own.headers, ...defaults.headers])],
+		query: [...new Set([...own.query, ...defaults.query])],
+	};
+}
+
 /**
  * The node's entry point. Credentials arrive untyped from n8n (`getCredentials`); every verifier
  * checks them at run time, so one cast here is safe. Fails closed: an unknown scheme or an
