@@ -1,3 +1,5 @@
+import { createHmac } from 'crypto';
+
 import {
 	checkSignature,
 	computeHmac,
@@ -190,5 +192,26 @@ describe('base64 forms a provider may send (weakness 9)', () => {
 		);
 		const b64 = Buffer.from(JEFE_SHA256, 'hex').toString('base64');
 		expect(checkSignature({ payload: JEFE, algorithm: 'sha256', encoding: 'hex', candidates: [b64] }, ['Jefe'])).toBe('malformed');
+	});
+});
+
+describe('computeHmac', () => {
+	const body = Buffer.from('{"id":"evt_1"}');
+
+	it('hashes parts in order exactly as their concatenation (no copy of the body)', () => {
+		const whole = createHmac('sha256', 'k').update(Buffer.concat([Buffer.from('17.'), body])).digest();
+		expect(computeHmac('sha256', 'k', [Buffer.from('17.'), body])).toEqual(whole);
+		expect(computeHmac('sha256', 'k', [Buffer.from('1'), Buffer.from('7.'), body])).toEqual(whole);
+		expect(computeHmac('sha256', 'k', [body, Buffer.from('17.')])).not.toEqual(whole);
+	});
+
+	it('keeps one prepared key per secret: many secrets, each still gives its own HMAC', () => {
+		for (let i = 0; i < 200; i++) {
+			const secret = `secret-${i % 70}`;
+			expect(computeHmac('sha256', secret, body)).toEqual(createHmac('sha256', secret).update(body).digest());
+		}
+		const bytes = Buffer.from([0xff, 0x00, 0x10]);
+		expect(computeHmac('sha1', bytes, body)).toEqual(createHmac('sha1', bytes).update(body).digest());
+		expect(computeHmac('sha512', 'secret-1', body)).toEqual(createHmac('sha512', 'secret-1').update(body).digest());
 	});
 });

@@ -1,4 +1,4 @@
-import type { HmacAlgorithm, SignatureEncoding } from '../hmac-core';
+import type { HmacAlgorithm, SignatureEncoding, SignedBytes } from '../hmac-core';
 import { rawBytes, readHeader } from '../request';
 import { checkRotated, rotatingSecrets, type RotatingSecrets } from '../rotation';
 import { checkTimestampSeconds, outsideTolerance, toleranceOf } from '../timestamp';
@@ -29,7 +29,7 @@ export const SIGNING_SECRET_CREDENTIAL = 'webhookSigningSecretApi';
 
 /** What the request says was signed. `timestamp`: whole seconds as sent, for schemes that sign one. */
 export interface ParsedSignature {
-	payload: Buffer;
+	payload: SignedBytes;
 	candidates: string[];
 	timestamp?: string;
 }
@@ -77,9 +77,9 @@ export function parseKeyValues(header: string, separator: string): Map<string, s
 	return fields;
 }
 
-/** The raw body with `prefix` (e.g. `${t}.`) in front: bytes, so the body is signed as sent. */
-export function prefixed(prefix: string, request: VerificationRequest, suffix = ''): Buffer {
-	return Buffer.concat([Buffer.from(prefix, 'utf8'), rawBytes(request), Buffer.from(suffix, 'utf8')]);
+/** The raw body with `prefix` (e.g. `${t}.`) in front: bytes, so the body is signed as sent (not copied). */
+export function prefixed(prefix: string, request: VerificationRequest, suffix = ''): SignedBytes {
+	return [Buffer.from(prefix, 'utf8'), rawBytes(request), Buffer.from(suffix, 'utf8')];
 }
 
 export function signedPreset(spec: SignedPresetSpec): SchemeVerifier<SigningSecretCredentials> {
