@@ -19,10 +19,10 @@ import type { N8nVersion } from '../test/e2e/harness/versions';
  * per line (packed package installed as the Community nodes UI does), targets interleaved over
  * rounds, median and range per target, a Markdown table printed and JSON written to
  * bench/results/latest-<line>.json (+ .md).
- *   npm run bench [-- v1 v2 v2-legacy]
+ *   npm run bench [-- v1 v2 v2-lazy v2-legacy]
  * Env: BENCH_SECONDS (per target per round, default 5), BENCH_ROUNDS (3), BENCH_CONNECTIONS (10),
  * BENCH_WARMUP_SECONDS (1), BENCH_DRAIN_SECONDS (max wait for a target's executions, 45),
- * BENCH_LINE_MINUTES (hard budget per line, 10), BENCH_LINES (default v1,v2,v2-legacy),
+ * BENCH_LINE_MINUTES (hard budget per line, 10), BENCH_LINES (default v1,v2,v2-lazy,v2-legacy),
  * BENCH_TARGETS (comma-separated target keys, default all; the built-in baselines always run),
  * BENCH_N8N_ENV (extra n8n environment for every line, e.g. "N8N_EXPRESSION_ENGINE_POOL_SIZE=4").
  */
@@ -45,10 +45,13 @@ const allTargets = [...acceptedTargets, ...rejectedTargets].filter(
 	(t) => !WANTED_TARGETS || ['builtin', 'builtinBad'].includes(t.key) || WANTED_TARGETS.includes(t.key),
 );
 
-type LineKey = 'v1' | 'v2' | 'v2-legacy';
+type LineKey = 'v1' | 'v2' | 'v2-lazy' | 'v2-legacy';
 const lines: Record<LineKey, { version: N8nVersion; env: Record<string, string>; engine: string }> = {
 	v1: { version: versions.v1, env: {}, engine: 'legacy (1.x: isolated-vm does not build on Node 20)' },
 	v2: { version: versions.v2, env: {}, engine: 'default' },
+	// The isolate is built only when an expression is evaluated: the trigger's description resolves
+	// natively (webhookFields.ts), so a rejected call needs none.
+	'v2-lazy': { version: versions.v2, env: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' }, engine: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true' },
 	'v2-legacy': { version: versions.v2, env: { N8N_EXPRESSION_ENGINE: 'legacy' }, engine: 'N8N_EXPRESSION_ENGINE=legacy' },
 };
 
@@ -245,17 +248,17 @@ function tables(summaries: Summary[]): { markdown: string; unmet: string[] } {
 
 /**
  * Every line's instance is created (package installed, workflows imported and activated: minutes
- * of CLI starts) before anything is measured. `v2-legacy` reuses v2's user folder when both run:
+ * of CLI starts) before anything is measured. `v2-lazy`/`v2-legacy` reuse v2's user folder when both run:
  * same database and workflows, only the engine differs, and no second round of imports.
  */
 async function prepare(keys: LineKey[]): Promise<Map<LineKey, N8nInstance>> {
 	const instances = new Map<LineKey, N8nInstance>();
 	const workflows = allTargets.map((t) => t.workflow);
-	// Canonical order, so v2-legacy finds v2's folder whatever order the lines are measured in.
+	// Canonical order, so the v2 variants find v2's folder whatever order the lines are measured in.
 	for (const key of (Object.keys(lines) as LineKey[]).filter((k) => keys.includes(k))) {
 		const line = lines[key];
 		const started = Date.now();
-		const shared = key === 'v2-legacy' ? instances.get('v2') : undefined;
+		const shared = key === 'v2-legacy' || key === 'v2-lazy' ? (instances.get('v2') ?? instances.get('v2-lazy')) : undefined;
 		const options = shared ? { userFolder: shared.userFolder } : { credentials, workflows };
 		instances.set(key, await N8nInstance.create(line.version, { ...options, env: { ...line.env, N8N_LOG_LEVEL: 'warn', ...N8N_ENV } }));
 		console.log(`[bench] ${key}: n8n ${line.version.n8n} prepared in ${((Date.now() - started) / 1000).toFixed(0)} s`);
@@ -341,7 +344,7 @@ async function benchLine(key: LineKey, n8n: N8nInstance): Promise<void> {
 }
 
 export async function main(args: string[]): Promise<void> {
-	const wanted = (args.length ? args : (process.env.BENCH_LINES ?? 'v1,v2,v2-legacy').split(',')).map((a) => a.trim());
+	const wanted = (args.length ? args : (process.env.BENCH_LINES ?? 'v1,v2,v2-lazy,v2-legacy').split(',')).map((a) => a.trim());
 	const unknown = wanted.filter((a) => !(a in lines));
 	if (unknown.length) throw new Error(`unknown line(s) ${unknown.join(', ')}: use ${Object.keys(lines).join(', ')}`);
 	console.log(`[bench] median of ${ROUNDS} rounds; per line ≤ ${LINE_MS / 60_000} min; loadavg ${load().join(' ')}`);

@@ -61,7 +61,11 @@ export class WebhookTrigger implements INodeType {
 		name: 'webhookTrigger',
 		icon: { light: 'file:webhookTrigger.svg', dark: 'file:webhookTrigger.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// 1.1 changes nothing in the node: n8n reads a `binaryData` option through its expression
+		// engine on every call to a version-1 webhook node, which on n8n 2.x builds an isolate for
+		// nothing. New nodes get 1.1; saved version-1 nodes keep working as they were.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["authentication"] + ": /" + $parameter["path"]}}',
 		description: 'Starts the workflow when an external system calls a verified webhook',
 		eventTriggerDescription: 'Waiting for you to call the Test URL',

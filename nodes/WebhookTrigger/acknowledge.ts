@@ -1,3 +1,5 @@
+import type { WebhookField } from './webhookFields';
+
 /**
  * The answer to an accepted call in "Immediately" mode, and when it is sent.
  *
@@ -42,8 +44,15 @@ export function acknowledgement(options: AcknowledgementOptions): Acknowledgemen
 
 /**
  * The `responseMode` n8n applies to the `default` webhook: "Immediately" becomes n8n's "Respond to
- * Webhook" mode unless the user chose to answer before the execution starts. An n8n expression
- * (evaluated by n8n, in the editor and the backend), so it must stand alone.
+ * Webhook" mode unless the user chose to answer before the execution starts. The template is an
+ * n8n expression (evaluated by the editor, and by n8n 1.x on every call), so it must stand alone;
+ * the resolver is the same rule for n8n 2.x's engine-free path (see webhookFields.ts).
  */
-export const RESPONSE_MODE_EXPRESSION =
-	'={{$parameter["responseMode"] === "onReceived" && !($parameter["options"] || {})["answerBeforeStart"] ? "responseNode" : $parameter["responseMode"]}}';
+export const responseModeField: WebhookField = {
+	template:
+		'={{$parameter["responseMode"] === "onReceived" && !($parameter["options"] || {})["answerBeforeStart"] ? "responseNode" : $parameter["responseMode"]}}',
+	resolve: (parameters) => {
+		const options = (parameters.options ?? {}) as AcknowledgementOptions;
+		return parameters.responseMode === 'onReceived' && !options.answerBeforeStart ? 'responseNode' : parameters.responseMode;
+	},
+};

@@ -1,7 +1,8 @@
 import type { INodeProperties, IWebhookDescription } from 'n8n-workflow';
 
 import { authenticationOptions } from './auth';
-import { DEFAULT_RESPONSE_BODY, RESPONSE_MODE_EXPRESSION } from './acknowledge';
+import { DEFAULT_RESPONSE_BODY, responseModeField } from './acknowledge';
+import { parameterField, webhookFields } from './webhookFields';
 import { storeProperty } from '../shared/storeDescription';
 
 /** Default body limit: what FlowX and most providers document for webhook payloads. */
@@ -14,18 +15,26 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export const webhookDescriptions: IWebhookDescription[] = [
 	{
 		name: 'default',
-		httpMethod: '={{$parameter["httpMethod"]}}',
-		responseMode: RESPONSE_MODE_EXPRESSION,
-		responseData: '={{$parameter["responseMode"] === "lastNode" ? "firstEntryJson" : ""}}',
-		responseCode: '={{$parameter["options"]["responseCode"] || 200}}',
-		path: '={{$parameter["path"]}}',
+		...webhookFields({
+			httpMethod: parameterField(['httpMethod']),
+			responseMode: responseModeField,
+			responseData: {
+				template: '={{$parameter["responseMode"] === "lastNode" ? "firstEntryJson" : ""}}',
+				resolve: (parameters) => (parameters.responseMode === 'lastNode' ? 'firstEntryJson' : ''),
+			},
+			responseCode: {
+				template: '={{$parameter["options"]["responseCode"] || 200}}',
+				resolve: (parameters) => ((parameters.options ?? {}) as { responseCode?: number }).responseCode || 200,
+			},
+			path: parameterField(['path']),
+		}),
 		isFullPath: true,
 	},
 	{
 		name: 'setup',
 		httpMethod: 'GET',
 		responseMode: 'onReceived',
-		path: '={{$parameter["path"]}}',
+		...webhookFields({ path: parameterField(['path']) }),
 		isFullPath: true,
 	},
 ];

@@ -95,6 +95,19 @@ const workflows = [
 		routed,
 	),
 	triggerWorkflow('e2eWtBearer0001', { path: 'bearer', authentication: 'bearer' }, ['Out'], 'Bearer'),
+	// A trigger saved at node version 1 (before 1.1): still served the same way.
+	workflow(
+		'e2eWtVersion101',
+		{
+			name: 'Trigger',
+			type: nodeType('webhookTrigger'),
+			typeVersion: 1,
+			parameters: { path: 'bearer-v1', authentication: 'bearer', ...events },
+			credentials: { webhookBearerAuthApi: { id: 'e2eCredBearer01', name: 'Bearer' } },
+		},
+		['Approved', 'Refunded', 'Else'].map(noOp),
+		{ Trigger: [['Approved'], ['Refunded'], ['Else']] },
+	),
 	triggerWorkflow('e2eWtHeader0001', { path: 'header', authentication: 'header' }, ['Out'], 'Header'),
 	triggerWorkflow('e2eWtQuery00001', { path: 'query', authentication: 'query' }, ['Out'], 'Query'),
 	triggerWorkflow('e2eWtKiwify0001', { path: 'kiwify', authentication: 'hmac', ...events }, routed, 'Kiwify'),
@@ -225,6 +238,22 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('Webh
 			});
 			expect(wrong.status).toBe(401);
 			expect(wrong.text).not.toContain(secrets.bearer);
+		});
+	});
+
+	it('a trigger saved at node version 1 routes and rejects as version 1.1 does', async () => {
+		const ok = await runOne('POST', '/webhook/bearer-v1', {
+			...json({ event: 'order_refunded' }),
+			headers: { 'content-type': 'application/json', authorization: `Bearer ${secrets.bearer}` },
+		});
+		expect(ok.response.status).toBe(200);
+		expect(firedOutputs(ok.execution)).toEqual([1]);
+		await expectNoExecution(async () => {
+			const wrong = await n8n.request('POST', '/webhook/bearer-v1', {
+				...json({ event: 'order_refunded' }),
+				headers: { 'content-type': 'application/json', authorization: 'Bearer nope' },
+			});
+			expect(wrong.status).toBe(401);
 		});
 	});
 

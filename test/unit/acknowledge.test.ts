@@ -1,4 +1,4 @@
-import { acknowledgement, answersAfterStart, RESPONSE_MODE_EXPRESSION } from '../../nodes/WebhookTrigger/acknowledge';
+import { acknowledgement, answersAfterStart, responseModeField } from '../../nodes/WebhookTrigger/acknowledge';
 
 describe('acknowledgement of an accepted call', () => {
 	it('answers after the execution has started unless the user chose to answer before', () => {
@@ -32,7 +32,7 @@ describe('acknowledgement of an accepted call', () => {
 
 	it('maps "Immediately" to n8n\'s Respond to Webhook mode unless answering before the start', () => {
 		// The expression n8n evaluates: `$parameter` is the node's parameters.
-		const source = RESPONSE_MODE_EXPRESSION.replace(/^=\{\{/, '').replace(/\}\}$/, '');
+		const source = responseModeField.template.replace(/^=\{\{/, '').replace(/\}\}$/, '');
 		const evaluate = new Function('$parameter', `return (${source});`) as (p: unknown) => string;
 		expect(evaluate({ responseMode: 'onReceived', options: {} })).toBe('responseNode');
 		expect(evaluate({ responseMode: 'onReceived' })).toBe('responseNode');

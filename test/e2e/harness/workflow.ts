@@ -43,7 +43,8 @@ export function workflow(
 			id: uuidFrom(`${id}/${node.name}`),
 			name: node.name,
 			type: node.type,
-			typeVersion: node.typeVersion ?? 1,
+			// Our trigger as the editor adds it today (1.1); everything else at version 1.
+			typeVersion: node.typeVersion ?? (node.type === nodeType('webhookTrigger') ? 1.1 : 1),
 			position: [index * 260, 0],
 			parameters: node.parameters ?? {},
 			...(node.credentials ? { credentials: node.credentials } : {}),
