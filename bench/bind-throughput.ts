@@ -65,6 +65,36 @@ async function run(kind: string, store: Store): Promise<void> {
 		{ baseline },
 	);
 	await store.query('DROP TABLE bench_baseline');
+	await againstUpsert(kind, store, tag, person);
+}
+
+/**
+ * Issue 16's comparison: Customer Bind, 8 at a time, against the plain way to keep one row per
+ * person — `INSERT … ON CONFLICT (email) DO UPDATE`, 8 at a time — on the same store, and 0
+ * duplicates when 8 binds of the same new person race. Target ≥ 0.5×.
+ */
+async function againstUpsert(kind: string, store: Store, tag: string, person: (i: number) => Parameters<typeof bindCustomer>[1]): Promise<void> {
+	const concurrency = 8;
+	await store.query('CREATE TABLE IF NOT EXISTS bench_upsert (email text PRIMARY KEY, name text, phone text, updated_at timestamptz NOT NULL DEFAULT now())');
+	console.log(`${kind} store, ${N} operations each, ${concurrency} at a time:`);
+	const upsert = await timed(`baseline: INSERT … ON CONFLICT DO UPDATE`, N, async (i) =>
+		await store.query(
+			'INSERT INTO bench_upsert (email, name, phone) VALUES ($1, $2, $3) ON CONFLICT (email) DO UPDATE SET name = EXCLUDED.name, phone = EXCLUDED.phone, updated_at = now()',
+			[`u${i}.${tag}@example.com`, `Person ${i}`, `+5511${String(800000000 + i)}`],
+		),
+		{ concurrency },
+	);
+	const bind = await timed('Customer Bind, new person', N, async (i) => await bindCustomer(store, person(3 * N + i)), { concurrency, baseline: upsert });
+	// The same new person bound by 8 executions at once, N / 8 times: one customer each.
+	const rounds = Math.ceil(N / concurrency);
+	for (let r = 0; r < rounds; r++) {
+		await Promise.all(Array.from({ length: concurrency }, async () => await bindCustomer(store, person(5 * N + r))));
+	}
+	const emails = Array.from({ length: rounds }, (_, r) => person(5 * N + r).email?.value);
+	const { rows: [{ customers }] } = await store.query<{ customers: number }>('SELECT count(*)::int AS customers FROM customers WHERE email = ANY($1)', [emails]);
+	console.log(`  Customer Bind ratio to the upsert loop: ${(bind / upsert).toFixed(2)}x (target ≥ 0.5x)`);
+	console.log(`  ${concurrency} concurrent binds of one new person, ${rounds} times: ${customers} customers, ${customers - rounds} duplicates`);
+	await store.query('DROP TABLE bench_upsert');
 }
 
 export async function main(): Promise<void> {

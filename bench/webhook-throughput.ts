@@ -57,6 +57,13 @@ const lines: Record<LineKey, { version: N8nVersion; env: Record<string, string>;
 
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 const load = () => loadavg().map((l) => Number(l.toFixed(2)));
+/** CPU seconds (user + system) the process has used; /proc/<pid>/stat fields 14 and 15, in clock ticks. */
+const cpuSeconds = (pid: number | undefined): number => {
+	if (!pid) return NaN;
+	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+	return (Number(fields[11]) + Number(fields[12])) / 100;
+};
 const rssMb = (pid: number) => {
 	const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
 	return Math.round(Number(line?.replace(/\D+/g, '')) / 1024);
@@ -99,6 +106,8 @@ interface Sample {
 	statuses: Record<number, number>;
 	errors: number;
 	drained: boolean;
+	/** n8n's own CPU time per answered call (ms): what the call cost, whatever else the machine ran. */
+	cpuMsPerAnswer: number;
 }
 
 let deliverySeq = 0;
@@ -108,6 +117,7 @@ const runTag = Date.now().toString(36);
 async function measure(n8n: N8nInstance, counter: Counter, target: Target, seconds: number, round: number): Promise<Sample> {
 	const since = await counter.maxId();
 	const startedAt = Date.now();
+	const cpuBefore = cpuSeconds(n8n.pid);
 	const result: LoadResult = await runLoad({
 		baseUrl: n8n.baseUrl,
 		connections: CONNECTIONS,
@@ -123,6 +133,8 @@ async function measure(n8n: N8nInstance, counter: Counter, target: Target, secon
 		counted = await counter.of(target.workflowId, since);
 	}
 	const drained = counted.finished >= wanted && counted.unfinished === 0;
+	// Includes running the executions (n8n's main process runs them); rejections start none.
+	const cpuMsPerAnswer = ((cpuSeconds(n8n.pid) - cpuBefore) * 1000) / Math.max(1, result.expected);
 	const spanMs = counted.lastStoppedAt ? Math.max(result.durationMs, counted.lastStoppedAt - startedAt) : NaN;
 	return {
 		round,
@@ -134,6 +146,7 @@ async function measure(n8n: N8nInstance, counter: Counter, target: Target, secon
 		statuses: result.statuses,
 		errors: result.errors,
 		drained,
+		cpuMsPerAnswer,
 	};
 }
 
@@ -152,6 +165,9 @@ interface Summary {
 	/** Per-round ratio to the baseline of its kind, median and range. */
 	ratio?: Spread;
 	executionsRatio?: Spread;
+	cpuMsPerAnswer: Spread;
+	/** Baseline's CPU per answer ÷ this target's, per round: > 1 means cheaper than the built-in node. */
+	cpuRatio?: Spread;
 	samples: Sample[];
 }
 
@@ -176,6 +192,8 @@ function summarize(target: Target, samples: Sample[], baseline?: Sample[]): Summ
 		undrainedRounds: samples.filter((s) => !s.drained).length,
 		ratio: ratioOf((s) => s.answersPerS),
 		executionsRatio: target.kind === 'accepted' ? ratioOf((s) => s.executionsPerS) : undefined,
+		cpuMsPerAnswer: spread(samples.map((s) => s.cpuMsPerAnswer)),
+		cpuRatio: ratioOf((s) => 1 / s.cpuMsPerAnswer),
 		samples,
 	};
 }
@@ -192,25 +210,33 @@ function tables(summaries: Summary[]): { markdown: string; unmet: string[] } {
 	const rejected = summaries.filter((s) => s.kind === 'rejected');
 	const acceptedRows = accepted.map((s) => {
 		const isTarget = s.ratio && ['bearer', 'hmac', 'schema', 'dedupe'].includes(s.key);
-		if (isTarget && s.ratio!.median < 0.98) unmet.push(`accepted ${s.label}: ${fmt(s.ratio!.median)}× built-in (target ≥ 0.98×)`);
+		if (isTarget && s.ratio!.median < 0.98) {
+			unmet.push(`accepted ${s.label}: ${fmt(s.ratio!.median)}× built-in (target ≥ 0.98×; by n8n CPU per answer ${fmt(s.cpuRatio?.median ?? NaN)}×)`);
+		}
 		return [
 			s.label,
 			fmtSpread(s.answersPerS),
 			s.ratio ? `${fmtSpread(s.ratio, 2)}${isTarget ? (s.ratio.median >= 0.98 ? ' ✓' : ' ✗') : ''}` : '1',
 			fmtSpread(s.executionsPerS),
 			s.executionsRatio ? fmtSpread(s.executionsRatio, 2) : '1',
+			fmt(s.cpuMsPerAnswer.median),
+			s.cpuRatio ? fmtSpread(s.cpuRatio, 2) : '1',
 			fmt(s.p50.median),
 			fmt(s.p99.median),
 			`${statusText(s.statuses)}${s.undrainedRounds ? ` (${s.undrainedRounds} round(s) not drained)` : ''}`,
 		];
 	});
 	const rejectedRows = rejected.map((s) => {
-		if (s.ratio && s.ratio.median < 0.95) unmet.push(`rejected ${s.label}: ${fmt(s.ratio.median)}× built-in wrong header (target ≥ 0.95×)`);
+		if (s.ratio && s.ratio.median < 0.95) {
+			unmet.push(`rejected ${s.label}: ${fmt(s.ratio.median)}× built-in wrong header (target ≥ 0.95×; by n8n CPU per answer ${fmt(s.cpuRatio?.median ?? NaN)}×)`);
+		}
 		if (s.executions > 0) unmet.push(`rejected ${s.label}: ${s.executions} executions (target 0)`);
 		return [
 			s.label,
 			fmtSpread(s.answersPerS),
 			s.ratio ? `${fmtSpread(s.ratio, 2)}${s.ratio.median >= 0.95 ? ' ✓' : ' ✗'}` : '1',
+			fmt(s.cpuMsPerAnswer.median),
+			s.cpuRatio ? fmtSpread(s.cpuRatio, 2) : '1',
 			fmt(s.p50.median),
 			fmt(s.p99.median),
 			statusText(s.statuses),
@@ -235,11 +261,14 @@ function tables(summaries: Summary[]): { markdown: string; unmet: string[] } {
 	});
 	const markdown = [
 		markdownTable(
-			['accepted', 'answers/s', '× built-in', 'executions/s', '× built-in', 'p50 ms', 'p99 ms', 'statuses'],
+			['accepted', 'answers/s', '× built-in', 'executions/s', '× built-in', 'n8n CPU ms/answer', '× built-in (CPU)', 'p50 ms', 'p99 ms', 'statuses'],
 			acceptedRows,
 		),
 		'',
-		markdownTable(['rejected', 'answers/s', '× built-in', 'p50 ms', 'p99 ms', 'statuses', 'executions'], rejectedRows),
+		markdownTable(
+			['rejected', 'answers/s', '× built-in', 'n8n CPU ms/answer', '× built-in (CPU)', 'p50 ms', 'p99 ms', 'statuses', 'executions'],
+			rejectedRows,
+		),
 		'',
 		markdownTable(['comparison', 'answers/s ratio', 'executions/s ratio', 'p99 ms'], pairRows),
 	].join('\n');
