@@ -92,6 +92,41 @@ export async function addContact(
 	return ownerId === undefined || ownerId === customerId ? 'present' : { ownerId };
 }
 
+/**
+ * {@link addContact} for several keys in one INSERT (and, only when some were already registered,
+ * one SELECT for their owners): a bind makes two round trips, not two per contact.
+ */
+export async function addContacts(
+	tx: Queryable,
+	customerId: string,
+	keys: readonly ContactKey[],
+): Promise<Array<'added' | 'present' | { ownerId: string }>> {
+	if (keys.length === 0) return [];
+	const id = (type: string, normalized: string) => `${type}\n${normalized}`;
+	const inserted = await tx.query<{ type: string; normalized_value: string }>(
+		`INSERT INTO customer_contacts (customer_id, type, value, normalized_value)
+		SELECT $1::uuid, k.type, k.value, k.normalized FROM unnest($2::text[], $3::text[], $4::text[]) AS k (type, value, normalized)
+		ON CONFLICT (type, normalized_value) DO NOTHING RETURNING type, normalized_value`,
+		[customerId, keys.map((key) => key.type), keys.map((key) => key.value), keys.map((key) => key.normalized)],
+	);
+	const added = new Set(inserted.rows.map((row) => id(row.type, row.normalized_value)));
+	const taken = keys.filter((key) => !added.has(id(key.type, key.normalized)));
+	const owners = new Map<string, string>();
+	if (taken.length > 0) {
+		const { rows } = await tx.query<{ type: string; normalized_value: string; customer_id: string }>(
+			`SELECT c.type, c.normalized_value, c.customer_id FROM customer_contacts c
+			JOIN unnest($1::text[], $2::text[]) AS k (type, normalized) ON c.type = k.type AND c.normalized_value = k.normalized`,
+			[taken.map((key) => key.type), taken.map((key) => key.normalized)],
+		);
+		for (const row of rows) owners.set(id(row.type, row.normalized_value), row.customer_id);
+	}
+	return keys.map((key) => {
+		if (added.has(id(key.type, key.normalized))) return 'added';
+		const ownerId = owners.get(id(key.type, key.normalized));
+		return ownerId === undefined || ownerId === customerId ? 'present' : { ownerId };
+	});
+}
+
 export async function createCustomer(
 	tx: Queryable,
 	data: Pick<CustomerRow, 'name' | 'email' | 'phone' | 'document'>,

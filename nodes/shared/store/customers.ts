@@ -1,4 +1,4 @@
-import { addContact, createCustomer, findCustomers, viewCustomer } from './contacts';
+import { addContacts, createCustomer, findCustomers, viewCustomer } from './contacts';
 import type { ContactKey, CustomerView, SkippedContact } from './contacts';
 import { contactLockKey, lockKeys } from './locks';
 import { FieldError, normalizeContact, normalizeName, presentText } from './normalize';
@@ -97,15 +97,16 @@ async function attachAll(
 	tx: Queryable,
 	customerId: string,
 	keys: readonly ContactKey[],
-): Promise<{ added: number; skipped: SkippedContact[] }> {
-	let added = 0;
+): Promise<{ added: number; addedKeys: ContactKey[]; skipped: SkippedContact[] }> {
+	const addedKeys: ContactKey[] = [];
 	const skipped: SkippedContact[] = [];
-	for (const key of keys) {
-		const outcome = await addContact(tx, customerId, key);
-		if (outcome === 'added') added++;
+	const outcomes = await addContacts(tx, customerId, keys);
+	keys.forEach((key, index) => {
+		const outcome = outcomes[index];
+		if (outcome === 'added') addedKeys.push(key);
 		else if (outcome !== 'present') skipped.push({ type: key.type, value: key.normalized, customerId: outcome.ownerId });
-	}
-	return { added, skipped };
+	});
+	return { added: addedKeys.length, addedKeys, skipped };
 }
 
 async function create(tx: Queryable, input: NormalizedInput): Promise<CustomerBindResult> {
@@ -116,8 +117,19 @@ async function create(tx: Queryable, input: NormalizedInput): Promise<CustomerBi
 		phone: contacts.phone?.normalized ?? null,
 		document: contacts.document?.normalized ?? null,
 	});
-	const { skipped } = await attachAll(tx, customer.id, Object.values(contacts));
-	return { customer: await viewCustomer(tx, customer), action: 'created', matchedIds: [], skippedContacts: skipped };
+	const { addedKeys, skipped } = await attachAll(tx, customer.id, Object.values(contacts));
+	// A new customer has exactly the contacts just added (one per type): no query to list them.
+	const view: CustomerView = {
+		id: customer.id,
+		name: customer.name,
+		email: customer.email,
+		phone: customer.phone,
+		document: customer.document,
+		contacts: addedKeys
+			.map((key) => ({ type: key.type as string, value: key.normalized }))
+			.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0)),
+	};
+	return { customer: view, action: 'created', matchedIds: [], skippedContacts: skipped };
 }
 
 async function update(tx: Queryable, matches: CustomerRow[], input: NormalizedInput): Promise<CustomerBindResult> {

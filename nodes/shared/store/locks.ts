@@ -27,7 +27,7 @@ export async function lockKeys(tx: Queryable, store: Store, keys: readonly strin
 	if (store.kind === 'embedded') return;
 	const namespace = hash32(`webhook-gateway:${store.schema}`);
 	const ids = [...new Set(keys.map(hash32))].sort((a, b) => a - b);
-	for (const id of ids) {
-		await tx.query('SELECT pg_advisory_xact_lock($1::int4, $2::int4)', [namespace, id]);
-	}
+	if (ids.length === 0) return;
+	// One round trip; the sorted subquery makes PostgreSQL take the locks in ascending order.
+	await tx.query('SELECT pg_advisory_xact_lock($1::int4, k) FROM (SELECT unnest($2::int4[]) AS k ORDER BY 1) AS keys', [namespace, ids]);
 }
