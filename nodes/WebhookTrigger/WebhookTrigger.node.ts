@@ -23,6 +23,7 @@ import {
 	signsPublicUrl,
 } from './auth';
 import type { Redactions } from './auth';
+import { cachedCredential } from './credentialCache';
 import { webhookCredentialCheck } from './credentialCheck';
 import { DEFAULT_MAX_BODY_BYTES, webhookDescriptions, webhookTriggerProperties } from './description';
 import type { DeliveryLog } from './deliveryLog';
@@ -340,7 +341,17 @@ async function readConfig(
 	const scheme = context.getNodeParameter('authentication', 'none') as string;
 	if (!isAuthScheme(scheme)) throw new NodeOperationError(context.getNode(), `Unknown authentication "${scheme}"`);
 	const credentialType = credentialTypeFor(scheme);
-	const saved = credentialType ? await context.getCredentials(credentialType) : {};
+	const saved: object = credentialType
+		? ((await cachedCredential({
+				workflowId: String(context.getWorkflow().id ?? ''),
+				nodeName: context.getNode().name,
+				credentialType,
+				credentialId: context.getNode().credentials?.[credentialType]?.id ?? undefined,
+				cacheable: context.getMode?.() !== 'manual',
+				now: Date.now(),
+				read: async () => await context.getCredentials(credentialType),
+			})) as object)
+		: {};
 	const schema = options.jsonSchema;
 	return {
 		scheme,
