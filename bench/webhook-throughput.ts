@@ -255,6 +255,8 @@ function tables(summaries: Summary[]): { markdown: string; unmet: string[] } {
 				label,
 				`${fmtSpread(answers, 2)}${min ? (answers.median >= min ? ' ✓' : ' ✗') : ''}`,
 				fmtSpread(perRound((s) => s.executionsPerS), 2),
+				// Per answer, the second target's CPU ÷ the first's: below 1 = the first costs more.
+				fmtSpread(perRound((s) => 1 / s.cpuMsPerAnswer), 2),
 				`${fmt(x.p99.median)} vs ${fmt(y.p99.median)}`,
 			],
 		];
@@ -270,7 +272,7 @@ function tables(summaries: Summary[]): { markdown: string; unmet: string[] } {
 			rejectedRows,
 		),
 		'',
-		markdownTable(['comparison', 'answers/s ratio', 'executions/s ratio', 'p99 ms'], pairRows),
+		markdownTable(['comparison', 'answers/s ratio', 'executions/s ratio', 'CPU per answer ratio', 'p99 ms'], pairRows),
 	].join('\n');
 	return { markdown, unmet };
 }
