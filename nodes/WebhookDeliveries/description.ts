@@ -5,6 +5,7 @@ import { embeddedFolderOption, storeProperty } from '../shared/storeDescription'
 
 const outcomeNames: Record<string, string> = {
 	accepted: 'Accepted',
+	resumed: 'Resumed a Waiting Execution',
 	rejected: 'Rejected',
 	handshake: 'Handshake',
 	duplicate: 'Duplicate',

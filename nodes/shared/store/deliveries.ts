@@ -5,9 +5,9 @@
  */
 import type { Queryable } from './types';
 
-export type DeliveryOutcome = 'accepted' | 'rejected' | 'handshake' | 'duplicate' | 'error' | 'overflow';
+export type DeliveryOutcome = 'accepted' | 'resumed' | 'rejected' | 'handshake' | 'duplicate' | 'error' | 'overflow';
 
-export const DELIVERY_OUTCOMES: readonly DeliveryOutcome[] = ['accepted', 'rejected', 'handshake', 'duplicate', 'error', 'overflow'];
+export const DELIVERY_OUTCOMES: readonly DeliveryOutcome[] = ['accepted', 'resumed', 'rejected', 'handshake', 'duplicate', 'error', 'overflow'];
 
 export interface DeliveryRecord {
 	id: string;

@@ -95,6 +95,29 @@ export const MIGRATIONS: readonly Migration[] = [
 			'CREATE INDEX delivery_keys_expiry_idx ON delivery_keys (expires_at)',
 		],
 	},
+	{
+		version: 4,
+		name: 'waiting_executions (correlated resume)',
+		statements: [
+			`CREATE TABLE waiting_executions (
+				id uuid PRIMARY KEY,
+				scope text NOT NULL,
+				key_hash text NOT NULL,
+				workflow_id text NOT NULL,
+				execution_id text NOT NULL,
+				node_name text NOT NULL,
+				resume_url text NOT NULL,
+				token_hash text,
+				created_at timestamptz NOT NULL,
+				expires_at timestamptz NOT NULL,
+				resumed_at timestamptz,
+				delivered_at timestamptz,
+				CONSTRAINT waiting_executions_execution_node_key UNIQUE (execution_id, node_name)
+			)`,
+			'CREATE INDEX waiting_executions_key_idx ON waiting_executions (scope, key_hash, created_at) WHERE resumed_at IS NULL',
+			'CREATE INDEX waiting_executions_expiry_idx ON waiting_executions (expires_at)',
+		],
+	},
 ];
 
 export function assertOrdered(migrations: readonly Migration[]): void {
