@@ -27,8 +27,7 @@ import { cachedCredential } from './credentialCache';
 import { webhookCredentialCheck } from './credentialCheck';
 import { DEFAULT_MAX_BODY_BYTES, webhookDescriptions, webhookTriggerProperties } from './description';
 import type { DeliveryLog } from './deliveryLog';
-import { deliveryLogOf, EmbeddedInQueueMode, triggerStoreOf } from './triggerStore';
-import type { TriggerStore } from './triggerStore';
+import { deliveryLogOf, EmbeddedInQueueMode, storeOfNode } from './triggerStore';
 import type { Answered } from './deliveryRecord';
 import { deliveryRecord, newDeliveryId } from './deliveryRecord';
 import { claimDelivery, DEFAULT_DUPLICATE_WINDOW_HOURS, duplicateKeyOf, duplicateReply, STORE_UNAVAILABLE_REPLY } from './duplicates';
@@ -37,11 +36,13 @@ import type { CallerRules, GateConfig, IncomingCall, Reply } from './gate';
 import { explainRejection } from './explain';
 import { LogLimiter } from './logLimiter';
 import type { VariableMapping } from './paths';
+import { RESUME_STORE_UNAVAILABLE_REPLY, resumeSettingsOf, resumeWaiting, waitRegistryOf } from './resume';
+import type { ResumeDecision, ResumeOptions } from './resume';
 import { configuredOutputs, routeItems } from './routing';
 import type { RoutingCase } from './routing';
 import { webhookGatewayPostgresConnectionTest } from '../shared/storeAccess';
 
-interface TriggerOptions extends AcknowledgementOptions {
+interface TriggerOptions extends AcknowledgementOptions, ResumeOptions {
 	jsonSchema?: string | object;
 	maxBodyBytes?: number;
 	saveBodyAs?: string;
@@ -196,7 +197,7 @@ export class WebhookTrigger implements INodeType {
 		const key = keyPath === '' ? undefined : duplicateKeyOf({ body: call.body, headers: call.headers, query: call.query, params: call.params }, keyPath);
 		if (key !== undefined) {
 			try {
-				const claim = await claimDelivery(triggerStoreFor(this), {
+				const claim = await claimDelivery(storeOfNode(this), {
 					workflowId: String(this.getWorkflow().id ?? ''),
 					nodeName: this.getNode().name,
 					key,
@@ -213,13 +214,36 @@ export class WebhookTrigger implements INodeType {
 		}
 
 		const item = log ? { ...decision.item, deliveryId } : decision.item;
+		// Correlated resume, also only after every check: see resume.ts.
+		const resume = resumeSettingsOf(options);
+		let reason: string | null = null;
+		if (resume) {
+			let next: ResumeDecision;
+			try {
+				const registry = waitRegistryOf(storeOfNode(this), this.getNodeParameter('path', '') as string);
+				next = await resumeWaiting(registry, resume, { root: { body: call.body, headers: call.headers, query: call.query, params: call.params }, item, now: call.now });
+			} catch (error) {
+				if (error instanceof EmbeddedInQueueMode) return configurationError(error);
+				this.logger.warn(`Webhook Trigger "${this.getNode().name}": resuming a waiting execution failed, answered 503: ${(error as Error).message}`);
+				return answer(RESUME_STORE_UNAVAILABLE_REPLY);
+			}
+			if (next.kind === 'answer') return answer(next.reply);
+			if (next.kind === 'resumed') {
+				const ack = acknowledgement(options);
+				write(ack.status, ack.headers, ack.body);
+				record({ outcome: 'resumed', status: ack.status, reason: null, item });
+				log?.linkExecution(deliveryId, next.executionId);
+				return { noWebhookResponse: true };
+			}
+			reason = next.reason;
+		}
 		// One input for execute(), which routes it to its output (see acknowledge.ts for why).
 		const workflowData: INodeExecutionData[][] = [[{ json: item as IDataObject }]];
 		const responseMode = this.getNodeParameter('responseMode', 'onReceived') as string;
 		const early = responseMode === 'onReceived' && !answersAfterStart(responseMode, options);
 		// Status 0: the workflow answers (When Last Node Finishes, Respond to Webhook).
 		const status = responseMode === 'onReceived' ? acknowledgement(options).status : 0;
-		record({ outcome: 'accepted', status, reason: null, item });
+		record({ outcome: 'accepted', status, reason, item });
 		if (!early) return { workflowData };
 
 		const ack = acknowledgement(options);
@@ -282,19 +306,10 @@ function parameter(context: IWebhookFunctions | IExecuteFunctions, name: string,
 		: (context as IExecuteFunctions).getNodeParameter(name, 0, fallback);
 }
 
-/** The node's store; works from the webhook and the execute step alike. */
-function triggerStoreFor(context: IWebhookFunctions | IExecuteFunctions): TriggerStore {
-	return triggerStoreOf({
-		kind: parameter(context, 'store', 'embedded') as string,
-		credentialId: context.getNode().credentials?.webhookGatewayPostgresApi?.id ?? undefined,
-		readCredentials: async () => await context.getCredentials('webhookGatewayPostgresApi'),
-	});
-}
-
 /** The node's delivery log, or undefined when it is off (or the embedded store is refused in queue mode). */
 function deliveryLogFor(context: IWebhookFunctions | IExecuteFunctions): DeliveryLog | undefined {
 	if (parameter(context, 'deliveryLog', true) === false) return undefined;
-	const store = triggerStoreFor(context);
+	const store = storeOfNode(context);
 	if (store.key.startsWith('embedded:') && process.env.EXECUTIONS_MODE === 'queue') return undefined;
 	return deliveryLogOf(store, context.logger);
 }

@@ -334,6 +334,34 @@ const options: INodeProperties = {
 			],
 		},
 		{
+			displayName: 'Resume Waiting Executions',
+			name: 'resumeKeyPath',
+			type: 'string',
+			default: '',
+			placeholder: 'body.data.order_id',
+			description:
+				'Path of the correlation key in the verified call. A call whose key a Wait for Webhook node (Trigger Path = this path) is waiting for resumes that execution with this item, once. Empty: resumes nothing.',
+		},
+		{
+			displayName: 'Resume Waiting: Also Start This Workflow',
+			name: 'resumeAlsoStart',
+			type: 'boolean',
+			default: false,
+			description: 'Whether a call that resumed a waiting execution also starts this workflow, as any accepted call does',
+		},
+		{
+			displayName: 'Resume Waiting: When None Waits',
+			name: 'resumeWhenNotWaiting',
+			type: 'options',
+			options: [
+				{ name: 'Start This Workflow', value: 'startExecution', description: 'As any accepted call does, on the normal outputs' },
+				{ name: 'Reject With 404', value: 'reject404', description: 'Answer 404 not_waiting; start nothing' },
+				{ name: 'Reject With 409', value: 'reject409', description: 'Answer 409 not_waiting; start nothing' },
+			],
+			default: 'startExecution',
+			description: 'What a call gets whose key no execution waits for (unknown, expired or already resumed; all answered alike)',
+		},
+		{
 			displayName: 'Save Full Body As',
 			name: 'saveBodyAs',
 			type: 'string',

@@ -3,6 +3,7 @@
  * twenty times. A call that passed every other check claims its delivery key in the store; a key
  * already claimed within the window is answered 200 `{"duplicate": true}` and starts nothing.
  */
+import { keyText } from '../shared/correlation';
 import type { ClaimResult } from '../shared/store/deliveryKeys';
 import { claimDeliveryKey, pruneDeliveryKeys } from '../shared/store/deliveryKeys';
 import type { Reply } from './gate';
@@ -14,10 +15,7 @@ const PRUNE_INTERVAL_MS = 60_000;
 
 /** The key at `path` in the call (`headers.x-github-delivery`, `body.id`), or undefined when absent. */
 export function duplicateKeyOf(root: Record<string, unknown>, path: string): string | undefined {
-	const value = resolvePath(root, path);
-	if (typeof value === 'string') return value === '' ? undefined : value;
-	if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
-	return undefined;
+	return keyText(resolvePath(root, path));
 }
 
 const lastPrune = new Map<string, number>();

@@ -4,7 +4,7 @@
  * every process). The PostgreSQL credential is decrypted only when the store is used — a write
  * batch, a duplicate check — never for a call refused before that.
  */
-import type { Logger } from 'n8n-workflow';
+import type { IExecuteFunctions, IWebhookFunctions, Logger } from 'n8n-workflow';
 
 import { defaultEmbeddedFolder } from '../shared/storeAccess';
 import { openStore } from '../shared/store/open';
@@ -57,6 +57,22 @@ export function triggerStoreOf(source: StoreSource): TriggerStore {
 			return await openStore({ kind: 'embedded', dataDir: folder });
 		},
 	};
+}
+
+/**
+ * The store a node's "Store" parameter names (Webhook Trigger, Wait for Webhook), from its webhook
+ * or its execute step (whose parameter reads take an item index).
+ */
+export function storeOfNode(context: IWebhookFunctions | IExecuteFunctions): TriggerStore {
+	const kind =
+		'getWebhookName' in context
+			? context.getNodeParameter('store', 'embedded')
+			: (context as IExecuteFunctions).getNodeParameter('store', 0, 'embedded');
+	return triggerStoreOf({
+		kind: kind as string,
+		credentialId: context.getNode().credentials?.webhookGatewayPostgresApi?.id ?? undefined,
+		readCredentials: async () => await context.getCredentials('webhookGatewayPostgresApi'),
+	});
 }
 
 const problems = new LogLimiter(60_000);

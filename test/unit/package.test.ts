@@ -31,9 +31,9 @@ describe('package.json n8n block', () => {
 		expect(pkg.dependencies?.['n8n-core']).toBeUndefined();
 	});
 
-	it('lists the four node types with codex files and distinct light and dark icons', () => {
+	it('lists the five node types with codex files and distinct light and dark icons', () => {
 		const names = (pkg.n8n.nodes as string[]).map((p) => loadClass<INodeType>(p).description.name);
-		expect(names.sort()).toEqual(['chatBind', 'customerBind', 'webhookDeliveries', 'webhookTrigger']);
+		expect(names.sort()).toEqual(['chatBind', 'customerBind', 'waitForWebhook', 'webhookDeliveries', 'webhookTrigger']);
 
 		for (const distPath of pkg.n8n.nodes as string[]) {
 			const file = sourceOf(distPath);
