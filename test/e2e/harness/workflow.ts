@@ -20,7 +20,7 @@ const uuidFrom = (seed: string) => {
 };
 
 /** Our node types as n8n names them once installed as a community package. */
-export const nodeType = (name: 'webhookTrigger' | 'customerBind' | 'chatBind' | 'webhookDeliveries') => `${packageName}.${name}`;
+export const nodeType = (name: 'webhookTrigger' | 'customerBind' | 'chatBind' | 'webhookDeliveries' | 'waitForWebhook') => `${packageName}.${name}`;
 
 export const noOp = (name: string): NodeSpec => ({ name, type: 'n8n-nodes-base.noOp' });
 

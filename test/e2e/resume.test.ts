@@ -1,0 +1,256 @@
+import { createHmac } from 'crypto';
+import { Client } from 'pg';
+
+import { postgresCredentialsFromUrl } from '../support/postgres';
+import { N8nInstance } from './harness/n8n';
+import type { Execution } from './harness/n8n';
+import { selectedVersions } from './harness/versions';
+import { noOp, nodeType, workflow } from './harness/workflow';
+
+jest.setTimeout(600_000);
+
+/**
+ * Issue 17 (correlated resume) in a real n8n: workflow A (Webhook Trigger → Wait for Webhook with
+ * key order-… → "Captured") waits; a signed call to workflow B's trigger with body.order.id = that
+ * key resumes A, whose "Captured" node sees the call; the same call again, and an unknown key, get
+ * 404 not_waiting and start nothing; 20 concurrent calls resume once; a restart between wait and
+ * call still resumes; with nobody calling, the timeout lets A go on with its input item. On the
+ * embedded store and, with TEST_POSTGRES_URL, on PostgreSQL.
+ */
+
+const SECRET = 'resume-e2e-hmac-secret-3141';
+const postgresUrl = process.env.TEST_POSTGRES_URL;
+const schema = `wgw_e2e_resume_${process.pid}`;
+if (!postgresUrl) console.log('resume e2e: TEST_POSTGRES_URL is not set, the PostgreSQL store variant is skipped');
+
+type StoreKind = 'embedded' | 'postgres';
+const stores = (postgresUrl ? ['embedded', 'postgres'] : ['embedded']) as StoreKind[];
+
+const hmacCredential = {
+	id: 'e2eResumeHmac01',
+	name: 'Resume HMAC',
+	type: 'webhookHmacApi',
+	data: { secret: SECRET, algorithm: 'sha256', source: 'header', parameterName: 'X-Signature', encoding: 'hex', prefix: 'sha256=' },
+};
+const pgCredential = postgresUrl
+	? { id: 'e2eResumePgCre1', name: 'PG', type: 'webhookGatewayPostgresApi', data: { ...postgresCredentialsFromUrl(postgresUrl, schema) } }
+	: undefined;
+const storeCredential = (store: StoreKind) =>
+	store === 'postgres' ? { webhookGatewayPostgresApi: { id: 'e2eResumePgCre1', name: 'PG' } } : undefined;
+
+const ids = (store: StoreKind) => ({
+	waiter: `e2eResumeA${store === 'embedded' ? 'Emb' : 'Pgs'}01`,
+	timeout: `e2eResumeT${store === 'embedded' ? 'Emb' : 'Pgs'}01`,
+	caller: `e2eResumeB${store === 'embedded' ? 'Emb' : 'Pgs'}01`,
+});
+
+/** A: started by a public call carrying the key, then waits for it (or for `timeout` seconds). */
+function waiterWorkflow(id: string, store: StoreKind, startPath: string, timeoutSeconds: number) {
+	return workflow(
+		id,
+		{ name: 'Start', type: nodeType('webhookTrigger'), parameters: { path: startPath, authentication: 'none', deliveryLog: false } },
+		[
+			{
+				name: 'Wait for Webhook',
+				type: nodeType('waitForWebhook'),
+				parameters: {
+					triggerPath: `payments-${store}`,
+					correlationKey: '={{ $json.body.orderId }}',
+					timeoutAmount: timeoutSeconds,
+					timeoutUnit: 'seconds',
+					store,
+				},
+				credentials: storeCredential(store),
+			},
+			noOp('Captured'),
+		],
+		{ Start: [['Wait for Webhook']], 'Wait for Webhook': [['Captured']] },
+	);
+}
+
+/** B: the provider's fixed URL; resumes by body.order.id, rejects with 404 when nothing waits. */
+function callerWorkflow(id: string, store: StoreKind) {
+	return workflow(
+		id,
+		{
+			name: 'Payments',
+			type: nodeType('webhookTrigger'),
+			parameters: {
+				path: `payments-${store}`,
+				authentication: 'hmac',
+				store,
+				options: { resumeKeyPath: 'body.order.id', resumeWhenNotWaiting: 'reject404' },
+			},
+			credentials: { webhookHmacApi: { id: hmacCredential.id, name: hmacCredential.name }, ...storeCredential(store) },
+		},
+		[noOp('B ran')],
+		{ Payments: [['B ran']] },
+	);
+}
+
+const paths = stores.flatMap((store) => [`/webhook/start-a-${store}`, `/webhook/start-t-${store}`, `/webhook/payments-${store}`]);
+/** What "Captured" receives: the trigger's item (resumed) or the waiter's own input (timed out). */
+interface CapturedItem {
+	body: { order?: { id: string }; orderId?: string };
+	headers: Record<string, string>;
+	verification?: unknown;
+	correlation?: unknown;
+}
+
+const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
+
+describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('correlated resume in %s', (_label, version) => {
+	let n8n: N8nInstance;
+	const timeoutKeys: Partial<Record<StoreKind, string>> = {};
+
+	/** Polls n8n's database until `pick` finds what it looks for (executions after `since`). */
+	const until = async <T>(since: string, pick: (executions: Execution[]) => T | undefined, what: string, timeoutMs = 60_000): Promise<T> => {
+		const deadline = Date.now() + timeoutMs;
+		while (Date.now() < deadline) {
+			const found = pick(await n8n.executions(since));
+			if (found !== undefined) return found;
+			await sleep(500);
+		}
+		throw new Error(`timed out waiting for ${what}\n${n8n.logTail(40)}`);
+	};
+
+	const startWaiting = async (store: StoreKind, orderId: string, startPath = `start-a-${store}`, workflowId = ids(store).waiter): Promise<string> => {
+		const since = await n8n.lastExecutionId();
+		const started = await n8n.request('POST', `/webhook/${startPath}`, {
+			body: JSON.stringify({ orderId }),
+			headers: { 'content-type': 'application/json' },
+		});
+		expect(started.status).toBe(200);
+		return await until(
+			since,
+			(all) => all.find((e) => e.workflowId === workflowId && e.status === 'waiting')?.id,
+			`execution of ${workflowId} waiting for ${orderId}`,
+		);
+	};
+
+	const pay = async (store: StoreKind, orderId: string) => {
+		const body = JSON.stringify({ type: 'payment.succeeded', order: { id: orderId, total: 42 } });
+		const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
+		return await n8n.request('POST', `/webhook/payments-${store}`, {
+			body,
+			headers: { 'content-type': 'application/json', 'x-signature': signature },
+		});
+	};
+
+	const finished = async (executionId: string): Promise<Execution> =>
+		await until(
+			String(Number(executionId) - 1),
+			(all) => all.find((e) => e.id === executionId && e.status !== 'waiting' && e.status !== 'running' && e.status !== 'new'),
+			`execution ${executionId} to finish`,
+			120_000,
+		);
+
+	beforeAll(async () => {
+		n8n = await N8nInstance.create(version, {
+			credentials: pgCredential ? [hmacCredential, pgCredential] : [hmacCredential],
+			workflows: stores.flatMap((store) => [
+				waiterWorkflow(ids(store).waiter, store, `start-a-${store}`, 600),
+				waiterWorkflow(ids(store).timeout, store, `start-t-${store}`, 2),
+				callerWorkflow(ids(store).caller, store),
+			]),
+		});
+		await n8n.start(paths);
+		// Started first: n8n looks for due waits once a minute, so the timeout needs time to fire.
+		for (const store of stores) {
+			timeoutKeys[store] = `order-timeout-${store}-${Date.now()}`;
+			await startWaiting(store, timeoutKeys[store]!, `start-t-${store}`, ids(store).timeout);
+		}
+	});
+
+	afterAll(async () => {
+		await n8n?.dispose();
+		if (postgresUrl) {
+			const client = new Client({ connectionString: postgresUrl });
+			await client.connect();
+			await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+			await client.end();
+		}
+	});
+
+	it.each(stores)('%s store: the signed call resumes A once with its item; again, or an unknown key → 404, nothing started', async (store) => {
+		const key = `order-42-${store}`;
+		const waiting = await startWaiting(store, key);
+		const since = await n8n.lastExecutionId();
+
+		// The execution's bare resume URL resumes nothing: only the trigger's hand-over does
+		// (n8n 1.x: the node answers 403; n8n 2.x: n8n itself wants its resume token first, 401).
+		const bare = await n8n.request('POST', `/webhook-waiting/${waiting}`, {
+			body: JSON.stringify({ order: { id: key } }),
+			headers: { 'content-type': 'application/json' },
+		});
+		expect([401, 403]).toContain(bare.status);
+		expect((await n8n.executions(String(Number(waiting) - 1))).find((e) => e.id === waiting)?.status).toBe('waiting');
+
+		const resumed = await pay(store, key);
+		expect(resumed.status).toBe(200);
+		const a = await finished(waiting);
+		expect(a.status).toBe('success');
+		const captured = a.nodes.Captured?.outputs[0]?.[0] as unknown as CapturedItem;
+		expect(captured.body).toEqual({ type: 'payment.succeeded', order: { id: key, total: 42 } });
+		expect(captured.verification).toMatchObject({ scheme: 'hmac' });
+		expect(captured.headers['x-signature']).toBe('[redacted]');
+		expect(captured.correlation).toEqual({ path: 'body.order.id', key });
+
+		const again = await pay(store, key);
+		expect(again.status).toBe(404);
+		const unknown = await pay(store, `order-unknown-${store}`);
+		expect(unknown.status).toBe(404);
+		// The same answer whether the key was used or never existed.
+		expect(unknown.text).toBe(again.text);
+		expect(again.json()).toEqual({ error: 'not_waiting', message: 'No execution is waiting for this call' });
+
+		// Nothing new ran: no execution of B, no second run of A.
+		await sleep(1_000);
+		const after = (await n8n.executions(since)).filter((e) => e.workflowId !== ids(store).timeout);
+		expect(after).toEqual([]);
+	});
+
+	it.each(stores)('%s store: 20 concurrent calls with the same key → exactly one resume', async (store) => {
+		const key = `order-race-${store}`;
+		const waiting = await startWaiting(store, key);
+		const since = await n8n.lastExecutionId();
+		const answers = await Promise.all(Array.from({ length: 20 }, async () => await pay(store, key)));
+		const statuses = answers.map((a) => a.status).sort();
+		expect(statuses).toEqual([200, ...Array(19).fill(404)]);
+		const a = await finished(waiting);
+		expect(a.status).toBe('success');
+		expect(a.nodes.Captured?.outputs[0]).toHaveLength(1);
+		await sleep(1_000);
+		expect((await n8n.executions(since)).filter((e) => e.workflowId !== ids(store).timeout)).toEqual([]);
+	});
+
+	it('an n8n restart between the wait and the call still resumes', async () => {
+		const waiting: Partial<Record<StoreKind, string>> = {};
+		for (const store of stores) waiting[store] = await startWaiting(store, `order-restart-${store}`);
+		await n8n.stop();
+		await n8n.start(paths);
+		for (const store of stores) {
+			expect((await pay(store, `order-restart-${store}`)).status).toBe(200);
+			const a = await finished(waiting[store]!);
+			expect(a.status).toBe('success');
+			expect((a.nodes.Captured?.outputs[0]?.[0] as unknown as CapturedItem).body.order?.id).toBe(`order-restart-${store}`);
+		}
+	});
+
+	it('with nobody calling, the timeout lets A go on with its input item; a later call finds nothing waiting', async () => {
+		for (const store of stores) {
+			const since = '0';
+			const t = await until(
+				since,
+				(all) => all.find((e) => e.workflowId === ids(store).timeout && e.status !== 'waiting' && e.status !== 'running'),
+				`the timed-out execution of ${ids(store).timeout}`,
+				180_000,
+			);
+			expect(t.status).toBe('success');
+			const passed = t.nodes.Captured?.outputs[0]?.[0] as unknown as CapturedItem;
+			expect(passed.body).toEqual({ orderId: timeoutKeys[store] });
+			expect(passed.correlation).toBeUndefined();
+			expect((await pay(store, timeoutKeys[store]!)).status).toBe(404);
+		}
+	});
+});
