@@ -1,4 +1,6 @@
 import { createHmac } from 'crypto';
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import { Client } from 'pg';
 
 import { postgresCredentialsFromUrl } from '../support/postgres';
@@ -88,7 +90,20 @@ function callerWorkflow(id: string, store: StoreKind) {
 	);
 }
 
-const paths = stores.flatMap((store) => [`/webhook/start-a-${store}`, `/webhook/start-t-${store}`, `/webhook/payments-${store}`]);
+/** README's two example workflows, as a user imports them (plus an id, and a credential for B). */
+function exampleWorkflows() {
+	const load = (name: string) => JSON.parse(readFileSync(join(__dirname, '..', '..', 'examples', `correlated-resume-${name}.json`), 'utf8'));
+	const checkout = { ...load('checkout'), id: 'e2eResumeExChk1', active: false };
+	const payments = { ...load('payments'), id: 'e2eResumeExPay1', active: false };
+	payments.nodes[0].credentials = { webhookHmacApi: { id: hmacCredential.id, name: hmacCredential.name } };
+	return [checkout, payments];
+}
+
+const paths = [
+	...stores.flatMap((store) => [`/webhook/start-a-${store}`, `/webhook/start-t-${store}`, `/webhook/payments-${store}`]),
+	'/webhook/checkout',
+	'/webhook/payments',
+];
 /** What "Captured" receives: the trigger's item (resumed) or the waiter's own input (timed out). */
 interface CapturedItem {
 	body: { order?: { id: string }; orderId?: string };
@@ -128,10 +143,10 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('corr
 		);
 	};
 
-	const pay = async (store: StoreKind, orderId: string) => {
+	const pay = async (store: StoreKind | 'example', orderId: string) => {
 		const body = JSON.stringify({ type: 'payment.succeeded', order: { id: orderId, total: 42 } });
 		const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
-		return await n8n.request('POST', `/webhook/payments-${store}`, {
+		return await n8n.request('POST', store === 'example' ? '/webhook/payments' : `/webhook/payments-${store}`, {
 			body,
 			headers: { 'content-type': 'application/json', 'x-signature': signature },
 		});
@@ -152,7 +167,7 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('corr
 				waiterWorkflow(ids(store).waiter, store, `start-a-${store}`, 600),
 				waiterWorkflow(ids(store).timeout, store, `start-t-${store}`, 2),
 				callerWorkflow(ids(store).caller, store),
-			]),
+			]).concat(exampleWorkflows()),
 		});
 		await n8n.start(paths);
 		// Started first: n8n looks for due waits once a minute, so the timeout needs time to fire.
@@ -252,5 +267,15 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('corr
 			expect(passed.correlation).toBeUndefined();
 			expect((await pay(store, timeoutKeys[store]!)).status).toBe(404);
 		}
+	});
+
+	it("README's example workflows: the payment call resumes the checkout, which takes the confirmed branch", async () => {
+		const waiting = await startWaiting('embedded', 'order-example', 'checkout', 'e2eResumeExChk1');
+		expect((await pay('example', 'order-example')).status).toBe(200);
+		const checkout = await finished(waiting);
+		expect(checkout.status).toBe('success');
+		expect(checkout.nodes['Payment confirmed']?.outputs[0]).toHaveLength(1);
+		expect(checkout.nodes['Payment timed out']).toBeUndefined();
+		expect((await pay('example', 'order-example')).status).toBe(404);
 	});
 });
