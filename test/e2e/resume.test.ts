@@ -199,6 +199,20 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('corr
 			headers: { 'content-type': 'application/json' },
 		});
 		expect([401, 403]).toContain(bare.status);
+		if (store === 'postgres') {
+			// n8n's own resume URL as the node registered it (with n8n 2.x's resume token) but without
+			// the trigger's hand-over token: the node itself refuses it.
+			const client = new Client({ connectionString: postgresUrl });
+			await client.connect();
+			const { rows } = await client.query(`SELECT resume_url FROM ${schema}.waiting_executions WHERE execution_id = $1`, [waiting]);
+			await client.end();
+			const url = new URL(rows[0].resume_url as string);
+			const direct = await n8n.request('POST', `${url.pathname}${url.search}`, {
+				body: JSON.stringify({ order: { id: key } }),
+				headers: { 'content-type': 'application/json', 'x-webhook-gateway-handover': 'guessed-token' },
+			});
+			expect(direct.status).toBe(403);
+		}
 		expect((await n8n.executions(String(Number(waiting) - 1))).find((e) => e.id === waiting)?.status).toBe('waiting');
 
 		const resumed = await pay(store, key);
