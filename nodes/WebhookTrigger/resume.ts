@@ -15,7 +15,8 @@
 import { randomBytes } from 'crypto';
 
 import { HANDOVER_TOKEN_HEADER, keyText, scopeOf } from '../shared/correlation';
-import { claimWait, pruneWaits, releaseWait, sha256 } from '../shared/store/waits';
+import { keyHash } from '../shared/store/deliveryKeys';
+import { claimWait, pruneWaits, releaseWait } from '../shared/store/waits';
 import type { ClaimedWait } from '../shared/store/waits';
 import type { Reply } from './gate';
 import { resolvePath } from './paths';
@@ -105,18 +106,17 @@ export async function resumeWaiting(
 	busyRetryMs = 15_000,
 ): Promise<ResumeDecision> {
 	const token = randomBytes(32).toString('base64url');
-	const tokenHash = sha256(token);
+	const tokenHash = keyHash(token);
 	const key = keyText(resolvePath(call.root, settings.keyPath));
 	const claimed = await registry.claim(key, tokenHash, new Date(call.now));
-	let delivered = false;
 	if (claimed) {
 		const item = { ...call.item, correlation: { path: settings.keyPath, key } };
 		const result = await deliver(handover, claimed.resumeUrl, token, item, busyRetryMs);
 		// Not taken: claimable again, unless the node took it and only its answer was lost.
 		if (result === 'failed' && (await registry.release(claimed.id, tokenHash))) return { kind: 'answer', reply: RESUME_FAILED_REPLY };
-		delivered = result !== 'gone';
+		// Gone (n8n no longer has it waiting): a miss like any other.
+		if (result !== 'gone') return settings.alsoStart ? { kind: 'start', reason: 'resumed' } : { kind: 'resumed', executionId: claimed.executionId };
 	}
-	if (delivered) return settings.alsoStart ? { kind: 'start', reason: 'resumed' } : { kind: 'resumed', executionId: claimed!.executionId };
 	if (settings.whenNotWaiting === 'startExecution') return { kind: 'start', reason: 'not_waiting' };
 	return { kind: 'answer', reply: notWaitingReply(settings.whenNotWaiting === 'reject409' ? 409 : 404) };
 }

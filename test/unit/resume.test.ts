@@ -2,7 +2,7 @@ import { createServer } from 'http';
 import type { AddressInfo } from 'net';
 
 import { HANDOVER_TOKEN_HEADER } from '../../nodes/shared/correlation';
-import { sha256 } from '../../nodes/shared/store/waits';
+import { keyHash as sha256 } from '../../nodes/shared/store/deliveryKeys';
 import type { ClaimedWait } from '../../nodes/shared/store/waits';
 import { postHandover, resumeSettingsOf, resumeWaiting } from '../../nodes/WebhookTrigger/resume';
 import type { Handover, HandoverResult, ResumeSettings, WaitRegistry } from '../../nodes/WebhookTrigger/resume';

@@ -7,10 +7,11 @@
  *   it with the claim time and the hash of a fresh token, so concurrent calls with one key — in one
  *   process or several on one PostgreSQL — claim it exactly once.
  * - the node's resume webhook accepts the hand-over only with that token (see acceptHandover).
- * Keys and tokens are stored only as SHA-256.
+ * Keys and tokens are stored only as SHA-256 (keyHash, as duplicate suppression stores its keys).
  */
-import { createHash, randomUUID, timingSafeEqual } from 'crypto';
+import { randomUUID, timingSafeEqual } from 'crypto';
 
+import { keyHash } from './deliveryKeys';
 import type { Queryable } from './types';
 
 export interface WaitRegistration {
@@ -33,10 +34,6 @@ export interface ClaimedWait {
 	resumeUrl: string;
 }
 
-export function sha256(text: string): string {
-	return createHash('sha256').update(text, 'utf8').digest('hex');
-}
-
 /** Files the execution as waiting; a second wait of the same execution and node replaces the first. */
 export async function registerWait(db: Queryable, wait: WaitRegistration): Promise<string> {
 	const { rows } = await db.query<{ id: string }>(
@@ -50,7 +47,7 @@ export async function registerWait(db: Queryable, wait: WaitRegistration): Promi
 		[
 			randomUUID(),
 			wait.scope,
-			sha256(wait.key),
+			keyHash(wait.key),
 			wait.workflowId,
 			wait.executionId,
 			wait.nodeName,
@@ -71,7 +68,7 @@ export async function claimWait(
 	db: Queryable,
 	claim: { scope: string; key: string | undefined; tokenHash: string; now: Date },
 ): Promise<ClaimedWait | undefined> {
-	const keyHash = sha256(claim.key ?? `absent:${randomUUID()}`);
+	const hash = keyHash(claim.key ?? `absent:${randomUUID()}`);
 	const now = claim.now.toISOString();
 	const { rows } = await db.query<{ id: string; workflow_id: string; execution_id: string; node_name: string; resume_url: string }>(
 		`UPDATE waiting_executions SET resumed_at = $4::timestamptz, token_hash = $3
@@ -82,7 +79,7 @@ export async function claimWait(
 			FOR UPDATE SKIP LOCKED
 		) AND resumed_at IS NULL AND expires_at > $4::timestamptz
 		RETURNING id, workflow_id, execution_id, node_name, resume_url`,
-		[claim.scope, keyHash, claim.tokenHash, now],
+		[claim.scope, hash, claim.tokenHash, now],
 	);
 	const row = rows[0];
 	if (!row) return undefined;
@@ -119,7 +116,7 @@ export async function acceptHandover(
 	const row = rows[0];
 	if (!row?.token_hash) return false;
 	const expected = Buffer.from(row.token_hash, 'hex');
-	const given = Buffer.from(sha256(handover.token), 'hex');
+	const given = Buffer.from(keyHash(handover.token), 'hex');
 	if (expected.length !== given.length || !timingSafeEqual(expected, given)) return false;
 	const { rowCount } = await db.query(
 		'UPDATE waiting_executions SET delivered_at = $2::timestamptz WHERE id = $1::uuid AND token_hash = $3 AND delivered_at IS NULL',

@@ -1,6 +1,7 @@
 import { randomUUID } from 'crypto';
 
-import { acceptHandover, claimWait, pruneWaits, registerWait, releaseWait, sha256 } from '../../../nodes/shared/store/waits';
+import { keyHash as sha256 } from '../../../nodes/shared/store/deliveryKeys';
+import { acceptHandover, claimWait, pruneWaits, registerWait, releaseWait } from '../../../nodes/shared/store/waits';
 import type { Store } from '../../../nodes/shared/store/types';
 import { storeTargets } from './targets';
 
