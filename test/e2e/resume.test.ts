@@ -237,6 +237,31 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('corr
 		await sleep(1_000);
 		const after = (await n8n.executions(since)).filter((e) => e.workflowId !== ids(store).timeout);
 		expect(after).toEqual([]);
+
+		if (store === 'postgres') {
+			// B's delivery log: the resuming call names the execution it resumed; the misses their reason.
+			const client = new Client({ connectionString: postgresUrl });
+			await client.connect();
+			const logged = async () =>
+				(
+					await client.query(
+						`SELECT outcome, status, reason, execution_id FROM ${schema}.deliveries WHERE workflow_id = $1 ORDER BY received_at`,
+						[ids(store).caller],
+					)
+				).rows;
+			const deadline = Date.now() + 20_000;
+			let rows = await logged();
+			while ((rows.length < 3 || rows[0].execution_id === null) && Date.now() < deadline) {
+				await sleep(300);
+				rows = await logged();
+			}
+			await client.end();
+			expect(rows.slice(0, 3)).toEqual([
+				{ outcome: 'resumed', status: 200, reason: null, execution_id: waiting },
+				{ outcome: 'rejected', status: 404, reason: 'not_waiting', execution_id: null },
+				{ outcome: 'rejected', status: 404, reason: 'not_waiting', execution_id: null },
+			]);
+		}
 	});
 
 	it.each(stores)('%s store: 20 concurrent calls with the same key → exactly one resume', async (store) => {
