@@ -240,12 +240,13 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('corr
 
 		if (store === 'postgres') {
 			// B's delivery log: the resuming call names the execution it resumed; the misses their reason.
+			// (POST only: the harness's readiness probe GETs the path, logged as a 405.)
 			const client = new Client({ connectionString: postgresUrl });
 			await client.connect();
 			const logged = async () =>
 				(
 					await client.query(
-						`SELECT outcome, status, reason, execution_id FROM ${schema}.deliveries WHERE workflow_id = $1 ORDER BY received_at`,
+						`SELECT outcome, status, reason, execution_id FROM ${schema}.deliveries WHERE workflow_id = $1 AND method = 'POST' ORDER BY received_at`,
 						[ids(store).caller],
 					)
 				).rows;
