@@ -70,7 +70,8 @@ export interface Run {
 }
 
 
-function errorReply(
+/** A rejection as the trigger writes it: `{ error, message, ...extra }` as JSON, `error` as its code. */
+export function errorReply(
 	status: number,
 	error: string,
 	message: string,

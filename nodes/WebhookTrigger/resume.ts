@@ -18,6 +18,7 @@ import { HANDOVER_TOKEN_HEADER, keyText, scopeOf } from '../shared/correlation';
 import { keyHash } from '../shared/store/deliveryKeys';
 import { claimWait, pruneWaits, releaseWait } from '../shared/store/waits';
 import type { ClaimedWait } from '../shared/store/waits';
+import { errorReply } from './gate';
 import type { Reply } from './gate';
 import { resolvePath } from './paths';
 import type { TriggerStore } from './triggerStore';
@@ -151,32 +152,11 @@ export async function postHandover(url: string, token: string, item: Record<stri
 }
 
 export function notWaitingReply(status: 404 | 409): Reply {
-	return {
-		kind: 'reply',
-		status,
-		headers: {},
-		contentType: 'application/json',
-		body: JSON.stringify({ error: 'not_waiting', message: 'No execution is waiting for this call' }),
-		code: 'not_waiting',
-	};
+	return errorReply(status, 'not_waiting', 'No execution is waiting for this call');
 }
 
 /** The hand-over failed and the wait was released: 503 makes the provider retry later. */
-export const RESUME_FAILED_REPLY: Reply = {
-	kind: 'reply',
-	status: 503,
-	headers: { 'Retry-After': '30' },
-	contentType: 'application/json',
-	body: JSON.stringify({ error: 'resume_failed', message: 'The waiting execution could not be resumed; retry later' }),
-	code: 'resume_failed',
-};
+export const RESUME_FAILED_REPLY: Reply = errorReply(503, 'resume_failed', 'The waiting execution could not be resumed; retry later', {}, { 'Retry-After': '30' });
 
 /** The store is unreachable: nothing was claimed; 503 makes the provider retry later. */
-export const RESUME_STORE_UNAVAILABLE_REPLY: Reply = {
-	kind: 'reply',
-	status: 503,
-	headers: { 'Retry-After': '30' },
-	contentType: 'application/json',
-	body: JSON.stringify({ error: 'store_unavailable', message: 'Waiting executions could not be checked; retry later' }),
-	code: 'store_unavailable',
-};
+export const RESUME_STORE_UNAVAILABLE_REPLY: Reply = errorReply(503, 'store_unavailable', 'Waiting executions could not be checked; retry later', {}, { 'Retry-After': '30' });
