@@ -27,7 +27,7 @@ import { cachedCredential } from './credentialCache';
 import { webhookCredentialCheck } from './credentialCheck';
 import { DEFAULT_MAX_BODY_BYTES, webhookDescriptions, webhookTriggerProperties } from './description';
 import type { DeliveryLog } from './deliveryLog';
-import { deliveryLogOf, EmbeddedInQueueMode, storeOfNode } from './triggerStore';
+import { deliveryLogOf, EmbeddedInQueueMode, queueModeRefusal, storeOfNode } from './triggerStore';
 import type { Answered } from './deliveryRecord';
 import { deliveryRecord, newDeliveryId } from './deliveryRecord';
 import { claimDelivery, DEFAULT_DUPLICATE_WINDOW_HOURS, duplicateKeyOf, duplicateReply, STORE_UNAVAILABLE_REPLY } from './duplicates';
@@ -104,7 +104,9 @@ export class WebhookTrigger implements INodeType {
 		const req = this.getRequestObject();
 		const res = this.getResponseObject();
 		const options = this.getNodeParameter('options', {}) as TriggerOptions;
-		const log = deliveryLogFor(this);
+		// In queue mode a delivery log on the embedded store is refused, as every call's answer below.
+		const logOrRefusal = deliveryLogFor(this);
+		const log = logOrRefusal instanceof EmbeddedInQueueMode ? undefined : logOrRefusal;
 		const deliveryId = newDeliveryId();
 		const call: IncomingCall = {
 			webhookName: this.getWebhookName(),
@@ -151,6 +153,8 @@ export class WebhookTrigger implements INodeType {
 			logConfigurationError(this, error);
 			return answer(CONFIGURATION_ERROR_REPLY);
 		};
+
+		if (logOrRefusal instanceof EmbeddedInQueueMode) return configurationError(logOrRefusal);
 
 		// Cheapest first: the caller's address and Origin need no credential and no body.
 		let rules: CallerRules;
@@ -264,6 +268,8 @@ export class WebhookTrigger implements INodeType {
 		const options = this.getNodeParameter('options', 0, {}) as TriggerOptions;
 		const executionId = this.getExecutionId();
 		const log = deliveryLogFor(this);
+		// Reached only by a run webhook() did not admit (e.g. pinned data in a manual run).
+		if (log instanceof EmbeddedInQueueMode) throw new NodeOperationError(this.getNode(), log.message);
 		const deliveryIds = this.getInputData()
 			.map((item) => item.json.deliveryId)
 			.filter((id): id is string => typeof id === 'string');
@@ -306,12 +312,14 @@ function parameter(context: IWebhookFunctions | IExecuteFunctions, name: string,
 		: (context as IExecuteFunctions).getNodeParameter(name, 0, fallback);
 }
 
-/** The node's delivery log, or undefined when it is off (or the embedded store is refused in queue mode). */
-function deliveryLogFor(context: IWebhookFunctions | IExecuteFunctions): DeliveryLog | undefined {
+/**
+ * The node's delivery log, or undefined when it is off. A log on the embedded store in queue mode
+ * is refused (EmbeddedInQueueMode): a log silently off would look like calls that never arrived.
+ */
+function deliveryLogFor(context: IWebhookFunctions | IExecuteFunctions): DeliveryLog | EmbeddedInQueueMode | undefined {
 	if (parameter(context, 'deliveryLog', true) === false) return undefined;
 	const store = storeOfNode(context);
-	if (store.key.startsWith('embedded:') && process.env.EXECUTIONS_MODE === 'queue') return undefined;
-	return deliveryLogOf(store, context.logger);
+	return queueModeRefusal(store) ?? deliveryLogOf(store, context.logger);
 }
 
 /** One warn line per node per minute for rejected calls, with a count of the others. No secret. */

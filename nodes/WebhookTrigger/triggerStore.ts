@@ -34,6 +34,13 @@ export class EmbeddedInQueueMode extends Error {
 	}
 }
 
+const inQueueMode = () => (process.env.EXECUTIONS_MODE ?? '').trim().toLowerCase() === 'queue';
+
+/** EmbeddedInQueueMode when `store` is the embedded store and n8n runs in queue mode. */
+export function queueModeRefusal(store: TriggerStore): EmbeddedInQueueMode | undefined {
+	return store.key.startsWith('embedded:') && inQueueMode() ? new EmbeddedInQueueMode() : undefined;
+}
+
 /** The newest way to read each PostgreSQL credential (a credential may be edited while n8n runs). */
 const credentialSources = new Map<string, () => Promise<unknown>>();
 
@@ -50,13 +57,15 @@ export function triggerStoreOf(source: StoreSource): TriggerStore {
 		};
 	}
 	const folder = defaultEmbeddedFolder();
-	return {
+	const store: TriggerStore = {
 		key: `embedded:${folder}`,
 		open: async () => {
-			if (process.env.EXECUTIONS_MODE === 'queue') throw new EmbeddedInQueueMode();
+			const refusal = queueModeRefusal(store);
+			if (refusal) throw refusal;
 			return await openStore({ kind: 'embedded', dataDir: folder });
 		},
 	};
+	return store;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { WebhookTrigger } from '../../nodes/WebhookTrigger/WebhookTrigger.node';
 
@@ -128,6 +129,48 @@ describe('Webhook Trigger node wiring', () => {
 		expect(fake.sent.status).toBe(500);
 		expect(fake.sent.body).not.toContain('webhookBearerAuthApi');
 		expect(fake.logger.error.mock.calls[0][0]).toContain('does not have any credentials');
+	});
+
+	describe('in n8n queue mode (EXECUTIONS_MODE=queue)', () => {
+		const saved = process.env.EXECUTIONS_MODE;
+		beforeEach(() => {
+			process.env.EXECUTIONS_MODE = 'queue';
+		});
+		afterEach(() => {
+			if (saved === undefined) delete process.env.EXECUTIONS_MODE;
+			else process.env.EXECUTIONS_MODE = saved;
+		});
+
+		it('refuses a delivery log on the embedded store: 500 configuration_error, the reason in n8n\'s log, nothing started', async () => {
+			const fake = fakeContext({ authentication: 'hmac', deliveryLog: true, store: 'embedded' });
+			fake.context.getWorkflow = () => ({ id: 'wf-queue', active: true });
+			const result = await trigger.webhook.call(fake.context);
+			expect(result).toEqual({ noWebhookResponse: true });
+			expect(fake.sent.status).toBe(500);
+			expect(JSON.parse(fake.sent.body!)).toMatchObject({ error: 'configuration_error' });
+			expect(fake.getCredentials).not.toHaveBeenCalled();
+			expect(fake.logger.error.mock.calls[0][0]).toMatch(/answered 500 configuration_error: n8n runs in queue mode .*choose the PostgreSQL store/);
+		});
+
+		it('admits calls with the delivery log off (nothing uses the embedded store)', async () => {
+			const fake = fakeContext({ authentication: 'none', deliveryLog: false, store: 'embedded' });
+			const result = await trigger.webhook.call(fake.context);
+			expect(result.workflowData).toHaveLength(1);
+			expect(fake.sent.status).toBeUndefined();
+		});
+
+		it('fails execute() with a node error for a delivery log on the embedded store', async () => {
+			const parameters: Record<string, unknown> = { deliveryLog: true, store: 'embedded' };
+			const context = {
+				getInputData: () => [{ json: {} }],
+				getExecutionId: () => '78',
+				getNode: () => ({ name: 'Orders In' }),
+				logger: { warn: jest.fn() },
+				getNodeParameter: (name: string, _index: number, fallback?: unknown) => parameters[name] ?? fallback,
+			} as unknown as IExecuteFunctions;
+			await expect(trigger.execute.call(context)).rejects.toThrow(NodeOperationError);
+			await expect(trigger.execute.call(context)).rejects.toThrow(/queue mode .*choose the PostgreSQL store/);
+		});
 	});
 });
 
