@@ -22,6 +22,9 @@ export interface DeliveryLogOptions {
 	pruneIntervalMs: number;
 }
 
+/** How long a link waits for its record, written by another process in queue mode. */
+const LINK_WAIT_MS = 60_000;
+
 export const DEFAULT_LOG_OPTIONS: DeliveryLogOptions = { maxBuffered: 10_000, flushIntervalMs: 250, pruneIntervalMs: 60_000 };
 
 export interface DeliveryLogStats {
@@ -40,7 +43,8 @@ export class DeliveryLog {
 	/** Buffered records by id, so an execution id arriving before the write lands in the row. */
 	private byId = new Map<string, DeliveryRecord>();
 
-	private links: Array<{ id: string; executionId: string }> = [];
+	/** Links to write; one whose record is not there yet is retried until `until`. */
+	private links: Array<{ id: string; executionId: string; until: number }> = [];
 
 	/** Calls the full buffer could not hold, per workflow + node, until their overflow row is written. */
 	private overflow = new Map<string, { workflowId: string; nodeName: string; count: number; since: Date }>();
@@ -84,7 +88,7 @@ export class DeliveryLog {
 	linkExecution(id: string, executionId: string): void {
 		const buffered = this.byId.get(id);
 		if (buffered) buffered.executionId = executionId;
-		else if (this.links.length < this.options.maxBuffered) this.links.push({ id, executionId });
+		else if (this.links.length < this.options.maxBuffered) this.links.push({ id, executionId, until: Date.now() + LINK_WAIT_MS });
 		this.schedule();
 	}
 
@@ -121,7 +125,14 @@ export class DeliveryLog {
 		try {
 			const store = await this.openStore();
 			await insertDeliveries(store, [...records, ...overflowRows]);
-			await setDeliveryExecutions(store, links);
+			const linked = await setDeliveryExecutions(store, links);
+			// Queue mode: another process (the webhook processor) may not have written the record yet.
+			const now = Date.now();
+			const waiting = links.filter((link) => !linked.has(link.id) && link.until > now);
+			if (waiting.length) {
+				this.links.push(...waiting);
+				this.schedule();
+			}
 			this.stats.written += records.length;
 			await this.prune(store, records);
 		} catch (error) {

@@ -112,14 +112,20 @@ export async function insertDeliveries(db: Queryable, records: readonly Delivery
 	}
 }
 
-/** Sets the execution id of records already written (the execution starts after the answer's record). */
-export async function setDeliveryExecutions(db: Queryable, links: ReadonlyArray<{ id: string; executionId: string }>): Promise<void> {
-	if (links.length === 0) return;
-	await db.query(
+/**
+ * Sets the execution id of records already written; returns the ids of the records it found. In
+ * n8n queue mode the record is written by a webhook processor and the link by a worker, so a link
+ * can arrive before its record.
+ */
+export async function setDeliveryExecutions(db: Queryable, links: ReadonlyArray<{ id: string; executionId: string }>): Promise<Set<string>> {
+	if (links.length === 0) return new Set();
+	const result = await db.query<{ id: string }>(
 		`UPDATE deliveries d SET execution_id = l.execution_id
-		FROM (SELECT unnest($1::uuid[]) AS id, unnest($2::text[]) AS execution_id) l WHERE d.id = l.id`,
+		FROM (SELECT unnest($1::uuid[]) AS id, unnest($2::text[]) AS execution_id) l WHERE d.id = l.id
+		RETURNING d.id`,
 		[links.map((link) => link.id), links.map((link) => link.executionId)],
 	);
+	return new Set(result.rows.map((row) => row.id));
 }
 
 export interface DeliveryFilter {

@@ -188,6 +188,20 @@ describe.each(storeTargets())('delivery log on the %s store', (_kind, target) =>
 		expect((await getDelivery(store, late.id))?.executionId).toBe('102');
 	});
 
+	it('links an execution whose record another process writes later (n8n queue mode: webhook processor and worker)', async () => {
+		const options = { maxBuffered: 100, flushIntervalMs: 10_000, pruneIntervalMs: 60_000 };
+		const webhookProcessor = new DeliveryLog(async () => store, options);
+		const worker = new DeliveryLog(async () => store, options);
+		const delivery = record('wf-queue-link');
+		webhookProcessor.record(delivery);
+		worker.linkExecution(delivery.id, '201');
+		await worker.flush(); // the record is not written yet: the link waits
+		await webhookProcessor.flush();
+		expect((await getDelivery(store, delivery.id))?.executionId).toBeNull();
+		await worker.flush();
+		expect((await getDelivery(store, delivery.id))?.executionId).toBe('201');
+	});
+
 	it('prunes by age and by rows per workflow, leaving other workflows alone', async () => {
 		const log = new DeliveryLog(async () => store, { maxBuffered: 100, flushIntervalMs: 10_000, pruneIntervalMs: 0 });
 		const day = 24 * 60 * 60 * 1000;
