@@ -45,6 +45,14 @@ export interface StartOptions {
 	 * (`npm install <package> --omit=peer`).
 	 */
 	install?: 'community-ui' | 'npm';
+	/**
+	 * The n8n command `start()` runs: `start` (default), or in queue mode `webhook` (a webhook
+	 * processor) or `worker`, with `commandArgs` (e.g. `--concurrency=5`).
+	 */
+	command?: 'start' | 'webhook' | 'worker';
+	commandArgs?: string[];
+	/** Characters of n8n's output kept for `log` (default 200,000). */
+	logLimit?: number;
 }
 
 export interface HttpResponse {
@@ -54,7 +62,7 @@ export interface HttpResponse {
 	json<T = Record<string, unknown>>(): T;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
 	return await new Promise((resolve, reject) => {
 		const server = createServer();
 		server.once('error', reject);
@@ -65,7 +73,7 @@ async function freePort(): Promise<number> {
 	});
 }
 
-const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Every instance still running is killed when the test process exits, whatever happened. */
 const running = new Set<ChildProcess>();
@@ -73,7 +81,7 @@ process.on('exit', () => {
 	for (const child of running) child.kill('SIGKILL');
 });
 
-const isAlive = (pid: number) => {
+export const isAlive = (pid: number) => {
 	try {
 		process.kill(pid, 0);
 		return true;
@@ -98,6 +106,27 @@ function reapOrphans(): void {
 		if (isAlive(n8nPid)) process.kill(n8nPid, 'SIGKILL');
 		rmSync(folder, { recursive: true, force: true });
 	}
+}
+
+/** Every process started by `pid`, and by those, recursively. */
+async function descendantsOf(pid: number): Promise<number[]> {
+	const { stdout } = await execFileAsync('pgrep', ['-P', String(pid)]).catch(() => ({ stdout: '' }));
+	const children = stdout.split('\n').filter(Boolean).map(Number);
+	const below = await Promise.all(children.map(async (child) => await descendantsOf(child)));
+	return [...children, ...below.flat()];
+}
+
+/**
+ * Executions with an id above `sinceId` from n8n's database: a SQLite file, or a `postgres://` URL
+ * (queue mode). Read by n8n's own drivers, run on the version's Node.
+ */
+export async function readExecutions(version: N8nVersion, database: string, sinceId = '0'): Promise<Execution[]> {
+	const { stdout } = await execFileAsync(
+		join(version.nodeBin, 'node'),
+		[readExecutionsScript, version.dir, database, sinceId],
+		{ maxBuffer: 1 << 28 },
+	);
+	return JSON.parse(stdout) as Execution[];
 }
 
 /** A failed n8n install: install-n8n.sh has already printed what failed and how to fix it. */
@@ -157,6 +186,8 @@ export class N8nInstance {
 		readonly userFolder: string,
 		readonly port: number,
 		private readonly env: NodeJS.ProcessEnv,
+		private readonly command: string[] = ['start'],
+		private readonly logLimit = 200_000,
 	) {
 		this.baseUrl = `http://127.0.0.1:${port}`;
 	}
@@ -168,7 +199,8 @@ export class N8nInstance {
 		const port = options.port || (await freePort());
 		const brokerPort = await freePort();
 		const env = N8nInstance.environment(version, userFolder, port, brokerPort, options.env ?? {});
-		const instance = new N8nInstance(version, userFolder, port, env);
+		const command = [options.command ?? 'start', ...(options.commandArgs ?? [])];
+		const instance = new N8nInstance(version, userFolder, port, env, command, options.logLimit);
 		if (options.install === 'npm') await instance.installPackageWithNpm();
 		else instance.installPackage();
 		if (options.credentials?.length) await instance.importJson('import:credentials', options.credentials);
@@ -289,12 +321,15 @@ export class N8nInstance {
 		}
 	}
 
-	/** Starts `n8n start` and waits until every path in `readyPaths` is served by a registered webhook. */
+	/**
+	 * Starts `n8n start` (or the instance's command) and waits until every path in `readyPaths` is
+	 * served by a registered webhook.
+	 */
 	async start(readyPaths: string | string[] = [], timeoutMs = 120_000): Promise<void> {
 		const pending = new Set(Array.isArray(readyPaths) ? readyPaths : [readyPaths]);
 		this.output = '';
 		// cwd matters: n8n reads ./.env from its working directory.
-		const child = spawn(join(this.version.nodeBin, 'node'), [this.n8nBin, 'start'], {
+		const child = spawn(join(this.version.nodeBin, 'node'), [this.n8nBin, ...this.command], {
 			env: this.env,
 			cwd: this.userFolder,
 			stdio: ['ignore', 'pipe', 'pipe'],
@@ -303,7 +338,7 @@ export class N8nInstance {
 		running.add(child);
 		writeFileSync(join(this.userFolder, 'n8n.pid'), `${child.pid} ${process.pid}`);
 		const collect = (chunk: Buffer) => {
-			this.output = (this.output + chunk.toString()).slice(-200_000);
+			this.output = (this.output + chunk.toString()).slice(-this.logLimit);
 		};
 		child.stdout?.on('data', collect);
 		child.stderr?.on('data', collect);
@@ -338,12 +373,32 @@ export class N8nInstance {
 
 	async stop(): Promise<void> {
 		const child = this.child;
-		if (!child || child.exitCode !== null) return;
+		if (!child || child.exitCode !== null || child.signalCode !== null) return;
 		const exited = new Promise((resolve) => child.once('exit', resolve));
 		child.kill('SIGTERM');
 		const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
 		await exited;
 		clearTimeout(timer);
+	}
+
+	/**
+	 * SIGKILL, as when a machine or container dies: n8n and the processes it started (its task
+	 * runner) go at once, with no shutdown code run. Resolves once n8n has exited.
+	 */
+	async kill(): Promise<void> {
+		const child = this.child;
+		if (!child || child.exitCode !== null || child.signalCode !== null) return;
+		const exited = new Promise((resolve) => child.once('exit', resolve));
+		const descendants = await descendantsOf(child.pid!);
+		child.kill('SIGKILL');
+		for (const pid of descendants) {
+			try {
+				process.kill(pid, 'SIGKILL');
+			} catch {
+				// already gone
+			}
+		}
+		await exited;
 	}
 
 	/** Stops n8n and deletes the user folder (unless it was given by the caller). */
@@ -352,9 +407,9 @@ export class N8nInstance {
 		if (!keepFolder) rmSync(this.userFolder, { recursive: true, force: true });
 	}
 
-	/** PID of the running `n8n start` process (undefined when stopped). */
+	/** PID of the running n8n process (undefined when stopped). */
 	get pid(): number | undefined {
-		return this.child && this.child.exitCode === null ? this.child.pid : undefined;
+		return this.child && this.child.exitCode === null && this.child.signalCode === null ? this.child.pid : undefined;
 	}
 
 	logTail(lines = 60): string {
@@ -432,13 +487,7 @@ export class N8nInstance {
 
 	/** Executions with an id above `sinceId`, read from n8n's SQLite database. */
 	async executions(sinceId = '0'): Promise<Execution[]> {
-		const db = join(this.userFolder, '.n8n', 'database.sqlite');
-		const { stdout } = await execFileAsync(
-			join(this.version.nodeBin, 'node'),
-			[readExecutionsScript, this.version.dir, db, sinceId],
-			{ maxBuffer: 1 << 28 },
-		);
-		return JSON.parse(stdout) as Execution[];
+		return await readExecutions(this.version, join(this.userFolder, '.n8n', 'database.sqlite'), sinceId);
 	}
 
 	async lastExecutionId(): Promise<string> {

@@ -1,45 +1,62 @@
 // Run with the n8n version's own node binary (its sqlite3 build matches that Node):
-//   node read-executions.js <n8nDir> <database.sqlite> <sinceId>
-// Prints finished executions as JSON: per node, the items of each output.
+//   node read-executions.js <n8nDir> <database.sqlite | postgres://…> <sinceId>
+// Prints finished executions as JSON: per node, the items of each output. A postgres:// URL reads
+// n8n's PostgreSQL database (queue mode) with n8n's own `pg`.
 const path = require('path');
-const [n8nDir, dbFile, since] = process.argv.slice(2);
+const [n8nDir, database, since] = process.argv.slice(2);
 const fromN8n = (m) => require(path.join(n8nDir, 'node_modules', m));
-const sqlite3 = fromN8n('sqlite3');
 const { parse } = fromN8n('flatted');
 
-const db = new sqlite3.Database(dbFile, sqlite3.OPEN_READONLY);
-const sql = `select e.id, e.workflowId, e.status, e.mode, e.finished, d.data
-	from execution_entity e left join execution_data d on d.executionId = e.id
-	where e.id > ? order by e.id`;
-db.all(sql, [Number(since) || 0], (error, rows) => {
-	if (error) {
-		console.error(error.message);
-		process.exit(1);
-	}
-	const executions = rows.map((row) => {
-		const data = row.data ? parse(row.data) : {};
-		const resultData = data.resultData || {};
-		const nodes = {};
-		for (const [name, runs] of Object.entries(resultData.runData || {})) {
-			const run = runs[0] || {};
-			const main = (run.data && run.data.main) || [];
-			nodes[name] = {
-				outputs: main.map((items) => (items || []).map((item) => item.json)),
-				error: run.error ? run.error.message : undefined,
-			};
-		}
-		return {
-			id: String(row.id),
-			workflowId: row.workflowId,
-			status: row.status,
-			mode: row.mode,
-			finished: Boolean(row.finished),
-			error: resultData.error ? resultData.error.message : undefined,
-			lastNodeExecuted: resultData.lastNodeExecuted,
-			nodes,
-			raw: row.data || '',
+const columns = `e.id, e."workflowId", e.status, e.mode, e.finished, d.data
+	from execution_entity e left join execution_data d on d."executionId" = e.id`;
+
+function toExecution(row) {
+	const data = row.data ? parse(row.data) : {};
+	const resultData = data.resultData || {};
+	const nodes = {};
+	for (const [name, runs] of Object.entries(resultData.runData || {})) {
+		const run = runs[0] || {};
+		const main = (run.data && run.data.main) || [];
+		nodes[name] = {
+			outputs: main.map((items) => (items || []).map((item) => item.json)),
+			error: run.error ? run.error.message : undefined,
 		};
+	}
+	return {
+		id: String(row.id),
+		workflowId: row.workflowId,
+		status: row.status,
+		mode: row.mode,
+		finished: Boolean(row.finished),
+		error: resultData.error ? resultData.error.message : undefined,
+		lastNodeExecuted: resultData.lastNodeExecuted,
+		nodes,
+		raw: row.data || '',
+	};
+}
+
+const fail = (error) => {
+	console.error(error.message);
+	process.exit(1);
+};
+
+if (/^postgres(ql)?:\/\//.test(database)) {
+	const { Client } = fromN8n('pg');
+	const client = new Client({ connectionString: database });
+	client
+		.connect()
+		.then(() => client.query(`select ${columns} where e.id > $1 order by e.id`, [Number(since) || 0]))
+		.then((result) => {
+			process.stdout.write(JSON.stringify(result.rows.map(toExecution)));
+			return client.end();
+		})
+		.catch(fail);
+} else {
+	const sqlite3 = fromN8n('sqlite3');
+	const db = new sqlite3.Database(database, sqlite3.OPEN_READONLY);
+	db.all(`select ${columns} where e.id > ? order by e.id`, [Number(since) || 0], (error, rows) => {
+		if (error) fail(error);
+		process.stdout.write(JSON.stringify(rows.map(toExecution)));
+		db.close();
 	});
-	process.stdout.write(JSON.stringify(executions));
-	db.close();
-});
+}
