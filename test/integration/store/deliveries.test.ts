@@ -172,7 +172,8 @@ describe.each(storeTargets())('delivery log on the %s store', (_kind, target) =>
 		expect(overflow).toHaveLength(1);
 		expect(overflow[0]).toMatchObject({ reason: 'log_buffer_full', dropped: 19_000, nodeName: 'Webhook Trigger' });
 		expect(rows.filter((row) => row.outcome === 'rejected')).toHaveLength(999);
-	});
+		// 20,000 records built and 1,000 written: seconds on a loaded 2-core machine.
+	}, 60_000);
 
 	it('links an accepted delivery to its execution, buffered or already written', async () => {
 		const log = new DeliveryLog(async () => store, { maxBuffered: 100, flushIntervalMs: 10_000, pruneIntervalMs: 60_000 });
