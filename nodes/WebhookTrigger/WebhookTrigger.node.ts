@@ -30,7 +30,7 @@ import type { DeliveryLog } from './deliveryLog';
 import { deliveryLogOf, EmbeddedInQueueMode, queueModeRefusal, storeOfNode } from './triggerStore';
 import type { Answered } from './deliveryRecord';
 import { deliveryRecord, newDeliveryId } from './deliveryRecord';
-import { claimDelivery, DEFAULT_DUPLICATE_WINDOW_HOURS, duplicateKeyOf, duplicateReply, STORE_UNAVAILABLE_REPLY } from './duplicates';
+import { claimDelivery, DEFAULT_DUPLICATE_WINDOW_HOURS, duplicateKeyOf, duplicateReply, markStarted, STORE_UNAVAILABLE_REPLY } from './duplicates';
 import { admitCaller, admitRequest } from './gate';
 import type { CallerRules, GateConfig, IncomingCall, Reply } from './gate';
 import { explainRejection } from './explain';
@@ -195,9 +195,12 @@ export class WebhookTrigger implements INodeType {
 			return answer(decision);
 		}
 
+		const responseMode = this.getNodeParameter('responseMode', 'onReceived') as string;
+		const early = responseMode === 'onReceived' && !answersAfterStart(responseMode, options);
+
 		// Last, after every other check: a forged or refused call never claims a delivery key.
 		// On by default where the preset names its delivery id (Stripe body.id, GitHub's header, …).
-		const keyPath = options.suppressDuplicates === false ? '' : (options.duplicateKeyPath ?? '').trim() || (presetDefaults(config.scheme).deliveryIdPath ?? '');
+		const keyPath = duplicateKeyPathOf(options, config.scheme);
 		const key = keyPath === '' ? undefined : duplicateKeyOf({ body: call.body, headers: call.headers, query: call.query, params: call.params }, keyPath);
 		if (key !== undefined) {
 			try {
@@ -208,6 +211,8 @@ export class WebhookTrigger implements INodeType {
 					deliveryId,
 					now: call.now,
 					windowHours: options.duplicateWindowHours ?? DEFAULT_DUPLICATE_WINDOW_HOURS,
+					// Answered now: the provider will not retry, so the claim holds at once.
+					started: early,
 				});
 				if (!claim.first) return answer(duplicateReply(claim));
 			} catch (error) {
@@ -217,7 +222,8 @@ export class WebhookTrigger implements INodeType {
 			}
 		}
 
-		const item = log ? { ...decision.item, deliveryId } : decision.item;
+		// execute() finds the claim to confirm by the item's deliveryId.
+		const item = log || key !== undefined ? { ...decision.item, deliveryId } : decision.item;
 		// Correlated resume, also only after every check: see resume.ts.
 		const resume = resumeSettingsOf(options);
 		let reason: string | null = null;
@@ -243,8 +249,6 @@ export class WebhookTrigger implements INodeType {
 		}
 		// One input for execute(), which routes it to its output (see acknowledge.ts for why).
 		const workflowData: INodeExecutionData[][] = [[{ json: item as IDataObject }]];
-		const responseMode = this.getNodeParameter('responseMode', 'onReceived') as string;
-		const early = responseMode === 'onReceived' && !answersAfterStart(responseMode, options);
 		// Status 0: the workflow answers (When Last Node Finishes, Respond to Webhook).
 		const status = responseMode === 'onReceived' ? acknowledgement(options).status : 0;
 		record({ outcome: 'accepted', status, reason, item });
@@ -274,7 +278,18 @@ export class WebhookTrigger implements INodeType {
 			.map((item) => item.json.deliveryId)
 			.filter((id): id is string => typeof id === 'string');
 		if (log) for (const id of deliveryIds) log.linkExecution(id, executionId);
-		if (answersAfterStart(this.getNodeParameter('responseMode', 0, 'onReceived') as string, options)) {
+		const responseMode = this.getNodeParameter('responseMode', 0, 'onReceived') as string;
+		// The execution runs: copies of these deliveries are duplicates from now on. A failure here
+		// does not fail the delivery; it only lets a copy in after the pending claim expires.
+		const early = responseMode === 'onReceived' && !answersAfterStart(responseMode, options);
+		if (!early && deliveryIds.length > 0 && duplicateKeyPathOf(options, this.getNodeParameter('authentication', 0, 'none') as string) !== '') {
+			try {
+				await markStarted(storeOfNode(this), deliveryIds);
+			} catch (error) {
+				this.logger.warn(`Webhook Trigger "${this.getNode().name}": could not mark the delivery as started: ${(error as Error).message}`);
+			}
+		}
+		if (answersAfterStart(responseMode, options)) {
 			const answer = acknowledgement(options);
 			const trace = log && options.deliveryIdHeader && deliveryIds.length ? { 'X-Delivery-Id': deliveryIds[0], 'X-Execution-Id': executionId } : {};
 			await this.sendResponse({ body: answer.body, headers: { ...answer.headers, ...trace }, statusCode: answer.status });
@@ -294,9 +309,15 @@ const CONFIGURATION_ERROR_REPLY: Pick<Reply, 'status' | 'headers' | 'contentType
 	}),
 };
 
+/** The duplicate key's path: the node's, else the preset's delivery id; '' when suppression is off. */
+function duplicateKeyPathOf(options: TriggerOptions, scheme: string): string {
+	if (options.suppressDuplicates === false) return '';
+	return (options.duplicateKeyPath ?? '').trim() || (presetDefaults(scheme).deliveryIdPath ?? '');
+}
+
 /** How the delivery log files an answer that started nothing. */
 function outcomeOf(reply: Pick<Reply, 'status' | 'code'>): 'duplicate' | 'handshake' | 'error' | 'rejected' {
-	if (reply.code === 'duplicate') return 'duplicate';
+	if (reply.code === 'duplicate' || reply.code === 'delivery_in_progress') return 'duplicate';
 	if (reply.code === 'handshake') return 'handshake';
 	return reply.status >= 500 ? 'error' : 'rejected';
 }

@@ -2,16 +2,30 @@
  * Duplicate suppression on the trigger: providers retry, so the same delivery can arrive two or
  * twenty times. A call that passed every other check claims its delivery key in the store; a key
  * already claimed within the window is answered 200 `{"duplicate": true}` and starts nothing.
+ *
+ * The claim counts once the first copy's execution has started (the trigger's execute() marks
+ * it): a copy that arrives while the first is still being started waits for that, briefly, and is
+ * answered 409 `delivery_in_progress` (retry later) if it does not happen; a claim whose execution
+ * never started within PENDING_CLAIM_MS is taken over by the next copy, so no delivery is lost.
  */
 import { keyText } from '../shared/correlation';
 import type { ClaimResult } from '../shared/store/deliveryKeys';
-import { claimDeliveryKey, pruneDeliveryKeys } from '../shared/store/deliveryKeys';
+import { claimDeliveryKey, markDeliveriesStarted, pruneDeliveryKeys, readDeliveryKey } from '../shared/store/deliveryKeys';
 import type { Reply } from './gate';
 import { resolvePath } from './paths';
 import type { TriggerStore } from './triggerStore';
 
 export const DEFAULT_DUPLICATE_WINDOW_HOURS = 24;
 const PRUNE_INTERVAL_MS = 60_000;
+/**
+ * An unstarted claim older than this is abandoned (n8n never started its execution) and the next
+ * copy runs. Long enough for a queued execution to start on a busy worker; a provider's retry
+ * usually comes later than that anyway.
+ */
+export const PENDING_CLAIM_MS = 10 * 60_000;
+/** How long a copy waits for the first copy's execution to start before answering 409. */
+export const IN_PROGRESS_WAIT_MS = 5_000;
+const IN_PROGRESS_POLL_MS = 100;
 
 /** The key at `path` in the call (`headers.x-github-delivery`, `body.id`), or undefined when absent. */
 export function duplicateKeyOf(root: Record<string, unknown>, path: string): string | undefined {
@@ -22,26 +36,42 @@ const lastPrune = new Map<string, number>();
 
 export async function claimDelivery(
 	store: TriggerStore,
-	claim: { workflowId: string; nodeName: string; key: string; deliveryId: string; now: number; windowHours: number },
+	claim: { workflowId: string; nodeName: string; key: string; deliveryId: string; now: number; windowHours: number; started: boolean },
+	waitMs = IN_PROGRESS_WAIT_MS,
 ): Promise<ClaimResult> {
 	const db = await store.open();
-	const result = await claimDeliveryKey(db, {
+	let result = await claimDeliveryKey(db, {
 		workflowId: claim.workflowId,
 		nodeName: claim.nodeName,
 		key: claim.key,
 		deliveryId: claim.deliveryId,
 		now: new Date(claim.now),
 		windowMs: claim.windowHours * 60 * 60 * 1000,
+		started: claim.started,
+		pendingMs: PENDING_CLAIM_MS,
 	});
 	// Expired keys go in the background, at most once a minute per store.
 	if (claim.now - (lastPrune.get(store.key) ?? 0) >= PRUNE_INTERVAL_MS) {
 		lastPrune.set(store.key, claim.now);
 		void pruneDeliveryKeys(db).catch(() => undefined);
 	}
+	// Copies sent at once: the first one's execution usually starts within a second.
+	const deadline = Date.now() + waitMs;
+	while (!result.first && !result.started && Date.now() < deadline) {
+		await new Promise((resolve) => setTimeout(resolve, IN_PROGRESS_POLL_MS));
+		result = (await readDeliveryKey(db, claim)) ?? result;
+	}
 	return result;
 }
 
+/** execute(): these deliveries' executions run, so their keys are now duplicates for the window. */
+export async function markStarted(store: TriggerStore, deliveryIds: readonly string[]): Promise<void> {
+	if (deliveryIds.length === 0) return;
+	await markDeliveriesStarted(await store.open(), deliveryIds);
+}
+
 export function duplicateReply(result: Extract<ClaimResult, { first: false }>): Reply {
+	if (!result.started) return IN_PROGRESS_REPLY;
 	return {
 		kind: 'reply',
 		status: 200,
@@ -60,4 +90,14 @@ export const STORE_UNAVAILABLE_REPLY: Reply = {
 	contentType: 'application/json',
 	body: JSON.stringify({ error: 'store_unavailable', message: 'The delivery could not be checked for duplicates; retry later' }),
 	code: 'store_unavailable',
+};
+
+/** The first copy was claimed but its execution has not started yet: retry later (not a duplicate yet). */
+export const IN_PROGRESS_REPLY: Reply = {
+	kind: 'reply',
+	status: 409,
+	headers: { 'Retry-After': '60' },
+	contentType: 'application/json',
+	body: JSON.stringify({ error: 'delivery_in_progress', message: 'Another copy of this delivery is being started; retry later' }),
+	code: 'delivery_in_progress',
 };

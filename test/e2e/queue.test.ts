@@ -6,6 +6,7 @@ import { join } from 'path';
 import { Client } from 'pg';
 
 import { postgresCredentialsFromUrl } from '../support/postgres';
+import { classifyCopies } from './harness/copies';
 import type { Execution } from './harness/n8n';
 import { sleep } from './harness/n8n';
 import { QueueCluster, redisReachable } from './harness/queue';
@@ -297,9 +298,10 @@ const table = lines.map((v) => [`n8n ${v.n8n}`, v] as const);
 		const since = await cluster.lastExecutionId();
 		const payload = { n: 1000, customer: person('burst', 0) };
 		const answers = await Promise.all(Array.from({ length: 20 }, async () => await send('queue-bind', payload, { 'x-delivery-key': duplicateKey })));
-		expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
+		const copies = classifyCopies(answers);
+		expect(copies).toMatchObject({ accepted: 1, other: [] });
+		expect(copies.duplicate + copies.inProgress).toBe(19);
 		expect(new Set(answers.map((a) => a.via))).toEqual(new Set([0, 1]));
-		expect(answers.filter((a) => a.text.includes('"duplicate":true'))).toHaveLength(19);
 		// Sentinel: a new delivery; once it has run, a second run of the first can no longer appear.
 		expect((await send('queue-bind', { n: 1001, customer: person('burst', 1) }, { 'x-delivery-key': `${duplicateKey}-sentinel` })).status).toBe(200);
 		await cluster.waitForExecutions(since, 2);

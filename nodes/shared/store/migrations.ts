@@ -118,6 +118,16 @@ export const MIGRATIONS: readonly Migration[] = [
 			'CREATE INDEX waiting_executions_expiry_idx ON waiting_executions (expires_at)',
 		],
 	},
+	{
+		version: 5,
+		name: 'delivery_keys.started_at (a claim holds once its execution started)',
+		statements: [
+			// Keys claimed before this version answered duplicates at once: they count as started.
+			'ALTER TABLE delivery_keys ADD COLUMN started_at timestamptz',
+			'UPDATE delivery_keys SET started_at = first_seen',
+			'CREATE INDEX delivery_keys_delivery_idx ON delivery_keys (delivery_id)',
+		],
+	},
 ];
 
 export function assertOrdered(migrations: readonly Migration[]): void {
