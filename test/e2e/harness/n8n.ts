@@ -42,9 +42,9 @@ export interface StartOptions {
 	/**
 	 * How the package gets into `.n8n/nodes`: `community-ui` (default) as n8n's Settings >
 	 * Community nodes installs it, or `npm` as README's manual instructions say
-	 * (`npm install <package> --omit=peer`).
+	 * (`npm install <package> --omit=peer`), or `none` (n8n alone, the baseline of benchmarks).
 	 */
-	install?: 'community-ui' | 'npm';
+	install?: 'community-ui' | 'npm' | 'none';
 	/**
 	 * The n8n command `start()` runs: `start` (default), or in queue mode `webhook` (a webhook
 	 * processor) or `worker`, with `commandArgs` (e.g. `--concurrency=5`).
@@ -202,7 +202,7 @@ export class N8nInstance {
 		const command = [options.command ?? 'start', ...(options.commandArgs ?? [])];
 		const instance = new N8nInstance(version, userFolder, port, env, command, options.logLimit);
 		if (options.install === 'npm') await instance.installPackageWithNpm();
-		else instance.installPackage();
+		else if (options.install !== 'none') instance.installPackage();
 		if (options.credentials?.length) await instance.importJson('import:credentials', options.credentials);
 		if (options.workflows?.length) {
 			await instance.importJson('import:workflow', options.workflows);
