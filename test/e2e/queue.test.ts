@@ -28,7 +28,7 @@ const redis = redisReachable();
 const schema = `wgw_e2e_queue_${process.pid}`;
 const missing = [postgresUrl ? '' : 'TEST_POSTGRES_URL is not set', redis ? '' : 'Redis does not answer at 127.0.0.1:6379'].filter(Boolean);
 if (missing.length) console.log(`queue e2e: skipped (${missing.join('; ')})`);
-// Queue mode is tested on n8n 2.x only: the 1.x line is not covered yet.
+// Queue mode is tested on n8n 2.x only: the 1.x line is not covered yet (issue 18).
 const lines = selectedVersions().filter((v) => v.key === 'v2');
 if (!lines.length) console.log('queue e2e: skipped (it runs on n8n 2.x only, and N8N_E2E_VERSIONS selects no 2.x line)');
 
@@ -134,7 +134,51 @@ const embeddedBindWorkflow = workflow(
 	{ 'No Log': [['Customer Bind']] },
 );
 
-const paths = ['/webhook/queue-route', '/webhook/queue-bind', '/webhook/queue-embedded-log', '/webhook/queue-embedded-bind'];
+const WAITER = 'e2eQueueWaiter1';
+const PAYMENTS = 'e2eQueuePaymnt1';
+
+/** Correlated resume: a public call starts an execution that waits (on a worker) for its order id. */
+const waiterWorkflow = workflow(
+	WAITER,
+	{ name: 'Checkout', type: nodeType('webhookTrigger'), parameters: { path: 'queue-checkout', authentication: 'none', deliveryLog: false } },
+	[
+		{
+			name: 'Wait for Webhook',
+			type: nodeType('waitForWebhook'),
+			parameters: { triggerPath: 'queue-payments', correlationKey: '={{ $json.body.orderId }}', timeoutAmount: 600, timeoutUnit: 'seconds', store: 'postgres' },
+			credentials: pg,
+		},
+		noOp('Captured'),
+	],
+	{ Checkout: [['Wait for Webhook']], 'Wait for Webhook': [['Captured']] },
+);
+
+/** The provider's fixed URL: resumes the execution waiting for body.order.id, 404 when none waits. */
+const paymentsWorkflow = workflow(
+	PAYMENTS,
+	{
+		name: 'Payments',
+		type: nodeType('webhookTrigger'),
+		parameters: {
+			path: 'queue-payments',
+			authentication: 'hmac',
+			store: 'postgres',
+			options: { resumeKeyPath: 'body.order.id', resumeWhenNotWaiting: 'reject404' },
+		},
+		credentials: { ...hmac, ...pg },
+	},
+	[noOp('Payments ran')],
+	{ Payments: [['Payments ran']] },
+);
+
+const paths = [
+	'/webhook/queue-route',
+	'/webhook/queue-bind',
+	'/webhook/queue-embedded-log',
+	'/webhook/queue-embedded-bind',
+	'/webhook/queue-checkout',
+	'/webhook/queue-payments',
+];
 const sign = (body: string) => `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
 
 interface Answer {
@@ -173,7 +217,7 @@ const table = lines.map((v) => [`n8n ${v.n8n}`, v] as const);
 		cluster = await QueueCluster.create(version, {
 			postgresUrl: postgresUrl!,
 			credentials: [hmacCredential, pgCredential!],
-			workflows: [routeWorkflow, bindWorkflow, embeddedLogWorkflow, embeddedBindWorkflow],
+			workflows: [routeWorkflow, bindWorkflow, embeddedLogWorkflow, embeddedBindWorkflow, waiterWorkflow, paymentsWorkflow],
 		});
 		await cluster.start(paths);
 		console.log(`queue e2e (${version.n8n}): main, 2 webhook processors and 2 workers ready in ${Math.round((Date.now() - started) / 1000)} s`);
@@ -337,6 +381,43 @@ const table = lines.map((v) => [`n8n ${v.n8n}`, v] as const);
 		expect(duplicates.map((r) => r.outcome).sort()).toEqual(['accepted', ...Array(19).fill('duplicate')]);
 		expect(rows.filter((r) => r.key === `${duplicateKey}-sentinel`).map((r) => r.outcome)).toEqual(['accepted']);
 		console.log(`queue e2e (${version.n8n}): delivery log rows for the burst ${burst.length} (200 accepted), duplicates test ${duplicates.length + 1}`);
+	}));
+
+	it('resumes an execution waiting on a worker: 10 concurrent calls across both processors → one resume, the rest 404', async () => await withLogs(async () => {
+		const orderId = `order-${run}`;
+		const since = await cluster.lastExecutionId();
+		expect((await send('queue-checkout', { orderId })).status).toBe(200);
+		let waiting: string | undefined;
+		const deadline = Date.now() + 120_000;
+		while (!waiting && Date.now() < deadline) {
+			waiting = (await cluster.statuses(since)).find((e) => e.workflowId === WAITER && e.status === 'waiting')?.id;
+			if (!waiting) await sleep(500);
+		}
+		expect(waiting).toBeDefined();
+
+		const payments = await cluster.lastExecutionId();
+		const payload = { type: 'payment.succeeded', order: { id: orderId, total: 42 } };
+		const answers = await Promise.all(Array.from({ length: 10 }, async () => await send('queue-payments', payload)));
+		expect(new Set(answers.map((a) => a.via))).toEqual(new Set([0, 1]));
+		expect(answers.map((a) => a.status).sort()).toEqual([200, ...Array(9).fill(404)]);
+
+		// The waiting execution went on (on a worker) with the call's item, once.
+		const finishedBy = Date.now() + 120_000;
+		let resumed: Execution | undefined;
+		while (!resumed && Date.now() < finishedBy) {
+			const status = (await cluster.statuses(String(Number(waiting) - 1))).find((e) => e.id === waiting)?.status;
+			if (status && !['waiting', 'running', 'new'].includes(status)) resumed = (await cluster.executions(String(Number(waiting) - 1))).find((e) => e.id === waiting);
+			else await sleep(500);
+		}
+		expect(resumed?.status).toBe('success');
+		const captured = resumed!.nodes.Captured.outputs[0] as unknown as Array<{ body: unknown; correlation: unknown }>;
+		expect(captured).toHaveLength(1);
+		expect(captured[0].body).toEqual(payload);
+		expect(captured[0].correlation).toEqual({ path: 'body.order.id', key: orderId });
+		// The payments workflow itself never ran: the calls resumed or were refused.
+		await sleep(1_000);
+		expect(ofWorkflow(await cluster.statuses(payments), PAYMENTS)).toEqual([]);
+		console.log(`queue e2e (${version.n8n}): execution ${waiting} resumed once by 10 concurrent calls (${answers.filter((a) => a.status === 404).length} × 404)`);
 	}));
 
 	it('refuses the embedded store: the trigger answers configuration_error, a bind fails with a node error', async () => await withLogs(async () => {

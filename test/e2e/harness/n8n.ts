@@ -5,6 +5,7 @@ import { tmpdir } from 'os';
 import { dirname, join } from 'path';
 import { promisify } from 'util';
 
+import { fetchFresh } from './http';
 import { packageName, packedTarball, preparePackage } from './package';
 import type { N8nVersion } from './versions';
 
@@ -365,10 +366,10 @@ export class N8nInstance {
 	/** Readiness answers before webhooks are registered, so poll the webhook path itself. */
 	private async isServing(readyPath?: string): Promise<boolean> {
 		try {
-			const health = await fetch(`${this.baseUrl}/healthz/readiness`);
+			const health = await fetchFresh(`${this.baseUrl}/healthz/readiness`);
 			if (health.status !== 200) return false;
 			if (!readyPath) return true;
-			const response = await fetch(`${this.baseUrl}${readyPath}`, { method: 'GET' });
+			const response = await fetchFresh(`${this.baseUrl}${readyPath}`, { method: 'GET' });
 			const text = await response.text();
 			// A path registered for POST only answers GET with 404 "Did you mean to make a POST request?".
 			return response.status !== 404 || /did you mean/i.test(text);
@@ -431,7 +432,7 @@ export class N8nInstance {
 		path: string,
 		options: { body?: string | Buffer; headers?: Record<string, string> } = {},
 	): Promise<HttpResponse> {
-		const response = await fetch(`${this.baseUrl}${path}`, {
+		const response = await fetchFresh(`${this.baseUrl}${path}`, {
 			method,
 			headers: options.headers,
 			body: options.body,
@@ -453,9 +454,9 @@ export class N8nInstance {
 		if (this.session) return this.session;
 		const owner = { email: 'owner@example.com', firstName: 'E2E', lastName: 'Owner', password: 'E2e-owner-pass-1' };
 		const headers = { 'content-type': 'application/json', 'browser-id': 'e2e-browser' };
-		let response = await fetch(`${this.baseUrl}/rest/owner/setup`, { method: 'POST', headers, body: JSON.stringify(owner) });
+		let response = await fetchFresh(`${this.baseUrl}/rest/owner/setup`, { method: 'POST', headers, body: JSON.stringify(owner) });
 		if (response.status !== 200) {
-			response = await fetch(`${this.baseUrl}/rest/login`, {
+			response = await fetchFresh(`${this.baseUrl}/rest/login`, {
 				method: 'POST',
 				headers,
 				body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),

@@ -110,13 +110,21 @@ export class QueueCluster {
 			DB_PING_TIMEOUT_MS: '20000',
 			...options.env,
 		});
+		// Every process's WEBHOOK_URL is the public address, as behind a real load balancer: here the
+		// first webhook processor. A worker that runs a Wait for Webhook node registers its resume URL
+		// from it (its own port is only a health server).
+		const webhookPorts: number[] = [];
+		for (let i = 0; i < (options.webhookProcessors ?? 2); i++) webhookPorts.push(await freePort());
+		const publicUrl = `http://127.0.0.1:${webhookPorts[0]}/`;
+		env.WEBHOOK_URL = options.env?.WEBHOOK_URL ?? publicUrl;
+		env.N8N_WEBHOOK_URL = options.env?.N8N_WEBHOOK_URL ?? publicUrl;
 		const instances: N8nInstance[] = [];
 		try {
 			const main = await N8nInstance.create(version, { env: { ...env, ...pool(2) }, credentials: options.credentials, workflows: options.workflows });
 			instances.push(main);
 			const webhooks: N8nInstance[] = [];
-			for (let i = 0; i < (options.webhookProcessors ?? 2); i++) {
-				const webhook = await N8nInstance.create(version, { env: { ...env, ...pool(10) }, command: 'webhook' });
+			for (const port of webhookPorts) {
+				const webhook = await N8nInstance.create(version, { port, env: { ...env, ...pool(10) }, command: 'webhook' });
 				instances.push(webhook);
 				webhooks.push(webhook);
 			}
