@@ -1,6 +1,8 @@
+import { execFile } from 'child_process';
 import { createHmac } from 'crypto';
 import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
+import { promisify } from 'util';
 
 import { N8nInstance, sleep } from './harness/n8n';
 import type { Execution, HttpResponse } from './harness/n8n';
@@ -9,6 +11,8 @@ import type { WorkflowFile } from './harness/rest';
 import { selectedVersions } from './harness/versions';
 
 jest.setTimeout(600_000);
+
+const execFileAsync = promisify(execFile);
 
 /**
  * Issue 19: every workflow in examples/ as a user meets it. Per n8n line, one n8n: the test creates
@@ -45,13 +49,32 @@ const exercisedElsewhere: Record<string, { testFile: string; loads: string }> = 
 	'correlated-resume-payments.json': { testFile: 'resume.test.ts', loads: "load('payments')" },
 };
 
-/** The examples this file runs, by file name: the webhook path each one registers. */
-const handled: Record<string, { path: string }> = {
-	'kiwify-order-routing.json': { path: 'kiwify-orders' },
-	'lead-form-customer-chat.json': { path: 'lead-form' },
-	'stripe-payments-dedup.json': { path: 'stripe-events' },
-	'whatsapp-cloud-inbound.json': { path: 'whatsapp-inbound' },
+/**
+ * The examples this file runs, by file name: the webhook path each one registers, and for README's
+ * curl block under "### `<file>`" (section "Examples") its variables and what it prints.
+ */
+const handled: Record<string, { path: string; env: Record<string, string>; prints?: RegExp }> = {
+	'kiwify-order-routing.json': { path: 'kiwify-orders', env: { SECRET: secrets.kiwify } },
+	'lead-form-customer-chat.json': { path: 'lead-form', env: { TOKEN: secrets.leadToken } },
+	'stripe-payments-dedup.json': { path: 'stripe-events', env: { SECRET: secrets.stripe }, prints: /^\{"received":true\}\n\{"duplicate":true,/ },
+	'whatsapp-cloud-inbound.json': {
+		path: 'whatsapp-inbound',
+		env: { VERIFY_TOKEN: secrets.metaVerify, APP_SECRET: secrets.metaApp },
+		prints: /^1158201444\n\{"received":true\}\n$/,
+	},
 };
+
+/** README's `sh` blocks in "## Examples", by the file named in their "### `<file>`" heading. */
+function readmeCurls(): Map<string, string[]> {
+	const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+	const section = readme.split('\n## Examples\n')[1]?.split('\n## ')[0] ?? '';
+	const blocks = new Map<string, string[]>();
+	for (const part of section.split('\n### ').slice(1)) {
+		const file = /`([^`]+\.json)`/.exec(part.split('\n')[0])?.[1];
+		if (file) blocks.set(file, [...part.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]));
+	}
+	return blocks;
+}
 
 const hmacHex = (algorithm: string, key: string, data: string) => createHmac(algorithm, key).update(data).digest('hex');
 
@@ -300,5 +323,21 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('exam
 		expect(other?.nodes['WhatsApp webhook'].outputs[1][0]).toMatchObject({ event: { value: null, case: null } });
 		expect(other?.nodes['Status update or other message'].outputs[0]).toHaveLength(1);
 		expect(other?.nodes['Customer Bind']).toBeUndefined();
+	});
+
+	it.each(Object.keys(handled))("README's curl for %s works as written: 2xx answers, one successful execution", async (file) => {
+		const blocks = readmeCurls().get(file) ?? [];
+		expect(blocks).toHaveLength(1);
+		const since = await n8n.lastExecutionId();
+		// curl fails on any HTTP error status, so a rejected call fails the test.
+		const prelude = 'set -euo pipefail\ncurl() { command curl -sS --fail-with-body "$@"; echo; }\n';
+		const { stdout } = await execFileAsync('bash', ['-c', prelude + blocks[0]], {
+			env: { ...process.env, URL: `${n8n.baseUrl}/webhook/${handled[file].path}`, ...handled[file].env },
+		});
+		expect(stdout).toMatch(handled[file].prints ?? /^\{"received":true\}\n$/);
+		const [run] = await executionsOf(file, since, 1);
+		expect(run.status).toBe('success');
+		await sleep(500);
+		expect(await executionsOf(file, since, 1)).toHaveLength(1);
 	});
 });
