@@ -1,18 +1,15 @@
-import { execFile } from 'child_process';
 import { createHmac } from 'crypto';
 import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
-import { promisify } from 'util';
 
 import { N8nInstance, sleep } from './harness/n8n';
 import type { Execution, HttpResponse } from './harness/n8n';
+import { readmeShBlocks, runReadmeBlock } from './harness/readme';
 import { activateWorkflow, createCredential, saveWorkflow } from './harness/rest';
 import type { WorkflowFile } from './harness/rest';
 import { selectedVersions } from './harness/versions';
 
 jest.setTimeout(600_000);
-
-const execFileAsync = promisify(execFile);
 
 /**
  * Issue 19: every workflow in examples/ as a user meets it. Per n8n line, one n8n: the test creates
@@ -64,18 +61,6 @@ const handled: Record<string, { path: string; env: Record<string, string>; print
 	},
 };
 
-/** README's `sh` blocks in "## Examples", by the file named in their "### `<file>`" heading. */
-function readmeCurls(): Map<string, string[]> {
-	const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
-	const section = readme.split('\n## Examples\n')[1]?.split('\n## ')[0] ?? '';
-	const blocks = new Map<string, string[]>();
-	for (const part of section.split('\n### ').slice(1)) {
-		const file = /`([^`]+\.json)`/.exec(part.split('\n')[0])?.[1];
-		if (file) blocks.set(file, [...part.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]));
-	}
-	return blocks;
-}
-
 const hmacHex = (algorithm: string, key: string, data: string) => createHmac(algorithm, key).update(data).digest('hex');
 
 describe('examples/ folder', () => {
@@ -104,18 +89,11 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('exam
 	let n8n: N8nInstance;
 	const workflowIds: Record<string, string> = {};
 
-	/** Waits until `count` executions of `file`'s workflow after `since` have finished. */
+	/** The `count` finished executions after `since` (the tests run one after another), all of `file`'s workflow. */
 	const executionsOf = async (file: string, since: string, count: number): Promise<Execution[]> => {
-		const deadline = Date.now() + 60_000;
-		let found: Execution[] = [];
-		while (Date.now() < deadline) {
-			found = (await n8n.executions(since)).filter(
-				(e) => e.workflowId === workflowIds[file] && e.status !== 'new' && e.status !== 'running',
-			);
-			if (found.length >= count) return found;
-			await sleep(300);
-		}
-		throw new Error(`expected ${count} executions of ${file} after ${since}, found ${found.length}\n${n8n.logTail(40)}`);
+		const runs = await n8n.waitForExecutions(since, count, 60_000);
+		expect(runs.map((e) => e.workflowId)).toEqual(Array(runs.length).fill(workflowIds[file]));
+		return runs;
 	};
 
 	const post = async (path: string, body: string, headers: Record<string, string>): Promise<HttpResponse> =>
@@ -256,7 +234,7 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('exam
 		expect((await deliver(event(`${eventId}f`, 'payment_intent.payment_failed', 'requires_payment_method'))).status).toBe(200);
 		const runs = await executionsOf(file, since, 2);
 		await sleep(1_000);
-		expect(await executionsOf(file, since, 2)).toHaveLength(2);
+		expect(await n8n.executions(since)).toHaveLength(2);
 		const fulfilled = runs.filter((e) => e.nodes['Fulfil the order']);
 		expect(fulfilled).toHaveLength(1);
 		expect(fulfilled[0].nodes['Stripe event'].outputs[0][0]).toMatchObject({
@@ -326,18 +304,14 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('exam
 	});
 
 	it.each(Object.keys(handled))("README's curl for %s works as written: 2xx answers, one successful execution", async (file) => {
-		const blocks = readmeCurls().get(file) ?? [];
+		const blocks = readmeShBlocks('## Examples', '###').get(`\`${file}\``) ?? [];
 		expect(blocks).toHaveLength(1);
 		const since = await n8n.lastExecutionId();
-		// curl fails on any HTTP error status, so a rejected call fails the test.
-		const prelude = 'set -euo pipefail\ncurl() { command curl -sS --fail-with-body "$@"; echo; }\n';
-		const { stdout } = await execFileAsync('bash', ['-c', prelude + blocks[0]], {
-			env: { ...process.env, URL: `${n8n.baseUrl}/webhook/${handled[file].path}`, ...handled[file].env },
-		});
+		const stdout = await runReadmeBlock(blocks[0], { URL: `${n8n.baseUrl}/webhook/${handled[file].path}`, ...handled[file].env });
 		expect(stdout).toMatch(handled[file].prints ?? /^\{"received":true\}\n$/);
 		const [run] = await executionsOf(file, since, 1);
 		expect(run.status).toBe('success');
 		await sleep(500);
-		expect(await executionsOf(file, since, 1)).toHaveLength(1);
+		expect(await n8n.executions(since)).toHaveLength(1);
 	});
 });

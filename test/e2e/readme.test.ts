@@ -1,27 +1,12 @@
-import { execFile } from 'child_process';
-import { readFileSync } from 'fs';
-import { join } from 'path';
-import { promisify } from 'util';
-
 import { N8nInstance } from './harness/n8n';
+import { readmeShBlocks, runReadmeBlock } from './harness/readme';
 import { selectedVersions } from './harness/versions';
 import { noOp, nodeType, workflow } from './harness/workflow';
 
 jest.setTimeout(300_000);
 
-const execFileAsync = promisify(execFile);
-
 /** The `sh` blocks under each "#### <scheme>" heading of README's "Authentication schemes". */
-function readmeExamples(): Map<string, string[]> {
-	const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
-	const section = readme.split('### Authentication schemes')[1].split('\n## ')[0];
-	const examples = new Map<string, string[]>();
-	for (const part of section.split('\n#### ').slice(1)) {
-		const heading = part.split('\n')[0].trim();
-		examples.set(heading, [...part.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]));
-	}
-	return examples;
-}
+const readmeExamples = () => readmeShBlocks('### Authentication schemes', '####');
 
 interface Example {
 	heading: string;
@@ -143,11 +128,8 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('READ
 		const script = readme.get(example.heading)?.[example.block];
 		expect(script).toBeDefined();
 		const since = await n8n.lastExecutionId();
-		// curl fails on any HTTP error status, so a rejected example fails the test.
-		const prelude = 'set -euo pipefail\ncurl() { command curl -sS --fail-with-body "$@"; echo; }\n';
-		const { stdout } = await execFileAsync('bash', ['-c', prelude + script], {
-			env: { ...process.env, URL: `${n8n.baseUrl}/webhook/${example.path}`, ...example.env },
-		});
+		// A rejected example fails the run (curl fails on any HTTP error status).
+		const stdout = await runReadmeBlock(script!, { URL: `${n8n.baseUrl}/webhook/${example.path}`, ...example.env });
 		expect(stdout).not.toMatch(/"error"/);
 		const executions = await n8n.waitForExecutions(since, example.executions);
 		expect(executions.every((e) => e.status === 'success')).toBe(true);
