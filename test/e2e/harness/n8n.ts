@@ -448,19 +448,26 @@ export class N8nInstance {
 
 	/**
 	 * Sets up the owner account (first call) and returns a session cookie for the editor's own
-	 * endpoints (`/types/nodes.json`, `/rest/...`), which answer 401 without one.
+	 * endpoints (`/types/nodes.json`, `/rest/...`), which answer 401 without one. n8n reports ready
+	 * (and serves webhooks) before it mounts its REST routes, which answer 404 until then: waited for.
 	 */
-	async ownerSession(): Promise<Record<string, string>> {
+	async ownerSession(timeoutMs = 60_000): Promise<Record<string, string>> {
 		if (this.session) return this.session;
 		const owner = { email: 'owner@example.com', firstName: 'E2E', lastName: 'Owner', password: 'E2e-owner-pass-1' };
 		const headers = { 'content-type': 'application/json', 'browser-id': 'e2e-browser' };
-		let response = await fetchFresh(`${this.baseUrl}/rest/owner/setup`, { method: 'POST', headers, body: JSON.stringify(owner) });
-		if (response.status !== 200) {
-			response = await fetchFresh(`${this.baseUrl}/rest/login`, {
-				method: 'POST',
-				headers,
-				body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),
-			});
+		const deadline = Date.now() + timeoutMs;
+		let response: Response;
+		for (;;) {
+			response = await fetchFresh(`${this.baseUrl}/rest/owner/setup`, { method: 'POST', headers, body: JSON.stringify(owner) });
+			if (response.status !== 200) {
+				response = await fetchFresh(`${this.baseUrl}/rest/login`, {
+					method: 'POST',
+					headers,
+					body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),
+				});
+			}
+			if (response.status !== 404 || Date.now() > deadline) break;
+			await sleep(250);
 		}
 		const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0];
 		if (response.status !== 200 || !cookie) throw new Error(`owner login failed: ${response.status} ${await response.text()}`);

@@ -1,4 +1,3 @@
-import { sleep } from './n8n';
 import type { N8nInstance } from './n8n';
 
 /**
@@ -7,25 +6,9 @@ import type { N8nInstance } from './n8n';
  * (1.x "Active" / 2.x "Publish"). On a running n8n, so webhooks register live.
  */
 
-/**
- * The owner's session. n8n reports ready (and serves webhooks) before its REST routes are mounted:
- * until then /rest/... answers 404 "Cannot POST", so wait for them.
- */
-export async function restSession(n8n: N8nInstance, timeoutMs = 60_000): Promise<Record<string, string>> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		try {
-			return await n8n.ownerSession();
-		} catch (error) {
-			if (Date.now() > deadline || !/failed: 404/.test((error as Error).message)) throw error;
-			await sleep(250);
-		}
-	}
-}
-
 async function rest<T>(n8n: N8nInstance, method: string, path: string, body: unknown): Promise<T> {
 	const response = await n8n.request(method, `/rest${path}`, {
-		headers: { ...(await restSession(n8n)), 'content-type': 'application/json' },
+		headers: { ...(await n8n.ownerSession()), 'content-type': 'application/json' },
 		body: JSON.stringify(body),
 	});
 	if (response.status !== 200) throw new Error(`${method} /rest${path} answered ${response.status}: ${response.text.slice(0, 500)}`);
