@@ -113,8 +113,9 @@ afterAll(() => {
 		const c = counts.get(fixture.label);
 		if (c) perScheme.set(fixture.scheme, (perScheme.get(fixture.scheme) ?? 0) + c.valid + c.forged + c.junk);
 	}
-	const minimum = Math.min(...perScheme.values());
-	console.log(`verifier properties (FC_SEED=${SEED}, FC_RUNS=${RUNS}): requests per fixture\n${lines.join('\n')}\n  fewest per scheme: ${minimum}`);
+	// `none` has nothing to forge: valid and junk calls only.
+	const minimum = Math.min(...[...perScheme].filter(([scheme]) => scheme !== 'none').map(([, count]) => count));
+	console.log(`verifier properties (FC_SEED=${SEED}, FC_RUNS=${RUNS}): requests per fixture\n${lines.join('\n')}\n  fewest per scheme with a secret: ${minimum}`);
 });
 
 it('has a fixture for every scheme of the registry, and README documents the refusals', () => {
