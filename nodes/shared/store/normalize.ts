@@ -1,5 +1,10 @@
-import { isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js';
+import type * as PhoneNumbers from 'libphonenumber-js';
 import type { CountryCode } from 'libphonenumber-js';
+
+/** libphonenumber-js (its metadata is ~80 modules), loaded on the first phone number. */
+let phoneNumbers: typeof PhoneNumbers | undefined;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const loadPhoneNumbers = (): typeof PhoneNumbers => (phoneNumbers ??= require('libphonenumber-js') as typeof PhoneNumbers);
 
 /** A user-supplied value that cannot be used; `field` names the input that holds it. */
 export class FieldError extends Error {
@@ -78,7 +83,7 @@ export function normalizeEmail(value: RawValue, field = 'email'): string | null 
 function resolveCountry(options: NormalizeOptions): CountryCode | undefined {
 	const country = presentText(options.defaultCountry)?.toUpperCase();
 	if (country === undefined) return undefined;
-	if (!isSupportedCountry(country)) {
+	if (!loadPhoneNumbers().isSupportedCountry(country)) {
 		throw new FieldError('defaultCountry', `defaultCountry "${country}" is not a supported country code`);
 	}
 	return country;
@@ -89,6 +94,7 @@ export function normalizePhone(value: RawValue, field = 'phone', options: Normal
 	const text = presentText(value);
 	if (text === null) return null;
 	const defaultCountry = resolveCountry(options);
+	const { parsePhoneNumberFromString } = loadPhoneNumbers();
 	let parsed = parsePhoneNumberFromString(text, { defaultCountry, extract: false });
 	// WhatsApp sends ids like 5511987654321 (country code, no '+'): retry as international.
 	if (!parsed?.isValid() && /^\d{8,15}$/.test(text)) {

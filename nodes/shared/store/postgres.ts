@@ -1,10 +1,15 @@
 import { createHash } from 'crypto';
-import { Client, Pool } from 'pg';
-import type { ClientConfig } from 'pg';
+import type * as Pg from 'pg';
+import type { Client, ClientConfig, Pool } from 'pg';
 import { quoteIdentifier } from './identifier';
 import { runMigrations } from './migrations';
 import type { PostgresCredentials, Queryable, QueryResult, Store } from './types';
 import { DEFAULT_SCHEMA, StoreConnectionError } from './types';
+
+/** pg, loaded on the first PostgreSQL use: n8n loads every node file at start, most never use it. */
+let pg: typeof Pg | undefined;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const loadPg = (): typeof Pg => (pg ??= require('pg') as typeof Pg);
 
 export interface PostgresPoolOptions {
 	/** Pool size per process (pg's default is 10). */
@@ -120,7 +125,7 @@ export class PostgresStore implements Store {
 
 	private connections(): Pool {
 		if (this.pool) return this.pool;
-		const pool = new Pool({
+		const pool = new (loadPg().Pool)({
 			...clientConfig(this.credentials, this.options.connectionTimeoutMillis),
 			// A startup parameter, not a SET after connect: it cannot fail silently or race the
 			// connection's first query. The schema is a validated identifier (identifier.ts).
@@ -293,7 +298,7 @@ export async function testPostgresConnection(
 	} catch (error) {
 		return { ok: false, message: errorMessage(error) };
 	}
-	const client = new Client(clientConfig(credentials));
+	const client: Client = new (loadPg().Client)(clientConfig(credentials));
 	client.on('error', () => undefined);
 	try {
 		await client.connect();
