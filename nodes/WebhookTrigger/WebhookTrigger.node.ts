@@ -33,7 +33,7 @@ import { deliveryRecord, newDeliveryId } from './deliveryRecord';
 import { claimDelivery, DEFAULT_DUPLICATE_WINDOW_HOURS, duplicateKeyOf, duplicateReply, markStarted, STORE_UNAVAILABLE_REPLY } from './duplicates';
 import { admitCaller, admitRequest } from './gate';
 import type { CallerRules, GateConfig, IncomingCall, Reply } from './gate';
-import { explainRejection } from './explain';
+import { explainRejection, testRejectionItem, testRejectionOf } from './explain';
 import { LogLimiter } from './logLimiter';
 import type { VariableMapping } from './paths';
 import { RESUME_STORE_UNAVAILABLE_REPLY, resumeSettingsOf, resumeWaiting, waitRegistryOf } from './resume';
@@ -147,6 +147,13 @@ export class WebhookTrigger implements INodeType {
 			record({ outcome: outcomeOf(reply), status: reply.status, reason: reply.code });
 			return { noWebhookResponse: true };
 		};
+		// Listening for a test event, a rejection also starts the test execution, which fails at this
+		// node with the reason: otherwise the editor keeps waiting (explain.ts). Production: answer only.
+		const reject = (reply: Reply, explanation?: Record<string, unknown>): IWebhookResponseData => {
+			if (reply.status < 400 || this.getMode?.() !== 'manual') return answer(reply);
+			answer(explanation ? { ...reply, body: JSON.stringify({ ...(JSON.parse(reply.body) as object), explanation }) } : reply);
+			return { noWebhookResponse: true, workflowData: [[testRejectionItem(reply, explanation)]] };
+		};
 		// A configuration mistake (bad allowlist entry or schema, missing credential): the caller
 		// learns only that; the detail, which may describe the node's setup, goes to n8n's log.
 		const configurationError = (error: unknown): IWebhookResponseData => {
@@ -164,7 +171,7 @@ export class WebhookTrigger implements INodeType {
 			return configurationError(error);
 		}
 		const refused = admitCaller(call, rules);
-		if (refused) return answer(refused);
+		if (refused) return reject(refused);
 
 		let config: Omit<GateConfig, keyof CallerRules>;
 		try {
@@ -188,11 +195,8 @@ export class WebhookTrigger implements INodeType {
 		}
 		if (decision.kind === 'reply') {
 			// Listening for a test event: say what was expected and what arrived (no secret).
-			if (decision.status >= 400 && this.getMode?.() === 'manual') {
-				const body = { ...(JSON.parse(decision.body) as object), explanation: explainRejection(call, config.scheme, config.credentials) };
-				return answer({ ...decision, body: JSON.stringify(body) });
-			}
-			return answer(decision);
+			const testing = decision.status >= 400 && this.getMode?.() === 'manual';
+			return reject(decision, testing ? explainRejection(call, config.scheme, config.credentials) : undefined);
 		}
 
 		const responseMode = this.getNodeParameter('responseMode', 'onReceived') as string;
@@ -264,6 +268,9 @@ export class WebhookTrigger implements INodeType {
 	 * mode, answers the caller now that n8n has created the execution.
 	 */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		// A rejected test call (see webhook()): the editor shows the reason as this node's error.
+		const rejected = testRejectionOf(this.getInputData());
+		if (rejected) throw new NodeOperationError(this.getNode(), rejected.message, { description: rejected.description });
 		const outputs = routeItems(
 			this.getInputData(),
 			this.getNodeParameter('eventPath', 0, ''),

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { WebhookTrigger } from '../../nodes/WebhookTrigger/WebhookTrigger.node';
@@ -269,5 +269,75 @@ describe('test mode explains a rejection (issue 15)', () => {
 		const fake = fakeContext({ authentication: 'hmac' });
 		await trigger.webhook.call(fake.context);
 		expect(JSON.parse(fake.sent.body!).explanation).toBeUndefined();
+	});
+});
+
+describe('the editor shows a rejected test call (issue 19)', () => {
+	const testMode = (fake: ReturnType<typeof fakeContext>) => {
+		(fake.context as unknown as { getMode: () => string }).getMode = () => 'manual';
+		return fake;
+	};
+	const executeOn = (items: INodeExecutionData[]) =>
+		({
+			getInputData: () => items,
+			getExecutionId: () => '91',
+			getNode: () => ({ name: 'Orders In' }),
+			sendResponse: jest.fn(async () => undefined),
+			getNodeParameter: (_name: string, _index: number, fallback?: unknown) => fallback,
+		}) as unknown as IExecuteFunctions;
+
+	it('answers the caller itself and starts the test execution with one rejection item', async () => {
+		const fake = testMode(fakeContext({ authentication: 'hmac' }));
+		const result = await trigger.webhook.call(fake.context);
+		expect(fake.sent.status).toBe(401);
+		expect(JSON.parse(fake.sent.body!)).toMatchObject({ error: 'signature_mismatch', explanation: { scheme: 'hmac' } });
+		expect(result.noWebhookResponse).toBe(true);
+		expect(result.workflowData).toHaveLength(1);
+		expect(result.workflowData![0]).toHaveLength(1);
+	});
+
+	it("fails that execution at the trigger with the reason and the safe explanation, never a secret or a signature", async () => {
+		const fake = testMode(fakeContext({ authentication: 'hmac' }));
+		const { workflowData } = await trigger.webhook.call(fake.context);
+		const error = await trigger.execute.call(executeOn(workflowData![0])).then(
+			() => undefined,
+			(thrown: unknown) => thrown,
+		);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		const { message, description } = error as NodeOperationError;
+		expect(message).toBe('Test call rejected: signature_mismatch (HTTP 401)');
+		expect(description).toContain('Expected header "x-signature": present.');
+		expect(description).toContain('algorithm sha256, encoding hex, source header, prefix sha256=');
+		expect(description).toContain('Signed bytes received: 13 (application/json).');
+		expect(description).toContain('answered HTTP 401');
+		const shown = JSON.stringify({ message, description, workflowData });
+		expect(shown).not.toContain('node-secret-5521');
+		expect(shown).not.toContain('0'.repeat(64));
+	});
+
+	it('does the same for a caller refused by the allowlists, before any credential is read', async () => {
+		const fake = testMode(fakeContext({ authentication: 'hmac', ipAllowlist: '10.0.0.0/8' }));
+		const { workflowData } = await trigger.webhook.call(fake.context);
+		expect(fake.sent.status).toBe(403);
+		expect(fake.getCredentials).not.toHaveBeenCalled();
+		await expect(trigger.execute.call(executeOn(workflowData![0]))).rejects.toThrow('Test call rejected: ip_not_allowed (HTTP 403)');
+	});
+
+	it('starts nothing for a production rejection (no workflow data, as before)', async () => {
+		const fake = fakeContext({ authentication: 'hmac' });
+		expect(await trigger.webhook.call(fake.context)).toEqual({ noWebhookResponse: true });
+		expect(fake.sent.status).toBe(401);
+	});
+
+	it('starts nothing for a configuration error in test mode (its detail belongs in n8n\'s log)', async () => {
+		const fake = testMode(fakeContext({ authentication: 'none', ipAllowlist: 'internal-host' }));
+		expect(await trigger.webhook.call(fake.context)).toEqual({ noWebhookResponse: true });
+		expect(fake.sent.status).toBe(500);
+	});
+
+	it('routes an accepted test call as usual', async () => {
+		const fake = testMode(fakeContext({ authentication: 'none' }));
+		const { workflowData } = await trigger.webhook.call(fake.context);
+		expect(await trigger.execute.call(executeOn(workflowData![0]))).toEqual([workflowData![0]]);
 	});
 });
