@@ -74,10 +74,11 @@ export function testRejectionOf(items: INodeExecutionData[]): { message: string;
 	const explanation = rejection.explanation;
 	if (explanation) {
 		const expected = Array.isArray(explanation.expected) ? (explanation.expected as Array<Record<string, unknown>>) : [];
-		for (const field of expected) {
+		const looked = expected.map((field) => {
 			const where = field.header !== undefined ? `header "${String(field.header)}"` : `query parameter "${String(field.query)}"`;
-			lines.push(`Expected ${where}: ${field.present ? 'present' : 'missing'}.`);
-		}
+			return `${where} (${field.present ? 'present' : 'missing'})`;
+		});
+		if (looked.length) lines.push(`Looked for the signature or secret in: ${looked.join(', ')}.`);
 		const settings = ['algorithm', 'encoding', 'source', 'prefix', 'tolerance', 'toleranceSeconds']
 			.filter((key) => explanation[key] !== undefined && explanation[key] !== '')
 			.map((key) => `${key} ${String(explanation[key])}`);

@@ -306,7 +306,7 @@ describe('the editor shows a rejected test call (issue 19)', () => {
 		expect(error).toBeInstanceOf(NodeOperationError);
 		const { message, description } = error as NodeOperationError;
 		expect(message).toBe('Test call rejected: signature_mismatch (HTTP 401)');
-		expect(description).toContain('Expected header "x-signature": present.');
+		expect(description).toContain('Looked for the signature or secret in: header "x-signature" (present)');
 		expect(description).toContain('algorithm sha256, encoding hex, source header, prefix sha256=');
 		expect(description).toContain('Signed bytes received: 13 (application/json).');
 		expect(description).toContain('answered HTTP 401');
