@@ -432,21 +432,34 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('Webh
 		expect(response.json()).toMatchObject({ body: { event: 'x', n: 7 }, verification: { scheme: 'none' } });
 	});
 
-	it('works on the test URL after "Listen for test event", rejecting unsigned calls there too', async () => {
+	it('works on the test URL after "Listen for test event"; a rejected call there ends the listening with its reason', async () => {
 		// What the editor does: start a manual run from the trigger, which registers /webhook-test/<path>.
 		const session = { ...(await n8n.ownerSession()), 'content-type': 'application/json' };
 		const saved = await n8n.request('GET', '/rest/workflows/e2eWtBearer0001', { headers: session });
 		expect(saved.status).toBe(200);
 		const workflowData = saved.json<{ data: Record<string, unknown> }>().data;
-		const listen = await n8n.request('POST', '/rest/workflows/e2eWtBearer0001/run', {
-			headers: session,
-			body: JSON.stringify({ workflowData, triggerToStartFrom: { name: 'Trigger' } }),
-		});
-		expect(listen.json()).toEqual({ data: { waitingForWebhook: true } });
+		const listen = async () => {
+			const answer = await n8n.request('POST', '/rest/workflows/e2eWtBearer0001/run', {
+				headers: session,
+				body: JSON.stringify({ workflowData, triggerToStartFrom: { name: 'Trigger' } }),
+			});
+			expect(answer.json()).toEqual({ data: { waitingForWebhook: true } });
+		};
 
-		const since = await n8n.lastExecutionId();
+		await listen();
+		let since = await n8n.lastExecutionId();
 		const unsigned = await n8n.request('POST', '/webhook-test/bearer', json({ test: 1 }));
 		expect(unsigned.status).toBe(401);
+		// The editor is told why: the test execution fails at the trigger with the reason (issue 19).
+		const [rejected] = await n8n.waitForExecutions(since, 1);
+		expect(rejected).toMatchObject({ mode: 'manual', status: 'error' });
+		expect(rejected.nodes.Trigger.error).toMatch(/^Test call rejected: \w+ \(HTTP 401\)$/);
+		expect(rejected.raw).not.toContain(secrets.bearer);
+		// ...and n8n stops listening, as after any test event.
+		expect((await n8n.request('POST', '/webhook-test/bearer', json({ test: 1 }))).status).toBe(404);
+
+		await listen();
+		since = await n8n.lastExecutionId();
 		const signed = await n8n.request('POST', '/webhook-test/bearer', {
 			...json({ test: 2 }),
 			headers: { 'content-type': 'application/json', authorization: `Bearer ${secrets.bearer}` },
