@@ -187,6 +187,8 @@ describe.each(selectedVersions())('the nodes in the n8n $n8n editor', (version) 
 	}
 
 	beforeAll(async () => {
+		// First: without Chromium, fail at once with how to install it, before n8n starts.
+		browser = await BrowserSession.launch();
 		n8n = await N8nInstance.create(version);
 		await n8n.start();
 		// The health check answers before the REST API is mounted.
@@ -200,7 +202,6 @@ describe.each(selectedVersions())('the nodes in the n8n $n8n editor', (version) 
 		}
 		const hmac = { id: credentialIds.webhookHmacApi, name: 'Editor webhookHmacApi' };
 		workflowId = (await rest<{ id: string }>('POST', '/rest/workflows', editorWorkflow(hmac))).id;
-		browser = await BrowserSession.launch();
 		page = await browser.context.newPage();
 		page.setDefaultTimeout(WAIT);
 		problems = watchProblems(page, ours);
