@@ -17,6 +17,8 @@ import type { BrowserProblem } from './harness/browser';
 import { BrowserSession, keepScreenshot, watchProblems } from './harness/browser';
 import { N8nInstance, sleep } from './harness/n8n';
 import { packageName } from './harness/package';
+import type { WorkflowFile } from './harness/rest';
+import { createCredential, saveWorkflow } from './harness/rest';
 import { selectedVersions } from './harness/versions';
 import { nodeType } from './harness/workflow';
 
@@ -51,11 +53,10 @@ const cases = [
 	{ label: 'Chargeback', value: 'chargeback' },
 ];
 
-/** Webhook Trigger (3 cases, HMAC) → Customer Bind → Chat Bind, as the REST API takes it. */
-function editorWorkflow(hmacCredential: { id: string; name: string }) {
+/** Webhook Trigger (3 cases, HMAC) → Customer Bind → Chat Bind, saved as the editor saves it. */
+function editorWorkflow(hmacCredential: { id: string; name: string }): WorkflowFile {
 	return {
 		name: 'Orders (editor e2e)',
-		active: false,
 		nodes: [
 			{
 				id: 'b7a1f0c2-0000-4000-8000-000000000001',
@@ -127,16 +128,6 @@ describe.each(selectedVersions())('the nodes in the n8n $n8n editor', (version) 
 	let workflowId = '';
 	const credentialIds: Record<string, string> = {};
 
-	/** The editor's own REST API, as the logged-in owner. */
-	async function rest<T>(method: string, path: string, body: unknown): Promise<T> {
-		const response = await n8n.request(method, path, {
-			headers: { ...(await n8n.ownerSession()), 'content-type': 'application/json' },
-			body: JSON.stringify(body),
-		});
-		if (response.status !== 200) throw new Error(`${method} ${path} answered ${response.status}: ${response.text.slice(0, 500)}`);
-		return response.json<{ data: T }>().data;
-	}
-
 	const canvasNode = (name: string): Locator => page.locator('[data-test-id="canvas-node"]').filter({ hasText: name });
 	const outputHandles = async () => (await canvasNode('Webhook Trigger').locator('[data-test-id="canvas-node-output-handle"]').allTextContents()).map((text) => text.trim());
 
@@ -191,17 +182,10 @@ describe.each(selectedVersions())('the nodes in the n8n $n8n editor', (version) 
 		browser = await BrowserSession.launch();
 		n8n = await N8nInstance.create(version);
 		await n8n.start();
-		// The health check answers before the REST API is mounted.
-		for (let tries = 0; (await n8n.request('GET', '/rest/settings').catch(() => ({ status: 0 }))).status !== 200; tries++) {
-			if (tries > 400) throw new Error('n8n REST API did not come up');
-			await sleep(250);
-		}
 		for (const { type, data } of credentialTypes) {
-			const created = await rest<{ id: string }>('POST', '/rest/credentials', { name: `Editor ${type.name}`, type: type.name, data });
-			credentialIds[type.name] = created.id;
+			credentialIds[type.name] = await createCredential(n8n, { name: `Editor ${type.name}`, type: type.name, data });
 		}
-		const hmac = { id: credentialIds.webhookHmacApi, name: 'Editor webhookHmacApi' };
-		workflowId = (await rest<{ id: string }>('POST', '/rest/workflows', editorWorkflow(hmac))).id;
+		workflowId = (await saveWorkflow(n8n, editorWorkflow({ id: credentialIds.webhookHmacApi, name: 'Editor webhookHmacApi' }))).id;
 		page = await browser.context.newPage();
 		page.setDefaultTimeout(WAIT);
 		problems = watchProblems(page, ours);
