@@ -7,7 +7,7 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { AuthScheme } from './auth';
-import { schemeFields } from './auth';
+import { expectedFields } from './auth';
 import type { IncomingCall, Reply } from './gate';
 
 /** Credential fields that describe the scheme and are not secrets. */
@@ -18,7 +18,7 @@ export function explainRejection(
 	scheme: AuthScheme,
 	credentials: unknown,
 ): Record<string, unknown> {
-	const fields = schemeFields(scheme, credentials);
+	const fields = expectedFields(scheme, credentials);
 	const expected = [
 		...fields.headers.map((name) => ({ header: name, present: call.headers[name.toLowerCase()] !== undefined })),
 		...fields.query.map((name) => ({ query: name, present: Object.prototype.hasOwnProperty.call(call.query ?? {}, name) })),

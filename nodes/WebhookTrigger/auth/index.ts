@@ -216,6 +216,17 @@ export function schemeFields(scheme: AuthScheme, credentials: unknown): Redactio
 }
 
 /**
+ * Where this credential makes the scheme look for its signature or secret: the credential's own
+ * header or query parameter when it names one, else the scheme's defaults. (schemeFields() adds
+ * the defaults to hide them as well; an explanation must name only where the node looked.)
+ */
+export function expectedFields(scheme: AuthScheme, credentials: unknown): Redactions {
+	if (!isAuthScheme(scheme)) return { headers: [], query: [] };
+	const own = (verifiers[scheme] as SchemeVerifier<unknown>).redactions(credentials);
+	return own.headers.length + own.query.length > 0 ? own : verifiers[scheme].secretFields;
+}
+
+/**
  * The node's entry point. Credentials arrive untyped from n8n (`getCredentials`); every verifier
  * checks them at run time, so one cast here is safe. Fails closed: an unknown scheme or an
  * unexpected exception is a rejection, never an acceptance.
