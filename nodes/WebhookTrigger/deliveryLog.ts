@@ -20,6 +20,8 @@ export interface DeliveryLogOptions {
 	flushIntervalMs: number;
 	/** Minimum time between two prunes of one workflow. */
 	pruneIntervalMs: number;
+	/** Milliseconds since the epoch: retention and link deadlines are measured on it (tests pass one). */
+	clock?: () => number;
 }
 
 /** How long a link waits for its record, written by another process in queue mode. */
@@ -65,6 +67,10 @@ export class DeliveryLog {
 		private readonly onProblem: LogProblem = () => undefined,
 	) {}
 
+	private now(): number {
+		return (this.options.clock ?? Date.now)();
+	}
+
 	/** Queues one record; never waits, never throws. Returns whether it was buffered. */
 	record(record: DeliveryRecord, retention?: Retention): boolean {
 		if (retention) this.retention.set(record.workflowId, retention);
@@ -88,7 +94,7 @@ export class DeliveryLog {
 	linkExecution(id: string, executionId: string): void {
 		const buffered = this.byId.get(id);
 		if (buffered) buffered.executionId = executionId;
-		else if (this.links.length < this.options.maxBuffered) this.links.push({ id, executionId, until: Date.now() + LINK_WAIT_MS });
+		else if (this.links.length < this.options.maxBuffered) this.links.push({ id, executionId, until: this.now() + LINK_WAIT_MS });
 		this.schedule();
 	}
 
@@ -127,7 +133,7 @@ export class DeliveryLog {
 			await insertDeliveries(store, [...records, ...overflowRows]);
 			const linked = await setDeliveryExecutions(store, links);
 			// Queue mode: another process (the webhook processor) may not have written the record yet.
-			const now = Date.now();
+			const now = this.now();
 			const waiting = links.filter((link) => !linked.has(link.id) && link.until > now);
 			if (waiting.length) {
 				this.links.push(...waiting);
@@ -143,7 +149,7 @@ export class DeliveryLog {
 	}
 
 	private async prune(store: Store, records: DeliveryRecord[]): Promise<void> {
-		const now = Date.now();
+		const now = this.now();
 		for (const workflowId of new Set(records.map((record) => record.workflowId))) {
 			const retention = this.retention.get(workflowId);
 			if (!retention || now - (this.lastPrune.get(workflowId) ?? 0) < this.options.pruneIntervalMs) continue;

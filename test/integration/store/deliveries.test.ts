@@ -204,12 +204,13 @@ describe.each(storeTargets())('delivery log on the %s store', (_kind, target) =>
 	});
 
 	it('prunes by age and by rows per workflow, leaving other workflows alone', async () => {
-		const log = new DeliveryLog(async () => store, { maxBuffered: 100, flushIntervalMs: 10_000, pruneIntervalMs: 0 });
+		// The log's clock and the records' times are one fixed instant: the real date never matters.
+		const log = new DeliveryLog(async () => store, { maxBuffered: 100, flushIntervalMs: 10_000, pruneIntervalMs: 0, clock: () => NOW });
 		const day = 24 * 60 * 60 * 1000;
-		for (let i = 0; i < 10; i++) log.record(record('wf-old', { receivedAt: new Date(Date.now() - i * day) }));
-		for (let i = 0; i < 5; i++) log.record(record('wf-other', { receivedAt: new Date(Date.now() - 30 * day) }));
+		for (let i = 0; i < 10; i++) log.record(record('wf-old', { receivedAt: new Date(NOW - i * day) }));
+		for (let i = 0; i < 5; i++) log.record(record('wf-other', { receivedAt: new Date(NOW - 30 * day) }));
 		await log.flush();
-		expect(await pruneDeliveries(store, 'wf-old', { maxAgeMs: 7 * day + 60_000, maxRows: 5 })).toBe(5);
+		expect(await pruneDeliveries(store, 'wf-old', { maxAgeMs: 7 * day + 60_000, maxRows: 5 }, new Date(NOW))).toBe(5);
 		const kept = await listDeliveries(store, { workflowId: 'wf-old' });
 		expect(kept).toHaveLength(5);
 		expect(await listDeliveries(store, { workflowId: 'wf-other' })).toHaveLength(5);
