@@ -15,6 +15,7 @@ export class ChatBind implements INodeType {
 		subtitle: '={{$parameter["channel"]}}',
 		description: 'Finds or creates the chat for a channel and contact, linked to the customer',
 		defaults: { name: 'Chat Bind' },
+		// An agent may find or open the chat for a contact: a bounded store query, answered at once.
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [

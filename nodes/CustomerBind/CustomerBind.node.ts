@@ -32,6 +32,7 @@ export class CustomerBind implements INodeType {
 		subtitle: '={{$parameter["store"]}}',
 		description: 'Finds a customer by any of several keys, then creates or updates it',
 		defaults: { name: 'Customer Bind' },
+		// An agent may look a customer up or record one: a bounded store query, answered at once.
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],

@@ -20,6 +20,9 @@ import { waitSettings, WaitSettingsError } from './waitSettings';
  * way n8n's Wait node waits for its resume URL (`putExecutionToWait`, a `restartWebhook`), so n8n
  * keeps it across restarts and in queue mode. The key → execution registry lives in the store.
  */
+// Not an AI tool (no usableAsTool, which n8n types as `true` or a tool description): a tool call
+// would park the agent's execution until some webhook arrives. README lists this exception.
+// eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool
 export class WaitForWebhook implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Wait for Webhook',
@@ -30,7 +33,6 @@ export class WaitForWebhook implements INodeType {
 		subtitle: '={{"/" + $parameter["triggerPath"] + ": " + $parameter["correlationKey"]}}',
 		description: 'Waits until a verified webhook call carries this execution\'s correlation key (an order ID, a payment ID)',
 		defaults: { name: 'Wait for Webhook' },
-		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [

@@ -33,6 +33,7 @@ export class WebhookDeliveries implements INodeType {
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["store"]}}',
 		description: 'Lists the calls Webhook Triggers answered, with why each was accepted or rejected',
 		defaults: { name: 'Webhook Deliveries' },
+		// An agent may read the delivery log ("which calls failed today?"): read-only, secrets redacted.
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],

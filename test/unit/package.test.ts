@@ -50,6 +50,16 @@ describe('package.json n8n block', () => {
 		}
 	});
 
+	it('offers AI agents the nodes that answer at once, never Wait for Webhook (which parks the execution)', () => {
+		const asTool = Object.fromEntries(
+			(pkg.n8n.nodes as string[]).map((p) => {
+				const { description } = loadClass<INodeType>(p);
+				return [description.name, description.usableAsTool === true];
+			}),
+		);
+		expect(asTool).toEqual({ webhookTrigger: false, waitForWebhook: false, customerBind: true, chatBind: true, webhookDeliveries: true });
+	});
+
 	it('lists every credential, each named like its class and used by a node', () => {
 		const usedByNodes = new Set(
 			(pkg.n8n.nodes as string[]).flatMap((p) =>
