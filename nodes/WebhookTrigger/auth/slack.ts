@@ -46,6 +46,7 @@ export const slackVerifier: SchemeVerifier<SlackCredentials> = {
 	scheme: 'slack',
 	credentialType: 'webhookSlackApi',
 	displayName: 'Slack Signing Secret',
+	signsTimestamp: true,
 	description: 'X-Slack-Signature v0 with a replay window',
 	requirements: { secrets: [{ field: 'signingSecret', label: 'Signing secret' }] },
 	// Events API: the event's type and the envelope's id (stable across Slack's retries).

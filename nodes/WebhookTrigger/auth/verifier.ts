@@ -38,6 +38,12 @@ export interface SchemeVerifier<C> extends Verifier<C> {
 	requirements?: CredentialRequirements;
 	/** The signature covers the public URL (Twilio): the node passes it in as credential `webhookUrl`. */
 	signsPublicUrl?: boolean;
+	/**
+	 * The signature covers a timestamp checked against the replay window, so a captured call is
+	 * refused once the window has passed. Without it a captured call verifies forever (README,
+	 * Security model: duplicate suppression is not replay protection).
+	 */
+	signsTimestamp?: boolean;
 	/** Set for provider presets. */
 	preset?: PresetDefaults;
 	/** What this node's credential makes secret (the configured header or parameter name). */

@@ -91,6 +91,7 @@ export function signedPreset(spec: SignedPresetSpec): SchemeVerifier<SigningSecr
 		description: spec.description,
 		requirements: { secrets: [{ field: 'secret', label: 'Secret' }] },
 		preset: spec.preset,
+		signsTimestamp: spec.timestamped,
 		verify(request, credentials) {
 			const saved = rotatingSecrets(credentials, 'secret', 'previousSecret');
 			if (saved.current === '') return notConfigured(`${spec.displayName} signing secret`);
