@@ -141,11 +141,6 @@ export function admitCaller(call: Pick<IncomingCall, 'ip' | 'headers'>, rules: C
 	return undefined;
 }
 
-/** Every check in order, for a caller {@link admitCaller} has not seen yet. */
-export function admitCall(call: IncomingCall, config: GateConfig): Reply | Run {
-	return admitCaller(call, config) ?? admitRequest(call, config);
-}
-
 /** The checks after the caller's: method, size, authentication and handshakes, schema; then the item. */
 export function admitRequest(call: IncomingCall, config: Omit<GateConfig, keyof CallerRules>): Reply | Run {
 	if (call.webhookName === 'setup' && config.scheme !== 'meta') {

@@ -1,4 +1,4 @@
-import type { INodeParameters, IWebhookDescription } from 'n8n-workflow';
+import type { INodeParameters } from 'n8n-workflow';
 
 /**
  * Webhook-description fields that n8n 2.x resolves without its expression engine.
@@ -48,9 +48,4 @@ export function webhookFields<K extends string>(fields: Record<K, WebhookField>)
 	for (const name of Object.keys(fields) as K[]) templates[name] = fields[name].template;
 	// A symbol key survives the spread into a description and never reaches the editor's JSON.
 	return Object.assign(templates, { [WEBHOOK_RESOLVERS]: fields });
-}
-
-/** The resolvers attached by {@link webhookFields}, if any (for tests and diagnostics). */
-export function resolversOf(description: IWebhookDescription): Record<string, WebhookField> | undefined {
-	return (description as unknown as Record<symbol, Record<string, WebhookField> | undefined>)[WEBHOOK_RESOLVERS];
 }

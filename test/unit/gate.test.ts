@@ -2,7 +2,7 @@ import { createHmac } from 'crypto';
 import { parseIpAllowlist, parseOriginAllowlist } from '../../nodes/WebhookTrigger/allowlist';
 import { AUTH_SCHEMES, signsBody } from '../../nodes/WebhookTrigger/auth';
 import type { AuthScheme } from '../../nodes/WebhookTrigger/auth';
-import { admitCall } from '../../nodes/WebhookTrigger/gate';
+import { admitCall } from '../support/admitCall';
 import type { GateConfig, IncomingCall, Reply, Run } from '../../nodes/WebhookTrigger/gate';
 
 /**

@@ -1,8 +1,13 @@
-import type { INodeParameters } from 'n8n-workflow';
+import type { INodeParameters, IWebhookDescription } from 'n8n-workflow';
 import { resolveWebhookDescriptionField, webhookDescriptionIsNativelyResolvable } from 'n8n-workflow';
 
 import { webhookDescriptions } from '../../nodes/WebhookTrigger/description';
-import { parameterField, resolversOf } from '../../nodes/WebhookTrigger/webhookFields';
+import { parameterField } from '../../nodes/WebhookTrigger/webhookFields';
+
+/** The resolvers webhookFields attaches under n8n's registered symbol (what n8n 2.x reads). */
+function resolversOf(description: IWebhookDescription): Record<string, unknown> | undefined {
+	return (description as unknown as Record<symbol, Record<string, unknown> | undefined>)[Symbol.for('n8n.webhookDescriptionResolvers')];
+}
 
 /** What the expression engine computes for a `={{…}}` template, with `$parameter` bound. */
 function evaluateTemplate(template: string, parameters: INodeParameters): unknown {

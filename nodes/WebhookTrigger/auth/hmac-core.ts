@@ -68,10 +68,6 @@ export function computeHmac(algorithm: HmacAlgorithm, secret: string | Buffer, p
 	return hmac.digest();
 }
 
-export function encodeDigest(digest: Buffer, encoding: SignatureEncoding): string {
-	return digest.toString(encoding);
-}
-
 /**
  * The bytes a candidate signature stands for, or undefined when it is malformed. Hex: exactly twice
  * the digest size, either case. Base64: the standard (`+/`) or URL (`-_`) alphabet, not mixed,
@@ -99,36 +95,6 @@ function decodeSignature(candidate: unknown, byteLength: number, encoding: Signa
 	return bytes;
 }
 
-/** Right alphabet, length and padding for the algorithm's digest (see {@link decodeSignature}). */
-export function isWellFormedSignature(
-	candidate: string,
-	algorithm: HmacAlgorithm,
-	encoding: SignatureEncoding,
-): boolean {
-	return decodeSignature(candidate, DIGEST_BYTES[algorithm], encoding) !== undefined;
-}
-
-/**
- * Compares the bytes of every candidate with the expected digest (no early exit, so timing does not
- * tell which one matched). Comparing bytes, not text, is what makes hex case-insensitive and the
- * base64 forms equivalent; a candidate that does not decode never matches. A decoded candidate has
- * the digest's length by construction (a public property of the algorithm), so timingSafeEqual
- * over the two digests is constant-time without hashing them again.
- */
-export function matchSignature(
-	candidates: string[],
-	expected: string | Buffer,
-	encoding: SignatureEncoding,
-): boolean {
-	const want = Buffer.isBuffer(expected) ? expected : Buffer.from(expected, encoding);
-	let matched = false;
-	for (const candidate of candidates) {
-		const got = decodeSignature(candidate, want.length, encoding);
-		matched = (got !== undefined && timingSafeEqual(got, want)) || matched;
-	}
-	return matched;
-}
-
 /** Checks the message against each secret (several during a rotation). Blank secrets never match. */
 export function checkSignature(
 	message: SignedMessage,
@@ -147,7 +113,9 @@ export function checkSignature(
 	for (const secret of secrets) {
 		if (secret.length === 0) continue;
 		const digest = computeHmac(message.algorithm, secret, message.payload);
-		// Every candidate against every secret, no early exit (see matchSignature).
+		// Every candidate against every secret, no early exit, so timing does not tell which matched.
+		// Bytes, not text: hex is case-insensitive and the base64 forms are equal. A decoded candidate
+		// has the digest's length by construction, so timingSafeEqual over the two is constant-time.
 		for (const bytes of decoded) matched = timingSafeEqual(bytes, digest) || matched;
 	}
 	return matched ? 'valid' : 'mismatch';

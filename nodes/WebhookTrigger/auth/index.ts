@@ -78,7 +78,6 @@ export const verifiers = {
 
 /** Every scheme's name: the registry's keys. */
 export type AuthScheme = keyof typeof verifiers;
-export type VerifierRegistry = typeof verifiers;
 
 export const AUTH_SCHEMES = Object.keys(verifiers) as readonly AuthScheme[];
 
@@ -92,9 +91,6 @@ export function credentialTypeFor(scheme: AuthScheme): string | undefined {
 }
 
 const ALL = Object.values(verifiers) as ReadonlyArray<SchemeVerifier<unknown>>;
-
-/** The schemes that are provider presets (they name the provider's event and delivery id). */
-export const PRESET_SCHEMES = AUTH_SCHEMES.filter((scheme) => verifiers[scheme].preset !== undefined);
 
 /** Schemes whose signature covers the URL the provider called (the node passes it as `webhookUrl`). */
 export function signsPublicUrl(scheme: AuthScheme): boolean {
@@ -147,23 +143,6 @@ export function credentialShownFor(credentialType: string): {
 } {
 	const authentication = AUTH_SCHEMES.filter((scheme) => verifiers[scheme].credentialType === credentialType);
 	return { required: true, displayOptions: { show: { authentication } } };
-}
-
-/** One entry per credential type, shown for every scheme that uses it. */
-export function credentialDescriptions(
-	testedBy: string,
-): Array<{ name: string; required: true; displayOptions: { show: { authentication: AuthScheme[] } }; testedBy: string }> {
-	const byType = new Map<string, AuthScheme[]>();
-	for (const scheme of AUTH_SCHEMES) {
-		const type = verifiers[scheme].credentialType;
-		if (type !== undefined) byType.set(type, [...(byType.get(type) ?? []), scheme]);
-	}
-	return [...byType].map(([name, authentication]) => ({
-		name,
-		required: true,
-		displayOptions: { show: { authentication } },
-		testedBy,
-	}));
 }
 
 /** What the Test button checks for a credential type: the union over the schemes using it. */

@@ -139,11 +139,6 @@ export function assertOrdered(migrations: readonly Migration[]): void {
 	});
 }
 
-/** Highest version this code knows. */
-export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {
-	return migrations.length === 0 ? 0 : migrations[migrations.length - 1].version;
-}
-
 /**
  * Applies pending migrations in one transaction (all or nothing) and returns the versions applied.
  * Safe to run from many processes at once: a transaction-scoped advisory lock on the schema makes

@@ -28,18 +28,6 @@ export type ContactType =
 	| 'webchat'
 	| 'custom';
 
-export const CONTACT_TYPES: readonly ContactType[] = [
-	'email',
-	'phone',
-	'document',
-	'whatsapp',
-	'instagram',
-	'telegram',
-	'messenger',
-	'webchat',
-	'custom',
-];
-
 export interface NormalizeOptions {
 	/** ISO 3166 alpha-2 country used for phone numbers written without a country code. */
 	defaultCountry?: string;
@@ -161,10 +149,6 @@ export function normalizeContact(
 		case 'custom':
 			return normalizeOpaque(value, field);
 	}
-}
-
-export function isContactType(value: unknown): value is ContactType {
-	return typeof value === 'string' && (CONTACT_TYPES as readonly string[]).includes(value);
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -4,14 +4,33 @@ import { join } from 'path';
 import {
 	AUTH_SCHEMES,
 	authenticationOptions,
-	credentialDescriptions,
 	credentialRequirements,
-	PRESET_SCHEMES,
 	presetDefaults,
 	verifiers,
 } from '../../../nodes/WebhookTrigger/auth';
+import type { AuthScheme } from '../../../nodes/WebhookTrigger/auth';
 import { WebhookTrigger } from '../../../nodes/WebhookTrigger/WebhookTrigger.node';
 import { webhookTriggerProperties } from '../../../nodes/WebhookTrigger/description';
+
+/** The schemes that are provider presets (they name the provider's event and delivery id). */
+const PRESET_SCHEMES = AUTH_SCHEMES.filter((scheme) => verifiers[scheme].preset !== undefined);
+
+/** One entry per credential type, shown for every scheme that uses it. */
+function credentialDescriptions(
+	testedBy: string,
+): Array<{ name: string; required: true; displayOptions: { show: { authentication: AuthScheme[] } }; testedBy: string }> {
+	const byType = new Map<string, AuthScheme[]>();
+	for (const scheme of AUTH_SCHEMES) {
+		const type = verifiers[scheme].credentialType;
+		if (type !== undefined) byType.set(type, [...(byType.get(type) ?? []), scheme]);
+	}
+	return [...byType].map(([name, authentication]) => ({
+		name,
+		required: true,
+		displayOptions: { show: { authentication } },
+		testedBy,
+	}));
+}
 
 const ROOT = join(__dirname, '../../..');
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { parseIpAllowlist, parseOriginAllowlist } from '../../../nodes/WebhookTrigger/allowlist';
 import { AUTH_SCHEMES, schemeFields, verifiers } from '../../../nodes/WebhookTrigger/auth';
 import type { SchemeVerifier, VerificationRequest } from '../../../nodes/WebhookTrigger/auth';
-import { admitCall } from '../../../nodes/WebhookTrigger/gate';
+import { admitCall } from '../../support/admitCall';
 import type { GateConfig, IncomingCall, Reply, Run } from '../../../nodes/WebhookTrigger/gate';
 import { documentedRejections } from './documented';
 import { fixtures, NOW, NOW_SECONDS, TOLERANCE_SECONDS, type Fixture, type Wire } from './fixtures';
