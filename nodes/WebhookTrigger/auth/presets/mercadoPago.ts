@@ -1,4 +1,5 @@
 import { readDottedQuery } from '../request';
+import type { Rejected, VerificationRequest } from '../types';
 import { reject, signatureRejection } from '../verifier';
 import { isRejected, parseKeyValues, requiredHeader, signedPreset } from './signed';
 import { parsedBody } from './body';
@@ -8,14 +9,41 @@ import { parsedBody } from './body';
  * `id:{data.id};request-id:{x-request-id};ts:{ts};`. `data.id` comes from the notification URL's
  * query (lower-cased when alphanumeric); parts whose value is absent are left out.
  * https://www.mercadopago.com.br/developers/en/docs/your-integrations/notifications/webhooks
+ *
+ * The body is not signed: anyone holding one captured call can send it again within the replay
+ * window with any body. So nothing is read from the body by default (no event path; the duplicate
+ * key is the signed x-request-id), and a body whose `data.id` is not the signed one is refused
+ * (401 `body_id_mismatch`). A body without `data.id` is admitted: Mercado Pago sends some, e.g.
+ * Card Updater's `card.updated`, whose `data` holds card ids.
  */
 const HEADER = 'x-signature';
 
-function dataId(request: Parameters<typeof parsedBody>[0]): string | undefined {
+/** The body's `data.id` as sent (undefined when absent or null). */
+function bodyDataId(request: VerificationRequest): unknown {
+	const data = (parsedBody(request) as { data?: unknown } | undefined)?.data;
+	if (data === null || typeof data !== 'object') return undefined;
+	return (data as { id?: unknown }).id ?? undefined;
+}
+
+/** An id as the manifest writes it: text or a number, lower-cased; undefined for anything else. */
+function idText(id: unknown): string | undefined {
+	return typeof id === 'string' || typeof id === 'number' ? String(id).toLowerCase() : undefined;
+}
+
+/** The data.id the manifest signs: the query's, else (no query parameter) the body's. */
+function signedDataId(request: VerificationRequest): string | undefined {
 	const query = readDottedQuery(request, 'data.id');
 	if (query.kind === 'present') return query.value.toLowerCase();
-	const id = (parsedBody(request) as { data?: { id?: unknown } } | undefined)?.data?.id;
-	return typeof id === 'string' || typeof id === 'number' ? String(id).toLowerCase() : undefined;
+	return idText(bodyDataId(request));
+}
+
+/** After the signature: a body naming another resource than the signed data.id is refused. */
+function bodyMatchesSignedId(request: VerificationRequest): Rejected | undefined {
+	const body = bodyDataId(request);
+	if (body === undefined) return undefined;
+	const text = idText(body);
+	if (text !== undefined && text === signedDataId(request)) return undefined;
+	return reject(401, 'body_id_mismatch', "The body's data.id is not the signed data.id of the notification URL");
 }
 
 export const mercadoPagoVerifier = signedPreset({
@@ -34,7 +62,7 @@ export const mercadoPagoVerifier = signedPreset({
 		if (candidates.length === 0) return signatureRejection('malformed');
 		const requestId = requiredHeader(request, 'x-request-id', 'request_id');
 		if (isRejected(requestId) && requestId.code === 'malformed_request_id') return requestId;
-		const id = dataId(request);
+		const id = signedDataId(request);
 		let manifest = '';
 		if (id !== undefined) manifest += `id:${id};`;
 		if (!isRejected(requestId)) manifest += `request-id:${requestId};`;
@@ -45,6 +73,8 @@ export const mercadoPagoVerifier = signedPreset({
 		const seconds = /^\d{13}$/.test(ts) ? String(Math.floor(Number(ts) / 1000)) : ts;
 		return { payload: Buffer.from(manifest, 'utf8'), candidates, timestamp: seconds };
 	},
+	consistent: bodyMatchesSignedId,
 	secretFields: { headers: [HEADER], query: [] },
-	preset: { eventPath: 'body.action', deliveryIdPath: 'body.id' },
+	// Only signed fields: the body's action and id are the caller's word.
+	preset: { deliveryIdPath: 'headers.x-request-id' },
 });

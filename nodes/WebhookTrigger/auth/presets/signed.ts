@@ -47,6 +47,11 @@ export interface SignedPresetSpec {
 	key?(secret: string): string | Buffer | undefined;
 	/** A handshake answered only after the signature verified (Zoom url_validation). */
 	handshake?(request: VerificationRequest, key: string | Buffer): Handshake | Rejected | undefined;
+	/**
+	 * Once the signature verified: a rejection when an unsigned part of the call contradicts a
+	 * signed one (Mercado Pago: the body's data.id against the signed query data.id).
+	 */
+	consistent?(request: VerificationRequest): Rejected | undefined;
 	secretFields: Redactions;
 	preset: PresetDefaults;
 }
@@ -123,6 +128,8 @@ export function signedPreset(spec: SignedPresetSpec): SchemeVerifier<SigningSecr
 				secrets,
 			);
 			if (result.outcome !== 'valid') return signatureRejection(result.outcome);
+			const contradiction = spec.consistent?.(request);
+			if (contradiction !== undefined) return contradiction;
 
 			const handshake = spec.handshake?.(request, result.secret === 'current' ? secrets.current : secrets.previous);
 			if (handshake !== undefined) return handshake;
