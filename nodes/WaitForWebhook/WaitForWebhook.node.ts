@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { HANDOVER_TOKEN_HEADER } from '../shared/correlation';
+import { HANDOVER_TOKEN_HEADER, scopeOf } from '../shared/correlation';
 import { acceptHandover, registerWait } from '../shared/store/waits';
 import { toNodeError, webhookGatewayPostgresConnectionTest } from '../shared/storeAccess';
 import { storeOfNode } from '../WebhookTrigger/triggerStore';
@@ -67,7 +67,8 @@ export class WaitForWebhook implements INodeType {
 		try {
 			const store = await storeOfNode(this).open();
 			await registerWait(store, {
-				scope: settings.scope,
+				// An execution started from the editor is resumed only by the trigger's test URL.
+				scope: scopeOf(settings.scope, this.getMode() === 'manual'),
 				key: settings.key,
 				workflowId: String(this.getWorkflow().id ?? ''),
 				executionId: this.getExecutionId(),

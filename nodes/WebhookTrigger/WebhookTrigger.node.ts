@@ -30,14 +30,15 @@ import type { DeliveryLog } from './deliveryLog';
 import { deliveryLogOf, EmbeddedInQueueMode, queueModeRefusal, storeOfNode } from './triggerStore';
 import type { Answered } from './deliveryRecord';
 import { deliveryRecord, newDeliveryId } from './deliveryRecord';
-import { claimDelivery, DEFAULT_DUPLICATE_WINDOW_HOURS, duplicateKeyOf, duplicateReply, markStarted, STORE_UNAVAILABLE_REPLY } from './duplicates';
+import { DEFAULT_DUPLICATE_WINDOW_HOURS, duplicateKeyOf, markStarted } from './duplicates';
+import { decideDelivery } from './delivery';
 import { admitCaller, admitRequest } from './gate';
 import type { CallerRules, GateConfig, IncomingCall, Reply } from './gate';
 import { explainRejection, testRejectionItem, testRejectionOf } from './explain';
 import { LogLimiter } from './logLimiter';
 import type { VariableMapping } from './paths';
-import { RESUME_STORE_UNAVAILABLE_REPLY, resumeSettingsOf, resumeWaiting, waitRegistryOf } from './resume';
-import type { ResumeDecision, ResumeOptions } from './resume';
+import { resumeSettingsOf } from './resume';
+import type { ResumeOptions } from './resume';
 import { configuredOutputs, routeItems } from './routing';
 import type { RoutingCase } from './routing';
 import { webhookGatewayPostgresConnectionTest } from '../shared/storeAccess';
@@ -202,55 +203,43 @@ export class WebhookTrigger implements INodeType {
 		const responseMode = this.getNodeParameter('responseMode', 'onReceived') as string;
 		const early = responseMode === 'onReceived' && !answersAfterStart(responseMode, options);
 
-		// Last, after every other check: a forged or refused call never claims a delivery key.
+		// Last, after every other check: a forged or refused call never claims a delivery key nor
+		// resumes anything. Duplicates, resume and the answer mode decide together (delivery.ts).
 		// On by default where the preset names its delivery id (Stripe body.id, GitHub's header, …).
 		const keyPath = duplicateKeyPathOf(options, config.scheme);
-		const key = keyPath === '' ? undefined : duplicateKeyOf({ body: call.body, headers: call.headers, query: call.query, params: call.params }, keyPath);
-		if (key !== undefined) {
-			try {
-				const claim = await claimDelivery(storeOfNode(this), {
-					workflowId: String(this.getWorkflow().id ?? ''),
-					nodeName: this.getNode().name,
-					key,
-					deliveryId,
-					now: call.now,
-					windowHours: options.duplicateWindowHours ?? DEFAULT_DUPLICATE_WINDOW_HOURS,
-					// Answered now: the provider will not retry, so the claim holds at once.
-					started: early,
-				});
-				if (!claim.first) return answer(duplicateReply(claim));
-			} catch (error) {
-				if (error instanceof EmbeddedInQueueMode) return configurationError(error);
-				this.logger.warn(`Webhook Trigger "${this.getNode().name}": duplicate check failed, answered 503: ${(error as Error).message}`);
-				return answer(STORE_UNAVAILABLE_REPLY);
-			}
-		}
-
+		const root = { body: call.body, headers: call.headers, query: call.query, params: call.params };
+		const key = keyPath === '' ? undefined : duplicateKeyOf(root, keyPath);
 		// execute() finds the claim to confirm by the item's deliveryId.
 		const item = log || key !== undefined ? { ...decision.item, deliveryId } : decision.item;
-		// Correlated resume, also only after every check: see resume.ts.
-		const resume = resumeSettingsOf(options);
-		let reason: string | null = null;
-		if (resume) {
-			let next: ResumeDecision;
-			try {
-				const registry = waitRegistryOf(storeOfNode(this), this.getNodeParameter('path', '') as string);
-				next = await resumeWaiting(registry, resume, { root: { body: call.body, headers: call.headers, query: call.query, params: call.params }, item, now: call.now });
-			} catch (error) {
-				if (error instanceof EmbeddedInQueueMode) return configurationError(error);
-				this.logger.warn(`Webhook Trigger "${this.getNode().name}": resuming a waiting execution failed, answered 503: ${(error as Error).message}`);
-				return answer(RESUME_STORE_UNAVAILABLE_REPLY);
-			}
-			if (next.kind === 'answer') return answer(next.reply);
-			if (next.kind === 'resumed') {
-				const ack = acknowledgement(options);
-				write(ack.status, ack.headers, ack.body);
-				record({ outcome: 'resumed', status: ack.status, reason: null, item });
-				log?.linkExecution(deliveryId, next.executionId);
-				return { noWebhookResponse: true };
-			}
-			reason = next.reason;
+		const next = await decideDelivery(
+			{ store: storeOfNode(this) },
+			{
+				workflowId: String(this.getWorkflow().id ?? ''),
+				nodeName: this.getNode().name,
+				path: this.getNodeParameter('path', '') as string,
+				deliveryId,
+				key,
+				windowHours: options.duplicateWindowHours ?? DEFAULT_DUPLICATE_WINDOW_HOURS,
+				early,
+				resume: resumeSettingsOf(options),
+				test: this.getMode?.() === 'manual',
+				now: call.now,
+			},
+			{ root, item },
+		);
+		if (next.kind === 'misconfigured') return configurationError(next.error);
+		if (next.kind === 'answer') {
+			if (next.problem) this.logger.warn(`Webhook Trigger "${this.getNode().name}": ${next.problem}`);
+			return answer(next.reply);
 		}
+		if (next.kind === 'resumed') {
+			const ack = acknowledgement(options);
+			write(ack.status, ack.headers, ack.body);
+			record({ outcome: 'resumed', status: ack.status, reason: null, item });
+			log?.linkExecution(deliveryId, next.executionId);
+			return { noWebhookResponse: true };
+		}
+		const reason = next.reason;
 		// One input for execute(), which routes it to its output (see acknowledge.ts for why).
 		const workflowData: INodeExecutionData[][] = [[{ json: item as IDataObject }]];
 		// Status 0: the workflow answers (When Last Node Finishes, Respond to Webhook).
@@ -286,14 +275,15 @@ export class WebhookTrigger implements INodeType {
 			.filter((id): id is string => typeof id === 'string');
 		if (log) for (const id of deliveryIds) log.linkExecution(id, executionId);
 		const responseMode = this.getNodeParameter('responseMode', 0, 'onReceived') as string;
-		// The execution runs: copies of these deliveries are duplicates from now on. A failure here
-		// does not fail the delivery; it only lets a copy in after the pending claim expires.
+		// The execution runs: copies of these deliveries are duplicates from now on. If the store
+		// cannot record that, the execution stops here (nothing downstream runs) and the caller, not
+		// answered yet, retries: running on would let a later copy run the delivery a second time.
 		const early = responseMode === 'onReceived' && !answersAfterStart(responseMode, options);
 		if (!early && deliveryIds.length > 0 && duplicateKeyPathOf(options, this.getNodeParameter('authentication', 0, 'none') as string) !== '') {
 			try {
 				await markStarted(storeOfNode(this), deliveryIds);
 			} catch (error) {
-				this.logger.warn(`Webhook Trigger "${this.getNode().name}": could not mark the delivery as started: ${(error as Error).message}`);
+				throw new NodeOperationError(this.getNode(), `Could not record that this delivery started; the caller will retry: ${(error as Error).message}`);
 			}
 		}
 		if (answersAfterStart(responseMode, options)) {

@@ -53,7 +53,7 @@ export async function claimDelivery(
 	// Expired keys go in the background, at most once a minute per store.
 	if (claim.now - (lastPrune.get(store.key) ?? 0) >= PRUNE_INTERVAL_MS) {
 		lastPrune.set(store.key, claim.now);
-		void pruneDeliveryKeys(db).catch(() => undefined);
+		void pruneDeliveryKeys(db, new Date(claim.now)).catch(() => undefined);
 	}
 	// Copies sent at once: the first one's execution usually starts within a second.
 	const deadline = Date.now() + waitMs;

@@ -16,7 +16,7 @@ import { randomBytes } from 'crypto';
 
 import { HANDOVER_TOKEN_HEADER, keyText, scopeOf } from '../shared/correlation';
 import { keyHash } from '../shared/store/deliveryKeys';
-import { claimWait, pruneWaits, releaseWait } from '../shared/store/waits';
+import { claimWait, pruneWaits, releaseClaims } from '../shared/store/waits';
 import type { ClaimedWait } from '../shared/store/waits';
 import { errorReply } from './gate';
 import type { Reply } from './gate';
@@ -69,13 +69,18 @@ export type ResumeDecision =
 const PRUNE_INTERVAL_MS = 60_000;
 const lastPrune = new Map<string, number>();
 
-/** The registry for calls to the trigger at `path`, in the trigger's store. */
-export function waitRegistryOf(store: TriggerStore, path: string): WaitRegistry {
-	const scope = scopeOf(path);
+/**
+ * The registry for one call to the trigger at `path`, in the trigger's store. A claim records the
+ * call's delivery id: the waiting node's acceptance marks that delivery's duplicate key started,
+ * and a release also drops the delivery's pending key (see waits.ts), each in one transaction.
+ * Test-URL calls resume only executions started from the editor (see scopeOf).
+ */
+export function waitRegistryOf(store: TriggerStore, path: string, call: { deliveryId?: string; test?: boolean } = {}): WaitRegistry {
+	const scope = scopeOf(path, call.test === true);
 	return {
 		claim: async (key, tokenHash, now) => {
 			const db = await store.open();
-			const claimed = await claimWait(db, { scope, key, tokenHash, now });
+			const claimed = await claimWait(db, { scope, key, tokenHash, now, deliveryId: call.deliveryId });
 			// Expired and handed-over rows go in the background, at most once a minute per store.
 			if (now.getTime() - (lastPrune.get(store.key) ?? 0) >= PRUNE_INTERVAL_MS) {
 				lastPrune.set(store.key, now.getTime());
@@ -83,7 +88,7 @@ export function waitRegistryOf(store: TriggerStore, path: string): WaitRegistry 
 			}
 			return claimed;
 		},
-		release: async (id, tokenHash) => await releaseWait(await store.open(), id, tokenHash),
+		release: async (id, tokenHash) => await releaseClaims(await store.open(), { waitId: id, tokenHash, deliveryId: call.deliveryId }),
 	};
 }
 

@@ -3,9 +3,14 @@
  * scope (the trigger's path) and the text of a key.
  */
 
-/** A trigger path as the store files it: no surrounding slashes or spaces (`/payments/` = `payments`). */
-export function scopeOf(path: string): string {
-	return path.trim().replace(/^\/+|\/+$/g, '');
+/**
+ * A trigger path as the store files it: no surrounding slashes or spaces (`/payments/` = `payments`).
+ * Test-URL calls and executions started from the editor live in a scope of their own, so a test
+ * call never resumes a production execution, nor a production call an editor one.
+ */
+export function scopeOf(path: string, test = false): string {
+	const scope = path.trim().replace(/^\/+|\/+$/g, '');
+	return test ? `test:${scope}` : scope;
 }
 
 /** A key as text: strings as given (empty = none), numbers and booleans as written; anything else none. */

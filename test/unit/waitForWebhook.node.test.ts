@@ -18,7 +18,7 @@ const register = registerWait as jest.MockedFunction<typeof registerWait>;
 const accept = acceptHandover as jest.MockedFunction<typeof acceptHandover>;
 const node = new WaitForWebhook();
 
-function executeContext(parameters: Record<string, unknown>) {
+function executeContext(parameters: Record<string, unknown>, mode = 'webhook') {
 	const input = [{ json: { orderId: 'order-42' } }];
 	const putExecutionToWait = jest.fn(async () => undefined);
 	const context = {
@@ -26,6 +26,7 @@ function executeContext(parameters: Record<string, unknown>) {
 		getNode: () => ({ name: 'Wait for Webhook', type: 'waitForWebhook', typeVersion: 1, parameters: {} }),
 		getWorkflow: () => ({ id: 'wf-a' }),
 		getExecutionId: () => '77',
+		getMode: () => mode,
 		getInputData: () => input,
 		evaluateExpression: jest.fn(() => 'http://127.0.0.1:5678/webhook-waiting/77?signature=n8n-token'),
 		putExecutionToWait,
@@ -56,6 +57,11 @@ describe('Wait for Webhook: execute', () => {
 		expect(wait.expiresAt.getTime() - wait.now.getTime()).toBe(30 * 60_000);
 		expect(wait.now.getTime()).toBeGreaterThanOrEqual(before);
 		expect(fake.putExecutionToWait).toHaveBeenCalledWith(wait.expiresAt);
+	});
+
+	it('files an execution started from the editor apart: only the trigger\'s test URL resumes it', async () => {
+		await node.execute.call(executeContext(valid, 'manual').context);
+		expect(register.mock.calls[0][1]).toMatchObject({ scope: 'test:payments', key: 'order-42' });
 	});
 
 	it('fails with a node error naming the problem, registering nothing and not waiting', async () => {

@@ -40,6 +40,15 @@ export function keyHash(key: string): string {
 }
 
 export async function claimDeliveryKey(db: Queryable, claim: DeliveryKeyClaim): Promise<ClaimResult> {
+	// A row that expired and was pruned between the claim and the read: claim again, it is free.
+	for (let attempt = 0; attempt < 3; attempt++) {
+		const result = await tryClaim(db, claim);
+		if (result !== undefined) return result;
+	}
+	throw new Error('the delivery key was claimed and pruned under this claim three times');
+}
+
+async function tryClaim(db: Queryable, claim: DeliveryKeyClaim): Promise<ClaimResult | undefined> {
 	const hash = keyHash(claim.key);
 	const now = claim.now.toISOString();
 	const expires = new Date(claim.now.getTime() + claim.windowMs).toISOString();
@@ -56,7 +65,7 @@ export async function claimDeliveryKey(db: Queryable, claim: DeliveryKeyClaim): 
 		[claim.workflowId, claim.nodeName, hash, claim.deliveryId, now, expires, claim.started, abandonedBefore],
 	);
 	if (inserted.rowCount > 0) return { first: true };
-	return (await readDeliveryKey(db, claim)) ?? { first: false, started: true, firstDeliveryId: '', firstSeen: now };
+	return await readDeliveryKey(db, claim);
 }
 
 /** Where the claim of a key stands (another copy's), or undefined when there is none. */
@@ -81,6 +90,15 @@ export async function markDeliveriesStarted(db: Queryable, deliveryIds: readonly
 		'UPDATE delivery_keys SET started_at = $2::timestamptz WHERE delivery_id = ANY($1::uuid[]) AND started_at IS NULL',
 		[deliveryIds, now.toISOString()],
 	);
+	return rowCount;
+}
+
+/**
+ * The delivery was answered with "retry later" before anything started: its claim goes, so the
+ * provider's retry is a first copy again. A claim already started is kept (returns 0).
+ */
+export async function releaseDeliveryKey(db: Queryable, deliveryId: string): Promise<number> {
+	const { rowCount } = await db.query('DELETE FROM delivery_keys WHERE delivery_id = $1::uuid AND started_at IS NULL', [deliveryId]);
 	return rowCount;
 }
 

@@ -128,6 +128,11 @@ export const MIGRATIONS: readonly Migration[] = [
 			'CREATE INDEX delivery_keys_delivery_idx ON delivery_keys (delivery_id)',
 		],
 	},
+	{
+		version: 6,
+		name: 'waiting_executions.delivery_id (the hand-over marks the delivery key started in the same transaction)',
+		statements: ['ALTER TABLE waiting_executions ADD COLUMN delivery_id uuid'],
+	},
 ];
 
 export function assertOrdered(migrations: readonly Migration[]): void {

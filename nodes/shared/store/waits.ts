@@ -11,8 +11,15 @@
  */
 import { randomUUID, timingSafeEqual } from 'crypto';
 
-import { keyHash } from './deliveryKeys';
-import type { Queryable } from './types';
+import { keyHash, markDeliveriesStarted, releaseDeliveryKey } from './deliveryKeys';
+import type { Queryable, Store } from './types';
+
+/**
+ * A claim whose hand-over was neither accepted nor released within this time (the trigger's
+ * process died in between) is claimable again: the hand-over retries for at most 15 s plus a
+ * 30 s request timeout. A late hand-over of the old claim is refused: its token no longer matches.
+ */
+export const CLAIM_LEASE_MS = 2 * 60_000;
 
 export interface WaitRegistration {
 	/** Which calls may resume it: the path of the Webhook Trigger named on the node. */
@@ -66,20 +73,23 @@ export async function registerWait(db: Queryable, wait: WaitRegistration): Promi
  */
 export async function claimWait(
 	db: Queryable,
-	claim: { scope: string; key: string | undefined; tokenHash: string; now: Date },
+	claim: { scope: string; key: string | undefined; tokenHash: string; now: Date; deliveryId?: string },
 ): Promise<ClaimedWait | undefined> {
 	const hash = keyHash(claim.key ?? `absent:${randomUUID()}`);
 	const now = claim.now.toISOString();
+	const leaseEnded = new Date(claim.now.getTime() - CLAIM_LEASE_MS).toISOString();
+	// Claimable: never claimed, or claimed and neither handed over nor released within the lease.
+	const claimable = `(resumed_at IS NULL OR (delivered_at IS NULL AND resumed_at <= $5::timestamptz)) AND expires_at > $4::timestamptz`;
 	const { rows } = await db.query<{ id: string; workflow_id: string; execution_id: string; node_name: string; resume_url: string }>(
-		`UPDATE waiting_executions SET resumed_at = $4::timestamptz, token_hash = $3
+		`UPDATE waiting_executions SET resumed_at = $4::timestamptz, token_hash = $3, delivery_id = $6::uuid
 		WHERE id = (
 			SELECT id FROM waiting_executions
-			WHERE scope = $1 AND key_hash = $2 AND resumed_at IS NULL AND expires_at > $4::timestamptz
+			WHERE scope = $1 AND key_hash = $2 AND ${claimable}
 			ORDER BY created_at, id LIMIT 1
 			FOR UPDATE SKIP LOCKED
-		) AND resumed_at IS NULL AND expires_at > $4::timestamptz
+		) AND ${claimable}
 		RETURNING id, workflow_id, execution_id, node_name, resume_url`,
-		[claim.scope, hash, claim.tokenHash, now],
+		[claim.scope, hash, claim.tokenHash, now, leaseEnded, claim.deliveryId ?? null],
 	);
 	const row = rows[0];
 	if (!row) return undefined;
@@ -92,7 +102,7 @@ export async function claimWait(
  */
 export async function releaseWait(db: Queryable, id: string, tokenHash: string): Promise<boolean> {
 	const { rowCount } = await db.query(
-		`UPDATE waiting_executions SET resumed_at = NULL, token_hash = NULL
+		`UPDATE waiting_executions SET resumed_at = NULL, token_hash = NULL, delivery_id = NULL
 		WHERE id = $1::uuid AND token_hash = $2 AND delivered_at IS NULL`,
 		[id, tokenHash],
 	);
@@ -100,15 +110,28 @@ export async function releaseWait(db: Queryable, id: string, tokenHash: string):
 }
 
 /**
+ * The trigger's side of a failed hand-over, in one transaction: the wait is claimable again and
+ * the delivery's pending duplicate key is gone, so the retry the caller was told to make finds
+ * both as they were. False when the node had already accepted the hand-over (nothing released).
+ */
+export async function releaseClaims(store: Store, release: { waitId: string; tokenHash: string; deliveryId?: string }): Promise<boolean> {
+	return await store.transaction(async (tx) => {
+		if (!(await releaseWait(tx, release.waitId, release.tokenHash))) return false;
+		if (release.deliveryId) await releaseDeliveryKey(tx, release.deliveryId);
+		return true;
+	});
+}
+
+/**
  * The waiting node's side: accepts the hand-over for its execution only with the token of the
  * claim (hashes compared in constant time), once. Anyone calling the bare resume URL gets false.
  */
 export async function acceptHandover(
-	db: Queryable,
+	store: Store,
 	handover: { executionId: string; nodeName: string; token: string | undefined; now: Date },
 ): Promise<boolean> {
 	if (!handover.token) return false;
-	const { rows } = await db.query<{ id: string; token_hash: string | null }>(
+	const { rows } = await store.query<{ id: string; token_hash: string | null }>(
 		`SELECT id, token_hash FROM waiting_executions
 		WHERE execution_id = $1 AND node_name = $2 AND resumed_at IS NOT NULL AND delivered_at IS NULL`,
 		[handover.executionId, handover.nodeName],
@@ -118,11 +141,17 @@ export async function acceptHandover(
 	const expected = Buffer.from(row.token_hash, 'hex');
 	const given = Buffer.from(keyHash(handover.token), 'hex');
 	if (expected.length !== given.length || !timingSafeEqual(expected, given)) return false;
-	const { rowCount } = await db.query(
-		'UPDATE waiting_executions SET delivered_at = $2::timestamptz WHERE id = $1::uuid AND token_hash = $3 AND delivered_at IS NULL',
-		[row.id, handover.now.toISOString(), row.token_hash],
-	);
-	return rowCount > 0;
+	// Taken, and the delivery that carried it counts as started (its copies are duplicates from
+	// now on), in one transaction: no crash between the two can make a copy run it again.
+	return await store.transaction(async (tx) => {
+		const taken = await tx.query<{ delivery_id: string | null }>(
+			'UPDATE waiting_executions SET delivered_at = $2::timestamptz WHERE id = $1::uuid AND token_hash = $3 AND delivered_at IS NULL RETURNING delivery_id',
+			[row.id, handover.now.toISOString(), row.token_hash],
+		);
+		const deliveryId = taken.rows[0]?.delivery_id;
+		if (deliveryId) await markDeliveriesStarted(tx, [deliveryId], handover.now);
+		return taken.rowCount > 0;
+	});
 }
 
 /** Deletes rows that can no longer resume anything: expired, or handed over; returns how many. */
