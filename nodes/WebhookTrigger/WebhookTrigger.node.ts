@@ -16,7 +16,6 @@ import {
 	credentialShownFor,
 	credentialTypeFor,
 	isAuthScheme,
-	KNOWN_SECRET_FIELDS,
 	presetDefaults,
 	publicWebhookUrl,
 	redactionsFor,
@@ -120,8 +119,8 @@ export class WebhookTrigger implements INodeType {
 			ip: req.ip,
 			now: Date.now(),
 		};
-		// Before the credential is read, only the names every node hides are known.
-		let redactions: Redactions = KNOWN_SECRET_FIELDS;
+		// Before the credential is read, the names it makes secret are unknown (deliveryRecord.ts).
+		let redactions: Redactions | 'unknown' = 'unknown';
 		const record = (answered: Answered) => {
 			if (!log) return;
 			const row = deliveryRecord(deliveryId, call, answered, {

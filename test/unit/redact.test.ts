@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'http';
-import { CREDENTIAL_NAME, REDACTED, redactRequest } from '../../nodes/WebhookTrigger/redact';
+import { CREDENTIAL_NAME, HARMLESS_HEADERS, REDACTED, redactRequest, redactUnread } from '../../nodes/WebhookTrigger/redact';
 
 describe('redactRequest', () => {
 	const request = () => ({
@@ -101,5 +101,51 @@ describe('CREDENTIAL_NAME safety net', () => {
 			'x-request-id': 'r1',
 		});
 		expect(out.query).toEqual({ access_token: REDACTED, sig: REDACTED, page: '2', design: 'x' });
+	});
+});
+
+describe('redactUnread (before the credential was read)', () => {
+	it('keeps every name, the values of the harmless headers only, and no query value', () => {
+		const input = {
+			headers: {
+				'content-type': 'application/json',
+				'Content-Length': '11',
+				origin: 'https://partner.example',
+				'x-partner-key': 'REAL-SECRET-123',
+				'user-agent': 'Partner/1.0',
+				referer: 'https://partner.example/?token=t',
+				'x-forwarded-for': ['1.1.1.1', '2.2.2.2'],
+			} as Record<string, unknown>,
+			query: { partner_token: 'REAL-QUERY-456', page: '2', list: ['a', 'b'] } as Record<string, unknown>,
+		};
+		const snapshot = JSON.parse(JSON.stringify(input));
+		expect(redactUnread(input)).toEqual({
+			headers: {
+				'content-type': 'application/json',
+				'Content-Length': '11',
+				origin: 'https://partner.example',
+				'x-partner-key': REDACTED,
+				'user-agent': REDACTED,
+				referer: REDACTED,
+				'x-forwarded-for': REDACTED,
+			},
+			query: { partner_token: REDACTED, page: REDACTED, list: REDACTED },
+		});
+		expect(input).toEqual(snapshot);
+	});
+
+	it('allows no credential-bearing or x-* header', () => {
+		for (const name of HARMLESS_HEADERS) {
+			expect(name).toBe(name.toLowerCase());
+			expect(name).not.toMatch(/^x-|^authorization$|^proxy-authorization$|cookie/);
+			expect(CREDENTIAL_NAME.test(name)).toBe(false);
+		}
+	});
+
+	it('copies a __proto__ key as data and tolerates missing objects', () => {
+		const query = JSON.parse('{"__proto__":"x"}') as Record<string, unknown>;
+		const out = redactUnread({ headers: {}, query });
+		expect(Object.getOwnPropertyDescriptor(out.query, '__proto__')?.value).toBe(REDACTED);
+		expect(redactUnread({ headers: undefined, query: null } as unknown as { headers: object; query: object })).toEqual({ headers: {}, query: {} });
 	});
 });

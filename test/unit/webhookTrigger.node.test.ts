@@ -2,6 +2,8 @@ import type { IExecuteFunctions, INodeExecutionData, IWebhookFunctions } from 'n
 import { NodeOperationError } from 'n8n-workflow';
 
 import { WebhookTrigger } from '../../nodes/WebhookTrigger/WebhookTrigger.node';
+import { DeliveryLog } from '../../nodes/WebhookTrigger/deliveryLog';
+import type { DeliveryRecord } from '../../nodes/shared/store/deliveries';
 
 /**
  * The node's wiring with a fake n8n context: which parameters and credentials it reads before it
@@ -340,5 +342,66 @@ describe('the editor shows a rejected test call (issue 19)', () => {
 		const fake = testMode(fakeContext({ authentication: 'none' }));
 		const { workflowData } = await trigger.webhook.call(fake.context);
 		expect(await trigger.execute.call(executeOn(workflowData![0]))).toEqual([workflowData![0]]);
+	});
+});
+
+describe('the delivery-log record of a call refused before the credential is read (issue 26, finding 3)', () => {
+	const HEADER_SECRET = 'REAL-SECRET-123';
+	const QUERY_SECRET = 'REAL-QUERY-456';
+	let recorded: jest.SpyInstance<boolean, Parameters<DeliveryLog['record']>>;
+	// The process-wide log buffers the row; the spy takes it instead, so no store is opened.
+	beforeEach(() => {
+		recorded = jest.spyOn(DeliveryLog.prototype, 'record').mockReturnValue(true);
+	});
+	afterEach(() => recorded.mockRestore());
+
+	function partnerCall(input: Record<string, unknown>) {
+		const fake = fakeContext({ deliveryLog: true, store: 'embedded', options: { keepBodies: true }, ...input });
+		const req = fake.context.getRequestObject();
+		req.headers = { 'content-type': 'application/json', 'x-partner-key': HEADER_SECRET, 'x-request-id': 'req-3' };
+		req.query = { partner_token: QUERY_SECRET, page: '2' };
+		return fake;
+	}
+
+	const onlyRow = (): DeliveryRecord => {
+		expect(recorded).toHaveBeenCalledTimes(1);
+		return recorded.mock.calls[0][0];
+	};
+
+	it('keeps header and query names but no value a credential could name (IP allowlist refusal, Keep Bodies on)', async () => {
+		const fake = partnerCall({ authentication: 'header', ipAllowlist: '10.0.0.0/8' });
+		await trigger.webhook.call(fake.context);
+		expect(fake.sent.status).toBe(403);
+		expect(fake.getCredentials).not.toHaveBeenCalled();
+		const row = onlyRow();
+		expect(row).toMatchObject({ outcome: 'rejected', status: 403, reason: 'ip_not_allowed', workflowId: 'wf-77', nodeName: 'Orders In' });
+		const dump = JSON.stringify(row);
+		expect(dump).not.toContain(HEADER_SECRET);
+		expect(dump).not.toContain(QUERY_SECRET);
+		expect(row.headers).toEqual({ 'content-type': 'application/json', 'x-partner-key': '[redacted]', 'x-request-id': '[redacted]' });
+		expect(row.item).toEqual({ body: { event: 'x' }, query: { partner_token: '[redacted]', page: '[redacted]' } });
+	});
+
+	it('does the same for a configuration error answered before the credential is read', async () => {
+		const fake = partnerCall({ authentication: 'header', ipAllowlist: 'internal-host' });
+		await trigger.webhook.call(fake.context);
+		expect(fake.sent.status).toBe(500);
+		const dump = JSON.stringify(onlyRow());
+		expect(dump).not.toContain(HEADER_SECRET);
+		expect(dump).not.toContain(QUERY_SECRET);
+		expect(dump).toContain('x-partner-key');
+		expect(dump).toContain('partner_token');
+	});
+
+	it('once the credential is read, hides what it names and keeps the other values', async () => {
+		const fake = partnerCall({ authentication: 'header', ipAllowlist: '203.0.113.0/24' });
+		fake.getCredentials.mockResolvedValueOnce({ headerName: 'X-Partner-Key', token: 'another-token' } as never);
+		await trigger.webhook.call(fake.context);
+		expect(fake.getCredentials).toHaveBeenCalledTimes(1);
+		expect(fake.sent.status).toBe(401);
+		const row = onlyRow();
+		expect(JSON.stringify(row)).not.toContain(HEADER_SECRET);
+		expect(row.headers).toEqual({ 'content-type': 'application/json', 'x-partner-key': '[redacted]', 'x-request-id': 'req-3' });
+		expect(row.item).toMatchObject({ query: { page: '2' } });
 	});
 });

@@ -2,7 +2,7 @@ import { createHmac } from 'crypto';
 
 import { DeliveryLog } from '../../../nodes/WebhookTrigger/deliveryLog';
 import { deliveryRecord, newDeliveryId } from '../../../nodes/WebhookTrigger/deliveryRecord';
-import { KNOWN_SECRET_FIELDS, redactionsFor } from '../../../nodes/WebhookTrigger/auth';
+import { redactionsFor } from '../../../nodes/WebhookTrigger/auth';
 import { getDelivery, listDeliveries, pruneDeliveries } from '../../../nodes/shared/store/deliveries';
 import type { DeliveryRecord } from '../../../nodes/shared/store/deliveries';
 import type { Store } from '../../../nodes/shared/store/types';
@@ -114,12 +114,17 @@ describe.each(storeTargets())('delivery log on the %s store', (_kind, target) =>
 	it('stores no secret, token, cookie or signature in any column', async () => {
 		const log = new DeliveryLog(async () => store, { maxBuffered: 100, flushIntervalMs: 10, pruneIntervalMs: 0 });
 		log.record(record('wf-secrets', {}, true));
-		// A call refused before the node's credential was read: only the known names are hidden.
+		// A call refused before the node's credential was read: whatever header or parameter that
+		// credential names (here x-partner-key, partner_token), no value but the harmless ones is kept.
+		const refused = call({
+			headers: { 'content-type': 'application/json', 'x-partner-key': TOKEN, 'x-my-api-key': TOKEN, authorization: `Basic ${TOKEN}` },
+			query: { partner_token: TOKEN, page: '1' },
+		});
 		log.record({
-			...deliveryRecord(newDeliveryId(), call({ headers: { 'x-my-api-key': TOKEN, authorization: `Basic ${TOKEN}` } }), { outcome: 'rejected', status: 403, reason: 'ip_not_allowed' }, {
+			...deliveryRecord(newDeliveryId(), refused, { outcome: 'rejected', status: 403, reason: 'ip_not_allowed' }, {
 				workflowId: 'wf-secrets',
 				nodeName: 'Webhook Trigger',
-				redactions: KNOWN_SECRET_FIELDS,
+				redactions: 'unknown',
 				keepBodies: true,
 			}),
 		});
@@ -136,6 +141,9 @@ describe.each(storeTargets())('delivery log on the %s store', (_kind, target) =>
 		const [kept] = await listDeliveries(store, { outcome: 'accepted' });
 		expect(kept.item).toMatchObject({ event: { value: 'order_approved' } });
 		expect(kept.headers['x-request-id']).toBe('req-1');
+		const [early] = await listDeliveries(store, { outcome: 'rejected' });
+		expect(early.headers).toEqual({ 'content-type': 'application/json', 'x-partner-key': '[redacted]', 'x-my-api-key': '[redacted]', authorization: '[redacted]' });
+		expect(early.item).toEqual({ body: { event: 'order_approved', order: { id: 42 } }, query: { partner_token: '[redacted]', page: '[redacted]' } });
 	});
 
 	it('writes in batches off the caller\'s path: record() returns at once, rows land after the interval', async () => {

@@ -1,0 +1,97 @@
+import { redactionsFor } from '../../nodes/WebhookTrigger/auth';
+import { deliveryRecord, newDeliveryId } from '../../nodes/WebhookTrigger/deliveryRecord';
+import type { RecordContext } from '../../nodes/WebhookTrigger/deliveryRecord';
+import { REDACTED } from '../../nodes/WebhookTrigger/redact';
+
+/**
+ * Issue 26, finding 3: what a delivery-log record keeps must not depend on how far the call got.
+ * A call refused before the node's credential was read (IP or Origin allowlist, configuration
+ * error) cannot know which header or parameter the credential names, so it keeps names only.
+ */
+
+const HEADER_SECRET = 'REAL-SECRET-123';
+const QUERY_SECRET = 'REAL-QUERY-456';
+
+function partnerCall() {
+	const raw = Buffer.from('{"order":7}');
+	return {
+		method: 'post',
+		headers: {
+			'content-type': 'application/json',
+			'content-length': String(raw.length),
+			origin: 'https://partner.example',
+			'user-agent': 'Partner/1.0',
+			// A Custom Header credential's header: its name says nothing about a secret.
+			'x-partner-key': HEADER_SECRET,
+			'x-request-id': 'req-9',
+		} as Record<string, string>,
+		// A Query Parameter credential's parameter, next to an ordinary one.
+		query: { partner_token: QUERY_SECRET, page: '2' } as Record<string, unknown>,
+		body: { order: 7 } as unknown,
+		rawBody: raw,
+		ip: '198.51.100.9',
+		now: Date.UTC(2026, 0, 5, 12),
+	};
+}
+
+const context = (redactions: RecordContext['redactions'], keepBodies = true): RecordContext => ({
+	workflowId: 'wf-1',
+	nodeName: 'Partner In',
+	redactions,
+	keepBodies,
+});
+
+const ipRefused = { outcome: 'rejected', status: 403, reason: 'ip_not_allowed' } as const;
+
+describe('a record made before the credential was read (redactions unknown)', () => {
+	it('keeps no header or query value a credential could name, with Keep Bodies on', () => {
+		const row = deliveryRecord(newDeliveryId(), partnerCall(), ipRefused, context('unknown'));
+		const dump = JSON.stringify(row);
+		expect(dump).not.toContain(HEADER_SECRET);
+		expect(dump).not.toContain(QUERY_SECRET);
+		// The names are still there: the log says what the caller sent.
+		expect(Object.keys(row.headers)).toEqual(Object.keys(partnerCall().headers));
+		expect(row.headers['x-partner-key']).toBe(REDACTED);
+		expect(row.headers['x-request-id']).toBe(REDACTED);
+		expect(row.headers['user-agent']).toBe(REDACTED);
+		expect(row.item).toEqual({ body: { order: 7 }, query: { partner_token: REDACTED, page: REDACTED } });
+	});
+
+	it('keeps the values of the harmless headers, and the rest of the row', () => {
+		const row = deliveryRecord(newDeliveryId(), partnerCall(), ipRefused, context('unknown'));
+		expect(row.headers).toMatchObject({
+			'content-type': 'application/json',
+			'content-length': '11',
+			origin: 'https://partner.example',
+		});
+		expect(row).toMatchObject({ outcome: 'rejected', status: 403, reason: 'ip_not_allowed', clientIp: '198.51.100.9', origin: 'https://partner.example', bodyBytes: 11 });
+		expect(row.bodySha256).toMatch(/^[0-9a-f]{64}$/);
+	});
+
+	it('matches the harmless header names case-insensitively, and never keeps authorization or cookie', () => {
+		const call = { ...partnerCall(), headers: { 'Content-Type': 'text/plain', Authorization: 'Bearer b-1', cookie: 's=c-1' } };
+		const row = deliveryRecord(newDeliveryId(), call, ipRefused, context('unknown', false));
+		expect(row.headers).toEqual({ 'Content-Type': 'text/plain', Authorization: REDACTED, cookie: REDACTED });
+		expect(row.item).toBeNull();
+	});
+
+	it('stores the body and redacted query even if an item is passed (none can be emitted before the credential)', () => {
+		const item = { body: { order: 7 }, query: { partner_token: QUERY_SECRET } };
+		const row = deliveryRecord(newDeliveryId(), partnerCall(), { ...ipRefused, item }, context('unknown'));
+		expect(JSON.stringify(row)).not.toContain(QUERY_SECRET);
+		expect(row.item).toEqual({ body: { order: 7 }, query: { partner_token: REDACTED, page: REDACTED } });
+	});
+});
+
+describe('a record made after the credential was read', () => {
+	it('hides what the credential names and keeps every other value', () => {
+		const header = deliveryRecord(newDeliveryId(), partnerCall(), { outcome: 'rejected', status: 401, reason: 'invalid_token' }, context(redactionsFor('header', { headerName: 'X-Partner-Key', token: HEADER_SECRET })));
+		expect(JSON.stringify(header)).not.toContain(HEADER_SECRET);
+		expect(header.headers).toMatchObject({ 'x-partner-key': REDACTED, 'x-request-id': 'req-9', 'user-agent': 'Partner/1.0' });
+		expect(header.item).toMatchObject({ query: { page: '2' } });
+
+		const query = deliveryRecord(newDeliveryId(), partnerCall(), { outcome: 'rejected', status: 401, reason: 'invalid_token' }, context(redactionsFor('query', { parameterName: 'partner_token', token: QUERY_SECRET })));
+		expect(JSON.stringify(query)).not.toContain(QUERY_SECRET);
+		expect(query.item).toEqual({ body: { order: 7 }, query: { partner_token: REDACTED, page: '2' } });
+	});
+});
