@@ -4,6 +4,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { storeForItem, toNodeError, webhookGatewayPostgresConnectionTest } from '../shared/storeAccess';
 import { bindChat } from '../shared/store/chats';
 import { chatBindProperties } from './description';
+import { postgresStoreCredential } from '../shared/storeDescription';
 
 export class ChatBind implements INodeType {
 	description: INodeTypeDescription = {
@@ -22,14 +23,8 @@ export class ChatBind implements INodeType {
 			{ type: NodeConnectionTypes.Main, displayName: 'Bound' },
 			{ type: NodeConnectionTypes.Main, displayName: 'Headless' },
 		],
-		credentials: [
-			{
-				name: 'webhookGatewayPostgresApi',
-				required: true,
-				displayOptions: { show: { store: ['postgres'] } },
-				testedBy: 'webhookGatewayPostgresConnectionTest',
-			},
-		],
+		// The name stays literal: n8n's lint rules read it from the node file.
+		credentials: [{ name: 'webhookGatewayPostgresApi', ...postgresStoreCredential }],
 		properties: chatBindProperties,
 	};
 

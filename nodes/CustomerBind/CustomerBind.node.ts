@@ -5,6 +5,7 @@ import { storeForItem, toNodeError, webhookGatewayPostgresConnectionTest } from 
 import { bindCustomer } from '../shared/store/customers';
 import type { CustomerBindInput } from '../shared/store/customers';
 import { customerBindProperties } from './description';
+import { postgresStoreCredential } from '../shared/storeDescription';
 
 type FieldName = keyof CustomerBindInput;
 
@@ -37,12 +38,8 @@ export class CustomerBind implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{
-				name: 'webhookGatewayPostgresApi',
-				required: true,
-				displayOptions: { show: { store: ['postgres'] } },
-				testedBy: 'webhookGatewayPostgresConnectionTest',
-			},
+			// The name stays literal: n8n's lint rules read it from the node file.
+			{ name: 'webhookGatewayPostgresApi', ...postgresStoreCredential },
 		],
 		properties: customerBindProperties,
 	};

@@ -14,6 +14,7 @@ import { toNodeError, webhookGatewayPostgresConnectionTest } from '../shared/sto
 import { storeOfNode } from '../WebhookTrigger/triggerStore';
 import { resumeWebhooks, waitForWebhookProperties } from './description';
 import { waitSettings, WaitSettingsError } from './waitSettings';
+import { postgresStoreCredential } from '../shared/storeDescription';
 
 /**
  * Parks the execution until a verified call to a Webhook Trigger carries its correlation key, the
@@ -36,12 +37,8 @@ export class WaitForWebhook implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{
-				name: 'webhookGatewayPostgresApi',
-				required: true,
-				displayOptions: { show: { store: ['postgres'] } },
-				testedBy: 'webhookGatewayPostgresConnectionTest',
-			},
+			// The name stays literal: n8n's lint rules read it from the node file.
+			{ name: 'webhookGatewayPostgresApi', ...postgresStoreCredential },
 		],
 		webhooks: resumeWebhooks,
 		properties: waitForWebhookProperties,

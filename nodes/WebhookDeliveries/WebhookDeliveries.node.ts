@@ -5,6 +5,7 @@ import { storeForItem, toNodeError, webhookGatewayPostgresConnectionTest } from 
 import { getDelivery, listDeliveries } from '../shared/store/deliveries';
 import type { DeliveryFilter } from '../shared/store/deliveries';
 import { webhookDeliveriesProperties } from './description';
+import { postgresStoreCredential } from '../shared/storeDescription';
 
 interface Filters {
 	workflowId?: string;
@@ -38,12 +39,8 @@ export class WebhookDeliveries implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{
-				name: 'webhookGatewayPostgresApi',
-				required: true,
-				displayOptions: { show: { store: ['postgres'] } },
-				testedBy: 'webhookGatewayPostgresConnectionTest',
-			},
+			// The name stays literal: n8n's lint rules read it from the node file.
+			{ name: 'webhookGatewayPostgresApi', ...postgresStoreCredential },
 		],
 		properties: webhookDeliveriesProperties,
 	};

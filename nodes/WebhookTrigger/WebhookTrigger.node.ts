@@ -41,6 +41,7 @@ import type { ResumeOptions } from './resume';
 import { configuredOutputs, routeItems } from './routing';
 import type { RoutingCase } from './routing';
 import { webhookGatewayPostgresConnectionTest } from '../shared/storeAccess';
+import { postgresStoreCredential } from '../shared/storeDescription';
 
 interface TriggerOptions extends AcknowledgementOptions, ResumeOptions {
 	jsonSchema?: string | object;
@@ -87,12 +88,8 @@ export class WebhookTrigger implements INodeType {
 			{ name: 'webhookMetaApi', testedBy: 'webhookCredentialCheck', ...credentialShownFor('webhookMetaApi') },
 			{ name: 'webhookSigningSecretApi', testedBy: 'webhookCredentialCheck', ...credentialShownFor('webhookSigningSecretApi') },
 			{ name: 'webhookTwilioApi', testedBy: 'webhookCredentialCheck', ...credentialShownFor('webhookTwilioApi') },
-			{
-				name: 'webhookGatewayPostgresApi',
-				required: true,
-				displayOptions: { show: { store: ['postgres'] } },
-				testedBy: 'webhookGatewayPostgresConnectionTest',
-			},
+			// The name stays literal: n8n's lint rules read it from the node file.
+			{ name: 'webhookGatewayPostgresApi', ...postgresStoreCredential },
 		],
 		webhooks: webhookDescriptions,
 		properties: webhookTriggerProperties,

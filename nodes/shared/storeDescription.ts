@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
 
 /** The store selector shared by Customer Bind and Chat Bind: both must point at the same data. */
 export const storeProperty: INodeProperties = {
@@ -37,4 +37,14 @@ export const defaultCountryOption: INodeProperties = {
 	default: 'US',
 	placeholder: 'BR',
 	description: 'ISO 3166 country code for phone numbers written without a +country prefix (e.g. BR, US, PT)',
+};
+
+/**
+ * The PostgreSQL store's credential (`webhookGatewayPostgresApi`), as every node lists it: needed only when Store is PostgreSQL,
+ * tested by connecting (storeAccess.ts, webhookGatewayPostgresConnectionTest).
+ */
+export const postgresStoreCredential: Omit<INodeCredentialDescription, 'name'> = {
+	required: true,
+	displayOptions: { show: { store: ['postgres'] } },
+	testedBy: 'webhookGatewayPostgresConnectionTest',
 };
