@@ -36,6 +36,7 @@ import type { CallerRules, GateConfig, IncomingCall, Reply } from './gate';
 import { explainRejection, testRejectionItem, testRejectionOf } from './explain';
 import { LogLimiter } from './logLimiter';
 import type { VariableMapping } from './paths';
+import { outcomeOf, replyFor } from './reasons';
 import { resumeSettingsOf } from './resume';
 import type { ResumeOptions } from './resume';
 import { configuredOutputs, routeItems } from './routing';
@@ -141,7 +142,7 @@ export class WebhookTrigger implements INodeType {
 		const answer = (reply: Pick<Reply, 'status' | 'headers' | 'contentType' | 'body' | 'code'>): IWebhookResponseData => {
 			write(reply.status, reply.headers, reply.body, reply.contentType);
 			if (reply.status >= 400 && reply.status < 500) logRejection(this, reply.code, call.ip);
-			record({ outcome: outcomeOf(reply), status: reply.status, reason: reply.code });
+			record({ outcome: outcomeOf(reply.code), status: reply.status, reason: reply.code });
 			return { noWebhookResponse: true };
 		};
 		// Listening for a test event, a rejection also starts the test execution, which fails at this
@@ -291,28 +292,12 @@ export class WebhookTrigger implements INodeType {
 	}
 }
 
-const CONFIGURATION_ERROR_REPLY: Pick<Reply, 'status' | 'headers' | 'contentType' | 'body' | 'code'> = {
-	status: 500,
-	headers: {},
-	contentType: 'application/json',
-	code: 'configuration_error',
-	body: JSON.stringify({
-		error: 'configuration_error',
-		message: "This webhook is not configured correctly; the details are in n8n's log",
-	}),
-};
+const CONFIGURATION_ERROR_REPLY = replyFor('configuration_error');
 
 /** The duplicate key's path: the node's, else the preset's delivery id; '' when suppression is off. */
 function duplicateKeyPathOf(options: TriggerOptions, scheme: string): string {
 	if (options.suppressDuplicates === false) return '';
 	return (options.duplicateKeyPath ?? '').trim() || (presetDefaults(scheme).deliveryIdPath ?? '');
-}
-
-/** How the delivery log files an answer that started nothing. */
-function outcomeOf(reply: Pick<Reply, 'status' | 'code'>): 'duplicate' | 'handshake' | 'error' | 'rejected' {
-	if (reply.code === 'duplicate' || reply.code === 'delivery_in_progress') return 'duplicate';
-	if (reply.code === 'handshake') return 'handshake';
-	return reply.status >= 500 ? 'error' : 'rejected';
 }
 
 /** One line per node per minute, with a count of the calls that failed the same way meanwhile. */

@@ -12,6 +12,8 @@ import { randomUUID } from 'crypto';
 import type { DeliveryRecord, Retention } from '../shared/store/deliveries';
 import { insertDeliveries, pruneDeliveries, setDeliveryExecutions } from '../shared/store/deliveries';
 import type { Store } from '../shared/store/types';
+import { REASONS } from './reasons';
+import type { ReasonCode } from './reasons';
 
 export interface DeliveryLogOptions {
 	/** Records held at most; beyond, calls are counted as dropped. */
@@ -166,9 +168,9 @@ function overflowRecord(entry: { workflowId: string; nodeName: string; count: nu
 		nodeName: entry.nodeName,
 		receivedAt: entry.since,
 		method: '',
-		outcome: 'overflow',
+		outcome: REASONS.log_buffer_full.outcome,
 		status: 0,
-		reason: 'log_buffer_full',
+		reason: 'log_buffer_full' satisfies ReasonCode,
 		clientIp: null,
 		origin: null,
 		eventValue: null,

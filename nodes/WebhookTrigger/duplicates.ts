@@ -13,6 +13,7 @@ import type { ClaimResult } from '../shared/store/deliveryKeys';
 import { claimDeliveryKey, markDeliveriesStarted, pruneDeliveryKeys, readDeliveryKey } from '../shared/store/deliveryKeys';
 import type { Reply } from './gate';
 import { resolvePath } from './paths';
+import { answerFor, replyFor } from './reasons';
 import type { TriggerStore } from './triggerStore';
 
 export const DEFAULT_DUPLICATE_WINDOW_HOURS = 24;
@@ -72,32 +73,11 @@ export async function markStarted(store: TriggerStore, deliveryIds: readonly str
 
 export function duplicateReply(result: Extract<ClaimResult, { first: false }>): Reply {
 	if (!result.started) return IN_PROGRESS_REPLY;
-	return {
-		kind: 'reply',
-		status: 200,
-		headers: {},
-		contentType: 'application/json',
-		body: JSON.stringify({ duplicate: true, deliveryId: result.firstDeliveryId, firstSeen: result.firstSeen }),
-		code: 'duplicate',
-	};
+	return answerFor('duplicate', JSON.stringify({ duplicate: true, deliveryId: result.firstDeliveryId, firstSeen: result.firstSeen }));
 }
 
 /** The store is unreachable: 503 makes the provider retry later, so nothing is lost or run twice. */
-export const STORE_UNAVAILABLE_REPLY: Reply = {
-	kind: 'reply',
-	status: 503,
-	headers: { 'Retry-After': '30' },
-	contentType: 'application/json',
-	body: JSON.stringify({ error: 'store_unavailable', message: 'The delivery could not be checked for duplicates; retry later' }),
-	code: 'store_unavailable',
-};
+export const STORE_UNAVAILABLE_REPLY: Reply = replyFor('store_unavailable', { message: 'The delivery could not be checked for duplicates; retry later' });
 
 /** The first copy was claimed but its execution has not started yet: retry later (not a duplicate yet). */
-export const IN_PROGRESS_REPLY: Reply = {
-	kind: 'reply',
-	status: 409,
-	headers: { 'Retry-After': '60' },
-	contentType: 'application/json',
-	body: JSON.stringify({ error: 'delivery_in_progress', message: 'Another copy of this delivery is being started; retry later' }),
-	code: 'delivery_in_progress',
-};
+export const IN_PROGRESS_REPLY: Reply = replyFor('delivery_in_progress');

@@ -12,6 +12,8 @@ import type { IpAllowlist, OriginAllowlist } from './allowlist';
 import { isIpAllowed, isOriginAllowed } from './allowlist';
 import { mapVariables, resolvePath } from './paths';
 import type { VariableMapping } from './paths';
+import { answerFor, replyFor } from './reasons';
+import type { Reply } from './reasons';
 import { CREDENTIAL_NAME, redactRequest } from './redact';
 import type { RoutingCase } from './routing';
 import { isRoutingEnabled, routeEvent } from './routing';
@@ -50,15 +52,7 @@ export interface IncomingCall {
 	now: number;
 }
 
-export interface Reply {
-	kind: 'reply';
-	status: number;
-	headers: Record<string, string>;
-	contentType: string;
-	body: string;
-	/** The stable reason the delivery log records: the rejection's `error` code, or `handshake`. */
-	code: string;
-}
+export type { Reply };
 
 export interface Run {
 	kind: 'run';
@@ -67,25 +61,6 @@ export interface Run {
 	output: number;
 	/** Number of outputs the node has (cases + else, or 1). */
 	outputs: number;
-}
-
-
-/** A rejection as the trigger writes it: `{ error, message, ...extra }` as JSON, `error` as its code. */
-export function errorReply(
-	status: number,
-	error: string,
-	message: string,
-	extra: Record<string, unknown> = {},
-	headers: Record<string, string> = {},
-): Reply {
-	return {
-		kind: 'reply',
-		status,
-		headers,
-		contentType: 'application/json',
-		body: JSON.stringify({ error, message, ...extra }),
-		code: error,
-	};
 }
 
 function headerText(value: string | string[] | undefined): string | undefined {
@@ -133,10 +108,10 @@ function bodyForSchema(call: IncomingCall): { ok: true; value: unknown } | { ok:
  */
 export function admitCaller(call: Pick<IncomingCall, 'ip' | 'headers'>, rules: CallerRules): Reply | undefined {
 	if (!isIpAllowed(rules.ipAllowlist, call.ip)) {
-		return errorReply(403, 'ip_not_allowed', 'The caller address is not in the allowlist');
+		return replyFor('ip_not_allowed');
 	}
 	if (!isOriginAllowed(rules.originAllowlist, headerText(call.headers.origin))) {
-		return errorReply(403, 'origin_not_allowed', 'The request origin is not in the allowlist');
+		return replyFor('origin_not_allowed');
 	}
 	return undefined;
 }
@@ -144,15 +119,15 @@ export function admitCaller(call: Pick<IncomingCall, 'ip' | 'headers'>, rules: C
 /** The checks after the caller's: method, size, authentication and handshakes, schema; then the item. */
 export function admitRequest(call: IncomingCall, config: Omit<GateConfig, keyof CallerRules>): Reply | Run {
 	if (call.webhookName === 'setup' && config.scheme !== 'meta') {
-		return errorReply(405, 'method_not_allowed', `This webhook accepts ${config.method}`, {}, { Allow: config.method });
+		return replyFor('method_not_allowed', { message: `This webhook accepts ${config.method}`, headers: { Allow: config.method } });
 	}
 
 	const size = bodySize(call);
 	if (size > config.maxBodyBytes) {
-		return errorReply(413, 'payload_too_large', `The body is ${size} bytes; the limit is ${config.maxBodyBytes}`);
+		return replyFor('payload_too_large', { message: `The body is ${size} bytes; the limit is ${config.maxBodyBytes}` });
 	}
 	if (call.webhookName !== 'setup' && !call.rawBody && signsBody(config.scheme)) {
-		return errorReply(415, 'unsupported_media_type', 'Signed calls need a JSON, text, form or XML body');
+		return replyFor('unsupported_media_type');
 	}
 
 	const request: VerificationRequest = {
@@ -165,25 +140,18 @@ export function admitRequest(call: IncomingCall, config: Omit<GateConfig, keyof 
 	};
 	const verification = verifyRequest(config.scheme, request, config.credentials);
 	if (verification.kind === 'rejected') {
-		return errorReply(verification.status, verification.code, verification.message, {}, verification.headers);
+		return replyFor(verification.code, { status: verification.status, message: verification.message, headers: verification.headers });
 	}
 	if (verification.kind === 'handshake') {
-		return {
-			kind: 'reply',
-			status: verification.status,
-			headers: {},
-			contentType: verification.contentType,
-			body: verification.body,
-			code: 'handshake',
-		};
+		return answerFor('handshake', verification.body, { status: verification.status, contentType: verification.contentType });
 	}
 
 	if (config.jsonSchema.trim() !== '') {
 		const parsed = bodyForSchema(call);
-		if (!parsed.ok) return errorReply(400, 'invalid_json', 'The body must be JSON');
+		if (!parsed.ok) return replyFor('invalid_json');
 		const result = validateBody(config.jsonSchema, parsed.value);
 		if (!result.valid) {
-			return errorReply(422, 'schema_violation', 'The body does not match the schema', { errors: result.errors });
+			return replyFor('schema_violation', { extra: { errors: result.errors } });
 		}
 	}
 

@@ -18,9 +18,10 @@ import { HANDOVER_TOKEN_HEADER, keyText, scopeOf } from '../shared/correlation';
 import { keyHash } from '../shared/store/deliveryKeys';
 import { claimWait, pruneWaits, releaseClaims } from '../shared/store/waits';
 import type { ClaimedWait } from '../shared/store/waits';
-import { errorReply } from './gate';
 import type { Reply } from './gate';
 import { resolvePath } from './paths';
+import { replyFor } from './reasons';
+import type { StatusOf } from './reasons';
 import type { TriggerStore } from './triggerStore';
 
 export type WhenNotWaiting = 'startExecution' | 'reject404' | 'reject409';
@@ -156,12 +157,12 @@ export async function postHandover(url: string, token: string, item: Record<stri
 	}
 }
 
-export function notWaitingReply(status: 404 | 409): Reply {
-	return errorReply(status, 'not_waiting', 'No execution is waiting for this call');
+export function notWaitingReply(status: StatusOf<'not_waiting'>): Reply {
+	return replyFor('not_waiting', { status });
 }
 
 /** The hand-over failed and the wait was released: 503 makes the provider retry later. */
-export const RESUME_FAILED_REPLY: Reply = errorReply(503, 'resume_failed', 'The waiting execution could not be resumed; retry later', {}, { 'Retry-After': '30' });
+export const RESUME_FAILED_REPLY: Reply = replyFor('resume_failed');
 
 /** The store is unreachable: nothing was claimed; 503 makes the provider retry later. */
-export const RESUME_STORE_UNAVAILABLE_REPLY: Reply = errorReply(503, 'store_unavailable', 'Waiting executions could not be checked; retry later', {}, { 'Retry-After': '30' });
+export const RESUME_STORE_UNAVAILABLE_REPLY: Reply = replyFor('store_unavailable', { message: 'Waiting executions could not be checked; retry later' });

@@ -29,20 +29,21 @@ export const bearerVerifier: SchemeVerifier<BearerCredentials> = {
 		const header = readHeader(request, 'authorization');
 		// RFC 6750 §3.1: a malformed request is invalid_request / 400.
 		if (header.kind === 'malformed') {
-			return reject(400, 'malformed_token', 'Send exactly one Authorization header', {
-				'WWW-Authenticate': `${REALM}, error="invalid_request"`,
+			return reject('malformed_token', 'Send exactly one Authorization header', {
+				status: 400,
+				headers: { 'WWW-Authenticate': `${REALM}, error="invalid_request"` },
 			});
 		}
 		// No header, or another scheme (Basic…): RFC 6750 says challenge without an error code.
 		const presented = header.kind === 'present' ? bearerToken(header.value) : undefined;
 		if (presented === undefined) {
-			return reject(401, 'missing_token', 'Send the token as Authorization: Bearer <token>', {
-				'WWW-Authenticate': REALM,
+			return reject('missing_token', 'Send the token as Authorization: Bearer <token>', {
+				headers: { 'WWW-Authenticate': REALM },
 			});
 		}
 		if (!safeEqual(presented, token)) {
-			return reject(401, 'invalid_token', 'The bearer token is not valid', {
-				'WWW-Authenticate': `${REALM}, error="invalid_token"`,
+			return reject('invalid_token', 'The bearer token is not valid', {
+				headers: { 'WWW-Authenticate': `${REALM}, error="invalid_token"` },
 			});
 		}
 		return accept('bearer', {}, REDACT);

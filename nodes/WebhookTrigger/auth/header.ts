@@ -23,13 +23,13 @@ export const headerVerifier: SchemeVerifier<HeaderCredentials> = {
 		if (headerName === '' || token === '') return notConfigured('Header token');
 		const header = readHeader(request, headerName);
 		if (header.kind === 'missing') {
-			return reject(401, 'missing_token', `Send the token in the ${headerName} header`);
+			return reject('missing_token', `Send the token in the ${headerName} header`);
 		}
 		if (header.kind === 'malformed') {
-			return reject(401, 'malformed_token', `Send exactly one ${headerName} header`);
+			return reject('malformed_token', `Send exactly one ${headerName} header`);
 		}
 		if (!safeEqual(header.value, token)) {
-			return reject(401, 'invalid_token', `The ${headerName} header is not valid`);
+			return reject('invalid_token', `The ${headerName} header is not valid`);
 		}
 		return accept('header', { headerName }, { headers: [headerName] });
 	},

@@ -216,11 +216,11 @@ export function verifyRequest(
 	credentials: unknown,
 ): VerificationResult {
 	if (!isAuthScheme(scheme)) {
-		return reject(401, 'not_configured', 'Unknown authentication scheme');
+		return reject('not_configured', 'Unknown authentication scheme');
 	}
 	try {
 		return (verifiers[scheme] as SchemeVerifier<unknown>).verify(request, credentials);
 	} catch {
-		return reject(401, 'verification_error', 'The request could not be verified');
+		return reject('verification_error');
 	}
 }

@@ -33,10 +33,10 @@ function subscriptionHandshake(request: VerificationRequest, credentials: unknow
 		token.kind !== 'present' ||
 		challenge.kind !== 'present'
 	) {
-		return reject(403, 'invalid_handshake', 'Expected hub.mode=subscribe, hub.verify_token and hub.challenge');
+		return reject('invalid_handshake', 'Expected hub.mode=subscribe, hub.verify_token and hub.challenge');
 	}
 	if (!safeEqual(token.value, verifyToken)) {
-		return reject(403, 'verify_token_mismatch', 'hub.verify_token does not match the configured verify token');
+		return reject('verify_token_mismatch');
 	}
 	return { kind: 'handshake', status: 200, contentType: 'text/plain', body: challenge.value };
 }

@@ -24,13 +24,13 @@ export const queryVerifier: SchemeVerifier<QueryCredentials> = {
 		if (parameterName === '' || token === '') return notConfigured('Query token');
 		const param = readQuery(request, parameterName);
 		if (param.kind === 'missing') {
-			return reject(401, 'missing_token', `Send the token as the ${parameterName} query parameter`);
+			return reject('missing_token', `Send the token as the ${parameterName} query parameter`);
 		}
 		if (param.kind === 'malformed') {
-			return reject(401, 'malformed_token', `Send the ${parameterName} query parameter exactly once`);
+			return reject('malformed_token', `Send the ${parameterName} query parameter exactly once`);
 		}
 		if (!safeEqual(param.value, token)) {
-			return reject(401, 'invalid_token', `The ${parameterName} query parameter is not valid`);
+			return reject('invalid_token', `The ${parameterName} query parameter is not valid`);
 		}
 		return accept('query', { parameterName }, { query: [parameterName] });
 	},

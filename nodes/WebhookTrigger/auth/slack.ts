@@ -59,14 +59,14 @@ export const slackVerifier: SchemeVerifier<SlackCredentials> = {
 		if (signature.kind !== 'present') return signatureRejection(signature.kind);
 		const timestamp = readHeader(request, TIMESTAMP_HEADER);
 		if (timestamp.kind === 'missing') {
-			return reject(401, 'missing_timestamp', 'The request carries no X-Slack-Request-Timestamp');
+			return reject('missing_timestamp', 'The request carries no X-Slack-Request-Timestamp');
 		}
 		const time =
 			timestamp.kind === 'present'
 				? checkTimestampSeconds(timestamp.value, request?.now, toleranceOf(credentials))
 				: ({ kind: 'malformed' } as const);
 		if (timestamp.kind !== 'present' || time.kind === 'malformed') {
-			return reject(401, 'malformed_timestamp', 'X-Slack-Request-Timestamp must be whole seconds');
+			return reject('malformed_timestamp', 'X-Slack-Request-Timestamp must be whole seconds');
 		}
 		// Checked before the signature: an old but validly signed request is a replay.
 		if (time.kind === 'outside') return outsideTolerance(time);
@@ -83,7 +83,7 @@ export const slackVerifier: SchemeVerifier<SlackCredentials> = {
 
 		const handshake = urlVerification(request);
 		if (handshake === 'invalid') {
-			return reject(400, 'invalid_handshake', 'url_verification without a challenge');
+			return reject('invalid_handshake', 'url_verification without a challenge', { status: 400 });
 		}
 		if (handshake !== 'not_handshake') return handshake;
 		return accept('slack', { timestamp: time.seconds, secret: result.secret }, REDACT);

@@ -1,6 +1,7 @@
 /** Replay window checks for schemes that sign a timestamp (Slack, Stripe, Standard Webhooks, …). */
 import { credentialString } from './request';
 import type { Rejected } from './types';
+import { reject } from './verifier';
 
 export type TimestampCheck =
 	| { kind: 'ok'; seconds: number }
@@ -45,9 +46,10 @@ export function toleranceOf(credentials: unknown): number {
 /** 401 `timestamp_outside_tolerance`, saying by how much, so an operator can tell a replay from clock skew. */
 export function outsideTolerance(check: Extract<TimestampCheck, { kind: 'outside' }>): Rejected {
 	const { skewSeconds, toleranceSeconds } = check;
+	// Without the numbers (a clock that is not finite): the catalogue's message.
 	const message =
 		skewSeconds === undefined || toleranceSeconds === undefined
-			? 'The request timestamp cannot be checked against the clock'
+			? undefined
 			: `The request timestamp is ${Math.abs(skewSeconds)} s in the ${skewSeconds > 0 ? 'past' : 'future'}; the tolerance is ${toleranceSeconds} s`;
-	return { kind: 'rejected', status: 401, code: 'timestamp_outside_tolerance', message };
+	return reject('timestamp_outside_tolerance', message);
 }

@@ -3,6 +3,7 @@
  * request (raw body bytes, headers, query), the scheme's credential and the current time: no I/O,
  * so every case is a plain unit test. The node wires the result to an HTTP answer.
  */
+import type { StatusOf, VerifierCode } from '../reasons';
 
 /**
  * A scheme's name, e.g. `bearer` or `stripe`. The set of names is the verifier registry's keys
@@ -42,9 +43,9 @@ export interface Accepted {
 /** The call is refused: answer `{ error: code, message }` with `status`, start no execution. */
 export interface Rejected {
 	kind: 'rejected';
-	status: 400 | 401 | 403 | 405;
-	/** Stable machine-readable reason, e.g. `missing_signature`, `signature_mismatch`, `timestamp_outside_tolerance`. */
-	code: string;
+	status: StatusOf<VerifierCode>;
+	/** Stable machine-readable reason of the catalogue (../reasons.ts), e.g. `missing_signature`, `timestamp_outside_tolerance`. */
+	code: VerifierCode;
 	/** Short human text. Never contains a secret or the expected signature. */
 	message: string;
 	/** Extra response headers, e.g. `WWW-Authenticate` for bearer. */
@@ -54,7 +55,7 @@ export interface Rejected {
 /** A provider handshake (Slack url_verification, Meta hub.challenge): answer it, start no execution. */
 export interface Handshake {
 	kind: 'handshake';
-	status: number;
+	status: StatusOf<'handshake'>;
 	contentType: 'application/json' | 'text/plain';
 	body: string;
 }

@@ -1,3 +1,5 @@
+import { REASONS } from '../reasons';
+import type { ReasonSpec, StatusOf, VerifierCode } from '../reasons';
 import type { SignatureOutcome } from './hmac-core';
 import type { Accepted, Redactions, Rejected, SchemeName, Verifier } from './types';
 
@@ -60,15 +62,20 @@ export interface SchemeVerifier<C> extends Verifier<C> {
 	tokenOnly?: boolean;
 }
 
-export function reject(
-	status: Rejected['status'],
-	code: string,
-	message: string,
-	headers?: Record<string, string>,
+/**
+ * A refusal with a code of the reason catalogue (../reasons.ts): its default status and message
+ * unless the verifier says more precisely (one of the code's statuses; a message naming the field).
+ */
+export function reject<C extends VerifierCode>(
+	code: C,
+	message?: string,
+	options: { status?: StatusOf<C>; headers?: Record<string, string> } = {},
 ): Rejected {
-	return headers
-		? { kind: 'rejected', status, code, message, headers }
-		: { kind: 'rejected', status, code, message };
+	const spec: ReasonSpec = REASONS[code];
+	const status = options.status ?? (spec.statuses[0] as StatusOf<C>);
+	const text = message ?? spec.message ?? '';
+	const headers = spec.headers || options.headers ? { ...spec.headers, ...options.headers } : undefined;
+	return headers ? { kind: 'rejected', status, code, message: text, headers } : { kind: 'rejected', status, code, message: text };
 }
 
 export function accept(
@@ -86,18 +93,18 @@ export function accept(
 
 /** A blank secret must never mean "accept everything". */
 export function notConfigured(what: string): Rejected {
-	return reject(401, 'not_configured', `${what} is not configured for this webhook`);
+	return reject('not_configured', `${what} is not configured for this webhook`);
 }
 
-const SIGNATURE_MESSAGES: Record<Exclude<SignatureOutcome, 'valid'>, [string, string]> = {
-	missing: ['missing_signature', 'The request carries no signature'],
-	malformed: ['malformed_signature', 'The signature is not in the expected format'],
-	mismatch: ['signature_mismatch', 'The signature does not match the request body'],
-};
+const SIGNATURE_CODES = {
+	missing: 'missing_signature',
+	malformed: 'malformed_signature',
+	mismatch: 'signature_mismatch',
+} as const satisfies Record<Exclude<SignatureOutcome, 'valid'>, VerifierCode>;
 
+/** The catalogue's code and message for a signature that is missing, malformed or wrong. */
 export function signatureRejection(outcome: Exclude<SignatureOutcome, 'valid'>): Rejected {
-	const [code, message] = SIGNATURE_MESSAGES[outcome];
-	return reject(401, code, message);
+	return reject(SIGNATURE_CODES[outcome]);
 }
 
 export function noRedactions(): Redactions {

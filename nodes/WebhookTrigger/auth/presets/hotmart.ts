@@ -22,12 +22,12 @@ export const hotmartVerifier: SchemeVerifier<SigningSecretCredentials> = {
 		const saved = rotatingSecrets(credentials, 'secret', 'previousSecret');
 		if (saved.current === '') return notConfigured('Hotmart Hottok');
 		const field = readHeader(request, HEADER);
-		if (field.kind === 'missing') return reject(401, 'missing_token', 'The request carries no X-HOTMART-HOTTOK header');
-		if (field.kind === 'malformed') return reject(401, 'malformed_token', 'Send exactly one X-HOTMART-HOTTOK header');
+		if (field.kind === 'missing') return reject('missing_token', 'The request carries no X-HOTMART-HOTTOK header');
+		if (field.kind === 'malformed') return reject('malformed_token', 'Send exactly one X-HOTMART-HOTTOK header');
 		// Both compared, always: timing must not tell which one matched.
 		const current = safeEqual(field.value, saved.current);
 		const previous = saved.previous !== '' && safeEqual(field.value, saved.previous);
-		if (!current && !previous) return reject(401, 'invalid_token', 'X-HOTMART-HOTTOK is not valid');
+		if (!current && !previous) return reject('invalid_token', 'X-HOTMART-HOTTOK is not valid');
 		return accept('hotmart', { secret: current ? 'current' : 'previous' }, { headers: [HEADER] });
 	},
 	redactions: () => ({ headers: [HEADER], query: [] }),

@@ -1,4 +1,4 @@
-import { readDottedQuery } from '../request';
+import { readDottedQuery, readHeader } from '../request';
 import type { Rejected, VerificationRequest } from '../types';
 import { reject, signatureRejection } from '../verifier';
 import { isRejected, parseKeyValues, requiredHeader, signedPreset } from './signed';
@@ -43,7 +43,7 @@ function bodyMatchesSignedId(request: VerificationRequest): Rejected | undefined
 	if (body === undefined) return undefined;
 	const text = idText(body);
 	if (text !== undefined && text === signedDataId(request)) return undefined;
-	return reject(401, 'body_id_mismatch', "The body's data.id is not the signed data.id of the notification URL");
+	return reject('body_id_mismatch');
 }
 
 export const mercadoPagoVerifier = signedPreset({
@@ -60,13 +60,14 @@ export const mercadoPagoVerifier = signedPreset({
 		const ts = fields.get('ts')?.[0];
 		const candidates = fields.get('v1') ?? [];
 		if (candidates.length === 0) return signatureRejection('malformed');
-		const requestId = requiredHeader(request, 'x-request-id', 'request_id');
-		if (isRejected(requestId) && requestId.code === 'malformed_request_id') return requestId;
+		// Optional: a manifest without it leaves its part out; repeated, it is refused.
+		const requestId = readHeader(request, 'x-request-id');
+		if (requestId.kind === 'malformed') return reject('malformed_request_id');
 		const id = signedDataId(request);
 		let manifest = '';
 		if (id !== undefined) manifest += `id:${id};`;
-		if (!isRejected(requestId)) manifest += `request-id:${requestId};`;
-		if (ts === undefined) return reject(401, 'missing_timestamp', 'x-signature carries no ts');
+		if (requestId.kind === 'present') manifest += `request-id:${requestId.value};`;
+		if (ts === undefined) return reject('missing_timestamp', 'x-signature carries no ts');
 		manifest += `ts:${ts};`;
 		// The documented example is in seconds; some deliveries are reported in milliseconds. The
 		// window accepts both; the manifest always signs ts exactly as sent.

@@ -1,3 +1,4 @@
+import type { VerifierCode } from '../../reasons';
 import type { HmacAlgorithm, SignatureEncoding, SignedBytes } from '../hmac-core';
 import { rawBytes, readHeader } from '../request';
 import { checkRotated, rotatingSecrets, type RotatingSecrets } from '../rotation';
@@ -60,13 +61,22 @@ export function isRejected(value: unknown): value is Rejected {
 	return value !== null && typeof value === 'object' && (value as { kind?: unknown }).kind === 'rejected';
 }
 
+const REQUIRED_HEADER_CODES = {
+	signature: { missing: 'missing_signature', malformed: 'malformed_signature' },
+	timestamp: { missing: 'missing_timestamp', malformed: 'malformed_timestamp' },
+} as const satisfies Record<string, Record<'missing' | 'malformed', VerifierCode>>;
+
 /** The value of a required header, or the rejection for its absence or repetition. */
-export function requiredHeader(request: VerificationRequest, name: string, what = 'signature'): string | Rejected {
+export function requiredHeader(
+	request: VerificationRequest,
+	name: string,
+	what: keyof typeof REQUIRED_HEADER_CODES = 'signature',
+): string | Rejected {
 	const field = readHeader(request, name);
 	if (field.kind === 'present') return field.value;
 	return field.kind === 'missing'
-		? reject(401, `missing_${what}`, `The request carries no ${name} header`)
-		: reject(401, `malformed_${what}`, `Send exactly one ${name} header`);
+		? reject(REQUIRED_HEADER_CODES[what].missing, `The request carries no ${name} header`)
+		: reject(REQUIRED_HEADER_CODES[what].malformed, `Send exactly one ${name} header`);
 }
 
 /** `t=1,v1=a,v1=b` (Stripe, Calendly) or `ts=1;h1=a` (Paddle): every value per key. */
@@ -115,8 +125,8 @@ export function signedPreset(spec: SignedPresetSpec): SchemeVerifier<SigningSecr
 				const check = checkTimestampSeconds(parsed.timestamp ?? '', request?.now, toleranceOf(credentials));
 				if (check.kind === 'malformed') {
 					return parsed.timestamp === undefined || parsed.timestamp === ''
-						? reject(401, 'missing_timestamp', 'The request carries no signed timestamp')
-						: reject(401, 'malformed_timestamp', 'The signed timestamp must be whole seconds');
+						? reject('missing_timestamp')
+						: reject('malformed_timestamp');
 				}
 				// Before the signature: an old but validly signed request is a replay.
 				if (check.kind === 'outside') return outsideTolerance(check);

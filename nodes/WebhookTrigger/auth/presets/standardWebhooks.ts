@@ -43,9 +43,9 @@ export const standardWebhooksVerifier = signedPreset({
 		if (signature === undefined) return signatureRejection('missing');
 		if (signature === false) return signatureRejection('malformed');
 		const id = header(request, 'id');
-		if (id === undefined || id === false) return reject(401, 'missing_id', 'The request carries no webhook-id header');
+		if (id === undefined || id === false) return reject('missing_id');
 		const timestamp = header(request, 'timestamp');
-		if (timestamp === false) return reject(401, 'malformed_timestamp', 'Send exactly one webhook-timestamp header');
+		if (timestamp === false) return reject('malformed_timestamp', 'Send exactly one webhook-timestamp header');
 		// Space-separated `version,signature` pairs; only v1 (HMAC) is checked.
 		const candidates = signature
 			.split(' ')

@@ -1,5 +1,5 @@
 import { computeHmac, stripPrefix } from '../hmac-core';
-import type { VerificationRequest } from '../types';
+import type { Handshake, Rejected, VerificationRequest } from '../types';
 import { reject, signatureRejection } from '../verifier';
 import { isRejected, prefixed, requiredHeader, signedPreset } from './signed';
 import { parsedBody } from './body';
@@ -13,18 +13,18 @@ import { parsedBody } from './body';
 const SIGNATURE = 'x-zm-signature';
 const TIMESTAMP = 'x-zm-request-timestamp';
 
-function urlValidation(request: VerificationRequest, key: string | Buffer) {
+function urlValidation(request: VerificationRequest, key: string | Buffer): Handshake | Rejected | undefined {
 	const body = parsedBody(request) as { event?: unknown; payload?: { plainToken?: unknown } } | undefined;
 	if (body?.event !== 'endpoint.url_validation') return undefined;
 	const plainToken = body.payload?.plainToken;
 	if (typeof plainToken !== 'string' || plainToken === '') {
-		return reject(400, 'invalid_handshake', 'endpoint.url_validation without payload.plainToken');
+		return reject('invalid_handshake', 'endpoint.url_validation without payload.plainToken', { status: 400 });
 	}
 	const encryptedToken = computeHmac('sha256', key, Buffer.from(plainToken, 'utf8')).toString('hex');
 	return {
-		kind: 'handshake' as const,
+		kind: 'handshake',
 		status: 200,
-		contentType: 'application/json' as const,
+		contentType: 'application/json',
 		body: JSON.stringify({ plainToken, encryptedToken }),
 	};
 }
