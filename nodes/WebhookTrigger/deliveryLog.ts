@@ -1,23 +1,32 @@
 /**
  * The delivery log's write side: records are buffered in memory and written in batches, off the
- * HTTP answer's path. The buffer is bounded: a flood of calls beyond it is counted per node and
- * written as one `overflow` row with the count, never silently dropped and never growing memory.
- * Retention (age and rows per workflow) is pruned in the background after writes.
+ * HTTP answer's path. The buffer is bounded in records and in bytes (each record's estimated size,
+ * counting the batch being written, see {@link keptRecord}); a kept body over its cap is stored as
+ * a marker. A flood of calls beyond the bounds is counted per node and written as one `overflow`
+ * row with the count and their body bytes, never silently dropped and never growing memory.
+ * Retention (age, rows and kept body bytes per workflow) is pruned in the background after writes.
  *
  * One log per store per process (see {@link deliveryLogFor}); n8n's trigger and execute steps of
  * every workflow in the process share it. What is lost on a crash: at most one flush interval.
  */
 import { randomUUID } from 'crypto';
 
-import type { DeliveryRecord, Retention } from '../shared/store/deliveries';
+import type { DeliveryRecord, Retention, SerializedDeliveryRecord } from '../shared/store/deliveries';
 import { insertDeliveries, pruneDeliveries, setDeliveryExecutions } from '../shared/store/deliveries';
 import type { Store } from '../shared/store/types';
+import { keptRecord } from './deliveryRecord';
 import { REASONS } from './reasons';
 import type { ReasonCode } from './reasons';
 
 export interface DeliveryLogOptions {
 	/** Records held at most; beyond, calls are counted as dropped. */
 	maxBuffered: number;
+	/** Estimated bytes held at most (buffered and being written); beyond, calls are counted as dropped. */
+	maxBufferedBytes?: number;
+	/** A kept body (the item's JSON) larger than this is stored as a marker: size, SHA-256, preview. */
+	maxKeptBodyBytes?: number;
+	/** Per workflow, kept bodies beyond this many bytes (newest first) are removed by the prune; rows stay. */
+	maxKeptBodyBytesPerWorkflow?: number;
 	/** Delay between a record and its write. */
 	flushIntervalMs: number;
 	/** Minimum time between two prunes of one workflow. */
@@ -29,29 +38,45 @@ export interface DeliveryLogOptions {
 /** How long a link waits for its record, written by another process in queue mode. */
 const LINK_WAIT_MS = 60_000;
 
-export const DEFAULT_LOG_OPTIONS: DeliveryLogOptions = { maxBuffered: 10_000, flushIntervalMs: 250, pruneIntervalMs: 60_000 };
+const MIB = 1024 * 1024;
+
+export const DEFAULT_LOG_OPTIONS: Required<Omit<DeliveryLogOptions, 'clock'>> = {
+	maxBuffered: 10_000,
+	maxBufferedBytes: 32 * MIB,
+	maxKeptBodyBytes: 64 * 1024,
+	maxKeptBodyBytesPerWorkflow: 64 * MIB,
+	flushIntervalMs: 250,
+	pruneIntervalMs: 60_000,
+};
 
 export interface DeliveryLogStats {
 	written: number;
 	dropped: number;
 	failedWrites: number;
 	buffered: number;
+	/** Estimated bytes of the buffered records and of the batch being written. */
+	bufferedBytes: number;
 }
 
 /** Where a write failure is reported (n8n's logger in the node; rate-limited there). */
 export type LogProblem = (message: string) => void;
 
 export class DeliveryLog {
-	private buffer: DeliveryRecord[] = [];
+	private buffer: SerializedDeliveryRecord[] = [];
 
 	/** Buffered records by id, so an execution id arriving before the write lands in the row. */
-	private byId = new Map<string, DeliveryRecord>();
+	private byId = new Map<string, SerializedDeliveryRecord>();
 
 	/** Links to write; one whose record is not there yet is retried until `until`. */
 	private links: Array<{ id: string; executionId: string; until: number }> = [];
 
 	/** Calls the full buffer could not hold, per workflow + node, until their overflow row is written. */
-	private overflow = new Map<string, { workflowId: string; nodeName: string; count: number; since: Date }>();
+	private overflow = new Map<string, Overflow>();
+
+	/** Estimated bytes of the buffered records, and of the batch being written (one at a time). */
+	private bufferBytes = 0;
+
+	private writingBytes = 0;
 
 	private retention = new Map<string, Retention>();
 
@@ -61,7 +86,7 @@ export class DeliveryLog {
 
 	private flushing: Promise<void> | undefined;
 
-	readonly stats: DeliveryLogStats = { written: 0, dropped: 0, failedWrites: 0, buffered: 0 };
+	readonly stats: DeliveryLogStats = { written: 0, dropped: 0, failedWrites: 0, buffered: 0, bufferedBytes: 0 };
 
 	constructor(
 		private readonly openStore: () => Promise<Store>,
@@ -76,18 +101,26 @@ export class DeliveryLog {
 	/** Queues one record; never waits, never throws. Returns whether it was buffered. */
 	record(record: DeliveryRecord, retention?: Retention): boolean {
 		if (retention) this.retention.set(record.workflowId, retention);
-		if (this.buffer.length >= this.options.maxBuffered) {
+		const kept =
+			this.buffer.length < this.options.maxBuffered
+				? keptRecord(record, this.options.maxKeptBodyBytes ?? DEFAULT_LOG_OPTIONS.maxKeptBodyBytes)
+				: undefined;
+		const maxBytes = this.options.maxBufferedBytes ?? DEFAULT_LOG_OPTIONS.maxBufferedBytes;
+		if (kept === undefined || this.bufferBytes + this.writingBytes + kept.bytes > maxBytes) {
 			const key = `${record.workflowId}\n${record.nodeName}`;
-			const entry = this.overflow.get(key) ?? { workflowId: record.workflowId, nodeName: record.nodeName, count: 0, since: record.receivedAt };
+			const entry = this.overflow.get(key) ?? { workflowId: record.workflowId, nodeName: record.nodeName, count: 0, bodyBytes: 0, since: record.receivedAt };
 			entry.count++;
+			entry.bodyBytes += record.bodyBytes;
 			this.overflow.set(key, entry);
 			this.stats.dropped++;
 			this.schedule();
 			return false;
 		}
-		this.buffer.push(record);
-		this.byId.set(record.id, record);
+		this.buffer.push(kept.record);
+		this.byId.set(record.id, kept.record);
+		this.bufferBytes += kept.bytes;
 		this.stats.buffered = this.buffer.length;
+		this.stats.bufferedBytes = this.bufferBytes + this.writingBytes;
 		this.schedule();
 		return true;
 	}
@@ -128,6 +161,8 @@ export class DeliveryLog {
 		this.byId = new Map();
 		this.links = [];
 		this.overflow.clear();
+		this.writingBytes = this.bufferBytes;
+		this.bufferBytes = 0;
 		this.stats.buffered = 0;
 		const overflowRows = overflow.map((entry) => overflowRecord(entry));
 		try {
@@ -147,21 +182,34 @@ export class DeliveryLog {
 			this.stats.failedWrites++;
 			this.stats.dropped += records.length;
 			this.onProblem(`could not write ${records.length} delivery records: ${(error as Error).message}`);
+		} finally {
+			this.writingBytes = 0;
+			this.stats.bufferedBytes = this.bufferBytes;
 		}
 	}
 
-	private async prune(store: Store, records: DeliveryRecord[]): Promise<void> {
+	private async prune(store: Store, records: SerializedDeliveryRecord[]): Promise<void> {
 		const now = this.now();
 		for (const workflowId of new Set(records.map((record) => record.workflowId))) {
 			const retention = this.retention.get(workflowId);
 			if (!retention || now - (this.lastPrune.get(workflowId) ?? 0) < this.options.pruneIntervalMs) continue;
 			this.lastPrune.set(workflowId, now);
-			await pruneDeliveries(store, workflowId, retention, new Date(now));
+			const maxKeptBodyBytes = this.options.maxKeptBodyBytesPerWorkflow ?? DEFAULT_LOG_OPTIONS.maxKeptBodyBytesPerWorkflow;
+			await pruneDeliveries(store, workflowId, { maxKeptBodyBytes, ...retention }, new Date(now));
 		}
 	}
 }
 
-function overflowRecord(entry: { workflowId: string; nodeName: string; count: number; since: Date }): DeliveryRecord {
+/** Calls of one workflow + node the bounds refused: how many, their bodies' bytes, since when. */
+interface Overflow {
+	workflowId: string;
+	nodeName: string;
+	count: number;
+	bodyBytes: number;
+	since: Date;
+}
+
+function overflowRecord(entry: Overflow): DeliveryRecord {
 	return {
 		id: randomUUID(),
 		workflowId: entry.workflowId,
@@ -176,7 +224,7 @@ function overflowRecord(entry: { workflowId: string; nodeName: string; count: nu
 		eventValue: null,
 		eventCase: null,
 		executionId: null,
-		bodyBytes: 0,
+		bodyBytes: entry.bodyBytes,
 		bodySha256: null,
 		headers: {},
 		item: null,

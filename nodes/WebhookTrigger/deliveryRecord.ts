@@ -6,7 +6,7 @@
 import { createHash, randomUUID } from 'crypto';
 
 import type { Redactions } from './auth';
-import type { DeliveryOutcome, DeliveryRecord } from '../shared/store/deliveries';
+import type { DeliveryOutcome, DeliveryRecord, SerializedDeliveryRecord } from '../shared/store/deliveries';
 import { bodySize } from './gate';
 import type { IncomingCall } from './gate';
 import { CREDENTIAL_NAME, redactRequest, redactUnread } from './redact';
@@ -72,4 +72,70 @@ export function deliveryRecord(id: string, call: RecordedCall, answered: Answere
 		item,
 		dropped: 0,
 	};
+}
+
+/** A kept body too large to store: its size, its SHA-256 and the start of its JSON text. */
+export interface TruncatedItem {
+	truncated: true;
+	/** UTF-8 bytes of the item's JSON (what would have been stored). */
+	itemBytes: number;
+	/** SHA-256 (hex) of that JSON. */
+	itemSha256: string;
+	/** The JSON text's beginning, cut so the whole marker stays within the cap. */
+	preview: string;
+}
+
+/** What a buffered record costs beyond its item and headers: the other columns and the object itself. */
+const RECORD_OVERHEAD_BYTES = 512;
+
+/**
+ * A text's cost: its UTF-8 bytes (what is written), or its size in memory when more — two bytes a
+ * character once one is beyond Latin-1.
+ */
+function textBytes(text: string): number {
+	return Math.max(Buffer.byteLength(text), /[\u0100-\uffff]/.test(text) ? 2 * text.length : 0);
+}
+
+/**
+ * A record as the delivery log buffers it — headers and item as the JSON text that will be
+ * written, not as objects — and its estimated size: that text's bytes ({@link textBytes}) plus
+ * {@link RECORD_OVERHEAD_BYTES}, computed once. An item whose JSON exceeds `maxItemBytes` is
+ * replaced by a {@link TruncatedItem} no larger than that, so neither the buffer nor the store
+ * ever holds the full hostile body.
+ */
+export function keptRecord(record: DeliveryRecord, maxItemBytes: number): { record: SerializedDeliveryRecord; bytes: number } {
+	const { headers, item, ...rest } = record;
+	let itemJson: string | null = null;
+	try {
+		itemJson = item === null ? null : JSON.stringify(item);
+	} catch {
+		// Not JSON (a cycle, a BigInt): it could not be written either; keep the row without it.
+	}
+	if (itemJson !== null) {
+		const itemBytes = Buffer.byteLength(itemJson);
+		if (itemBytes > maxItemBytes) itemJson = JSON.stringify(truncatedItem(itemJson, itemBytes, maxItemBytes));
+	}
+	const headersJson = JSON.stringify(headers);
+	const bytes = RECORD_OVERHEAD_BYTES + textBytes(headersJson) + (itemJson === null ? 0 : textBytes(itemJson));
+	return { record: { ...rest, headersJson, itemJson }, bytes };
+}
+
+function truncatedItem(json: string, itemBytes: number, maxItemBytes: number): TruncatedItem {
+	const marker: TruncatedItem = { truncated: true, itemBytes, itemSha256: createHash('sha256').update(json).digest('hex'), preview: '' };
+	const room = maxItemBytes - Buffer.byteLength(JSON.stringify(marker));
+	// Escaped, a character takes 1 to 6 bytes: shrink in proportion to what the last cut took.
+	let chars = Math.min(json.length, Math.max(0, room));
+	while (chars > 0) {
+		let preview = json.slice(0, chars);
+		// Never end on half a surrogate pair: PostgreSQL refuses a lone surrogate in jsonb.
+		const last = preview.charCodeAt(preview.length - 1);
+		if (last >= 0xd800 && last <= 0xdbff) preview = preview.slice(0, -1);
+		// The marker is serialized at once: this slice of the whole JSON text does not outlive it.
+		marker.preview = preview;
+		const used = Buffer.byteLength(JSON.stringify(preview)) - 2;
+		if (used <= room) return marker;
+		chars = Math.min(Math.floor((preview.length * room) / used), preview.length - 1);
+	}
+	marker.preview = '';
+	return marker;
 }

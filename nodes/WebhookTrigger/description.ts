@@ -283,7 +283,7 @@ const options: INodeProperties = {
 			type: 'boolean',
 			default: false,
 			description:
-				'Whether the delivery log also stores the item as emitted (redacted), to map variables from a previous call; off: only metadata',
+				'Whether the delivery log also stores the item as emitted (redacted), to map variables from a previous call; off: only metadata. An item over 64 KiB of JSON is stored as its size, SHA-256 and beginning; at most 64 MiB of bodies per workflow (the oldest lose theirs).',
 		},
 		{
 			displayName: 'Max Body Size (Bytes)',

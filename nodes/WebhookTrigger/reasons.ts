@@ -284,7 +284,7 @@ export const REASONS = {
 		statuses: [],
 		outcome: 'overflow',
 		from: 'log',
-		cause: 'More calls than the delivery log could buffer; one record counts them in `dropped` (no answer has this code)',
+		cause: 'More calls than the delivery log could buffer (10,000 records or 32 MiB), e.g. a flood or a store too slow to keep up; one record counts them in `dropped` and sums their bodies\' sizes in `bodyBytes` (no answer has this code)',
 		fix: 'Look for a flood',
 	},
 } as const satisfies Record<string, ReasonSpec>;

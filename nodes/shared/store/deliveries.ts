@@ -30,9 +30,15 @@ export interface DeliveryRecord {
 	headers: Record<string, unknown>;
 	/** The item as the trigger emitted it (redacted), only when "Keep Bodies" is on. */
 	item: Record<string, unknown> | null;
-	/** For an `overflow` row: how many calls the full buffer could not record. */
+	/** For an `overflow` row: how many calls the full buffer could not record (their body bytes: `bodyBytes`). */
 	dropped: number;
 }
+
+/**
+ * A record whose headers and item are already JSON text, as the delivery log buffers it: a string
+ * costs about its length in memory, a parsed body several times its JSON (small objects).
+ */
+export type SerializedDeliveryRecord = Omit<DeliveryRecord, 'headers' | 'item'> & { headersJson: string; itemJson: string | null };
 
 /** One row as the Webhook Deliveries node outputs it: the record, its time as ISO text. */
 export type DeliveryRow = Omit<DeliveryRecord, 'receivedAt'> & { receivedAt: string };
@@ -58,7 +64,10 @@ const COLUMNS = [
 	'dropped',
 ] as const;
 
-function values(record: DeliveryRecord): unknown[] {
+/** `body_bytes` is an integer column: a larger size (a declared Content-Length, an overflow's sum) is stored as this. */
+const MAX_STORED_BODY_BYTES = 2_147_483_647;
+
+function values(record: DeliveryRecord | SerializedDeliveryRecord): unknown[] {
 	return [
 		record.id,
 		record.workflowId,
@@ -73,10 +82,10 @@ function values(record: DeliveryRecord): unknown[] {
 		record.eventValue,
 		record.eventCase,
 		record.executionId,
-		record.bodyBytes,
+		Math.min(Math.max(0, Math.trunc(record.bodyBytes)), MAX_STORED_BODY_BYTES),
 		record.bodySha256,
-		JSON.stringify(record.headers),
-		record.item === null ? null : JSON.stringify(record.item),
+		'headersJson' in record ? record.headersJson : JSON.stringify(record.headers),
+		'itemJson' in record ? record.itemJson : record.item === null ? null : JSON.stringify(record.item),
 		record.dropped,
 	];
 }
@@ -88,7 +97,7 @@ const ROWS_PER_STATEMENT = 500;
  * Writes records in multi-row INSERTs. A record written twice (a retried batch) is kept once;
  * its execution id, when the second copy has one, wins.
  */
-export async function insertDeliveries(db: Queryable, records: readonly DeliveryRecord[]): Promise<void> {
+export async function insertDeliveries(db: Queryable, records: ReadonlyArray<DeliveryRecord | SerializedDeliveryRecord>): Promise<void> {
 	for (let start = 0; start < records.length; start += ROWS_PER_STATEMENT) {
 		const chunk = records.slice(start, start + ROWS_PER_STATEMENT);
 		const params: unknown[] = [];
@@ -224,9 +233,14 @@ export interface Retention {
 	maxAgeMs: number;
 	/** Per workflow, only the newest this many are kept. */
 	maxRows: number;
+	/**
+	 * Per workflow, the kept bodies (items) of the newest rows up to this many bytes as stored;
+	 * older rows stay, without their item. Unset: no bound.
+	 */
+	maxKeptBodyBytes?: number;
 }
 
-/** Deletes what the retention no longer keeps for one workflow; returns the number deleted. */
+/** Deletes what the retention no longer keeps for one workflow (rows; kept bodies, see below); returns the rows deleted. */
 export async function pruneDeliveries(db: Queryable, workflowId: string, retention: Retention, now = new Date()): Promise<number> {
 	const cutoff = new Date(now.getTime() - retention.maxAgeMs).toISOString();
 	const byAge = await db.query('DELETE FROM deliveries WHERE workflow_id = $1 AND received_at < $2::timestamptz', [workflowId, cutoff]);
@@ -236,5 +250,26 @@ export async function pruneDeliveries(db: Queryable, workflowId: string, retenti
 		)`,
 		[workflowId, Math.max(0, Math.trunc(retention.maxRows))],
 	);
+	if (retention.maxKeptBodyBytes !== undefined) await pruneKeptBodies(db, workflowId, retention.maxKeptBodyBytes);
 	return byAge.rowCount + byCount.rowCount;
+}
+
+/**
+ * Removes the kept bodies (items) of one workflow's older rows beyond `maxBytes`, newest kept
+ * first; the rows stay. Returns the number of rows whose item it removed. Sizes are as stored
+ * (`pg_column_size`: jsonb, after the database's compression), which the database reads without
+ * decompressing: 1,000 bodies of 64 KiB take milliseconds, where measuring their JSON text
+ * (`octet_length(item::text)`) took 300 ms of the embedded store's thread each prune.
+ */
+async function pruneKeptBodies(db: Queryable, workflowId: string, maxBytes: number): Promise<number> {
+	const result = await db.query(
+		`UPDATE deliveries SET item = NULL WHERE workflow_id = $1 AND id IN (
+			SELECT id FROM (
+				SELECT id, sum(pg_column_size(item)) OVER (ORDER BY received_at DESC, id DESC) AS kept
+				FROM deliveries WHERE workflow_id = $1 AND item IS NOT NULL
+			) newest WHERE kept > $2
+		)`,
+		[workflowId, Math.max(0, Math.trunc(maxBytes))],
+	);
+	return result.rowCount;
 }

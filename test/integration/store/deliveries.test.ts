@@ -1,4 +1,4 @@
-import { createHmac } from 'crypto';
+import { createHash, createHmac, randomBytes } from 'crypto';
 
 import { DeliveryLog } from '../../../nodes/WebhookTrigger/deliveryLog';
 import { deliveryRecord, newDeliveryId } from '../../../nodes/WebhookTrigger/deliveryRecord';
@@ -10,7 +10,8 @@ import { storeTargets } from './targets';
 
 /**
  * The delivery log on both stores: rows for each outcome, batching, the bounded buffer under a
- * forged flood, retention, execution links, and no secret in any stored column.
+ * forged flood, retention, execution links, no secret in any stored column, and kept bodies
+ * bounded per record and per workflow (issue 26, finding 4).
  */
 
 const SECRET = 'hmac-secret-in-no-row-4417';
@@ -51,6 +52,20 @@ function record(workflowId: string, overrides: Partial<DeliveryRecord> = {}, kee
 		...overrides,
 	};
 }
+
+/** A forged call refused with Keep Bodies on: its record carries the body (`{body, query}`). */
+function forged(workflowId: string, body: unknown, receivedAt = NOW): DeliveryRecord {
+	const raw = Buffer.from(JSON.stringify(body));
+	return deliveryRecord(newDeliveryId(), call({ body, rawBody: raw, now: receivedAt }), { outcome: 'rejected', status: 401, reason: 'signature_mismatch' }, {
+		workflowId,
+		nodeName: 'Webhook Trigger',
+		redactions: redactionsFor('hmac', hmacCredentials),
+		keepBodies: true,
+	});
+}
+
+/** Random, so the database cannot compress it: stored sizes are predictable. */
+const noise = (bytes: number) => randomBytes(Math.ceil((bytes * 3) / 4)).toString('base64').slice(0, bytes);
 
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -226,6 +241,101 @@ describe.each(storeTargets())('delivery log on the %s store', (_kind, target) =>
 		log.record(record('wf-other'), { maxAgeMs: 7 * day, maxRows: 10_000 });
 		await log.flush();
 		expect(await listDeliveries(store, { workflowId: 'wf-other' })).toHaveLength(1);
+	});
+
+	it('stores a kept body over 64 KiB as a marker (its size, SHA-256 and beginning), never in full', async () => {
+		const log = new DeliveryLog(async () => store, { maxBuffered: 100, flushIntervalMs: 10_000, pruneIntervalMs: 60_000 });
+		// 1 MB, the cut falling among characters PostgreSQL is strict about in jsonb (surrogate pairs,
+		// escapes); the second is shifted by one character, so one cut lands inside a pair.
+		const hostileBody = { order: 'forged', blob: '😀𝄞"\\\n'.repeat(20_000) + noise(1024 * 1024) };
+		const hostile = forged('wf-cap', hostileBody);
+		const shifted = forged('wf-cap', { order: 'forged!', blob: hostileBody.blob }, NOW - 500);
+		const small = forged('wf-cap', { order: 'fine', blob: noise(60_000) }, NOW - 1000);
+		log.record(hostile);
+		log.record(shifted);
+		log.record(small);
+		await log.flush();
+		expect(log.stats).toMatchObject({ written: 3, failedWrites: 0 });
+		expect((await getDelivery(store, shifted.id))?.item).toMatchObject({ truncated: true });
+
+		const capped = await getDelivery(store, hostile.id);
+		const json = JSON.stringify({ body: hostileBody, query: { token: '[redacted]', page: '1' } });
+		expect(capped?.item).toEqual({
+			truncated: true,
+			itemBytes: Buffer.byteLength(json),
+			itemSha256: createHash('sha256').update(json).digest('hex'),
+			preview: expect.any(String),
+		});
+		expect(json.startsWith(capped?.item?.preview as string)).toBe(true);
+		// The preview takes the room: the marker is just under the cap.
+		expect(Buffer.byteLength(JSON.stringify(capped?.item))).toBeGreaterThan(64 * 1024 - 64);
+		expect(Buffer.byteLength(JSON.stringify(capped?.item))).toBeLessThanOrEqual(64 * 1024);
+		// The raw body's own size and hash are still there.
+		expect(capped).toMatchObject({ bodyBytes: Buffer.byteLength(JSON.stringify(hostileBody)), bodySha256: hostile.bodySha256 });
+		const { rows } = await store.query<{ id: string; bytes: number }>(
+			"SELECT id, octet_length(item::text) AS bytes FROM deliveries WHERE workflow_id = 'wf-cap'",
+		);
+		// jsonb's text adds a space after each ':' and ','.
+		for (const row of rows) expect(Number(row.bytes)).toBeLessThanOrEqual(64 * 1024 + 16);
+
+		// Under the cap: kept exactly.
+		expect((await getDelivery(store, small.id))?.item).toEqual({ body: { order: 'fine', blob: (small.item?.body as { blob: string }).blob }, query: { token: '[redacted]', page: '1' } });
+
+		// Cuts at every position among surrogate pairs: the database takes each preview (a lone
+		// surrogate would fail the whole batch).
+		const tight = new DeliveryLog(async () => store, { maxBuffered: 100, maxKeptBodyBytes: 400, flushIntervalMs: 10_000, pruneIntervalMs: 60_000 });
+		for (let shift = 0; shift < 12; shift++) tight.record(forged('wf-cap-pairs', { text: 'a'.repeat(shift) + '😀𝄞'.repeat(500) }));
+		await tight.flush();
+		expect(tight.stats).toMatchObject({ written: 12, failedWrites: 0 });
+		const pairs = await listDeliveries(store, { workflowId: 'wf-cap-pairs' });
+		expect(pairs.map((row) => row.item?.truncated)).toEqual(Array(12).fill(true));
+	}, 60_000);
+
+	it('keeps the bodies of the newest records up to the per-workflow bound; older rows stay without their item', async () => {
+		const log = new DeliveryLog(async () => store, {
+			maxBuffered: 100,
+			maxKeptBodyBytesPerWorkflow: 50_000,
+			flushIntervalMs: 10_000,
+			pruneIntervalMs: 0,
+			clock: () => NOW,
+		});
+		const retention = { maxAgeMs: 7 * 24 * 60 * 60 * 1000, maxRows: 10_000 };
+		// Ten bodies of 20 KB (the newest first), and another workflow's, which stays untouched.
+		const mine = Array.from({ length: 10 }, (_, i) => forged('wf-bodies', { blob: noise(20_000) }, NOW - i * 1000));
+		for (const delivery of mine) log.record(delivery, retention);
+		for (let i = 0; i < 5; i++) log.record(forged('wf-bodies-other', { blob: noise(20_000) }, NOW - i * 1000));
+		await log.flush();
+
+		const rows = await listDeliveries(store, { workflowId: 'wf-bodies' });
+		expect(rows.map((row) => row.id)).toEqual(mine.map((delivery) => delivery.id));
+		// 2 × 20 KB fit in 50,000 bytes, a third does not.
+		expect(rows.map((row) => row.item !== null)).toEqual([true, true, false, false, false, false, false, false, false, false]);
+		expect(rows[0].item).toEqual(mine[0].item);
+		expect(rows.every((row) => row.bodySha256 !== null && row.bodyBytes > 20_000)).toBe(true);
+		expect((await listDeliveries(store, { workflowId: 'wf-bodies-other' })).every((row) => row.item !== null)).toBe(true);
+
+		// The prune itself, with the bound in the retention (0: no body kept at all).
+		expect(await pruneDeliveries(store, 'wf-bodies-other', { ...retention, maxKeptBodyBytes: 0 }, new Date(NOW))).toBe(0);
+		const other = await listDeliveries(store, { workflowId: 'wf-bodies-other' });
+		expect(other).toHaveLength(5);
+		expect(other.every((row) => row.item === null)).toBe(true);
+	}, 60_000);
+
+	it('counts the body bytes of the calls an overflow row stands for (saturating the integer column)', async () => {
+		let release: () => void = () => undefined;
+		const gate = new Promise<void>((resolve) => (release = resolve));
+		const log = new DeliveryLog(async () => { await gate; return store; }, { maxBuffered: 2, flushIntervalMs: 10, pruneIntervalMs: 60_000 });
+		for (let i = 0; i < 5; i++) log.record(record('wf-overflow-bytes', { bodyBytes: 1000 + i }));
+		for (let i = 0; i < 3; i++) log.record(record('wf-overflow-huge', { bodyBytes: 1_500_000_000 }));
+		release();
+		await sleep(50);
+		await log.flush();
+		const [bytes] = await listDeliveries(store, { workflowId: 'wf-overflow-bytes', outcome: 'overflow' });
+		expect(bytes).toMatchObject({ dropped: 3, bodyBytes: 1002 + 1003 + 1004 });
+		const [huge] = await listDeliveries(store, { workflowId: 'wf-overflow-huge', outcome: 'overflow' });
+		// README: stored up to 2,147,483,647 (an integer column); the batch is not lost to it.
+		expect(huge).toMatchObject({ dropped: 3, bodyBytes: 2_147_483_647 });
+		expect(log.stats.failedWrites).toBe(0);
 	});
 
 	it('counts a failed write and reports it, without throwing at the caller', async () => {
