@@ -7,7 +7,8 @@
  * Retention (age, rows and kept body bytes per workflow) is pruned in the background after writes.
  *
  * One log per store per process (see {@link deliveryLogFor}); n8n's trigger and execute steps of
- * every workflow in the process share it. What is lost on a crash: at most one flush interval.
+ * every workflow in the process share it. What is lost on a crash: at most one flush interval; a
+ * clean stop of n8n (SIGTERM, SIGINT) writes what is buffered first (see flushOnStop.ts).
  */
 import { randomUUID } from 'crypto';
 
@@ -15,6 +16,7 @@ import type { DeliveryRecord, Retention, SerializedDeliveryRecord } from '../sha
 import { insertDeliveries, pruneDeliveries, setDeliveryExecutions } from '../shared/store/deliveries';
 import type { Store } from '../shared/store/types';
 import { keptRecord } from './deliveryRecord';
+import { flushOnStop } from './flushOnStop';
 import { REASONS } from './reasons';
 import type { ReasonCode } from './reasons';
 
@@ -86,6 +88,9 @@ export class DeliveryLog {
 
 	private flushing: Promise<void> | undefined;
 
+	/** The process is stopping: each record is written at once, not one interval later. */
+	private stopping = false;
+
 	readonly stats: DeliveryLogStats = { written: 0, dropped: 0, failedWrites: 0, buffered: 0, bufferedBytes: 0 };
 
 	constructor(
@@ -138,7 +143,7 @@ export class DeliveryLog {
 		this.timer = setTimeout(() => {
 			this.timer = undefined;
 			void this.flush();
-		}, this.options.flushIntervalMs);
+		}, this.stopping ? 0 : this.options.flushIntervalMs);
 		// Never keep n8n (or a test process) alive for the log.
 		this.timer.unref();
 	}
@@ -181,10 +186,29 @@ export class DeliveryLog {
 		} catch (error) {
 			this.stats.failedWrites++;
 			this.stats.dropped += records.length;
-			this.onProblem(`could not write ${records.length} delivery records: ${(error as Error).message}`);
+			this.report(`could not write ${records.length} delivery records: ${(error as Error).message}`);
 		} finally {
 			this.writingBytes = 0;
 			this.stats.bufferedBytes = this.bufferBytes;
+		}
+	}
+
+	/** flush() for a stopping process: never rejects; a failure goes to the problem reporter. */
+	async flushBeforeStop(): Promise<void> {
+		// Calls n8n still answers while it shuts down are written without the batching delay.
+		this.stopping = true;
+		try {
+			await this.flush();
+		} catch (error) {
+			this.report(`could not write the buffered delivery records before n8n stopped: ${(error as Error).message}`);
+		}
+	}
+
+	private report(message: string): void {
+		try {
+			this.onProblem(message);
+		} catch {
+			// A reporter that fails must not fail a write (or n8n's shutdown).
 		}
 	}
 
@@ -240,11 +264,12 @@ export function deliveryLogFor(key: string, openStore: () => Promise<Store>, onP
 	if (log === undefined) {
 		log = new DeliveryLog(openStore, DEFAULT_LOG_OPTIONS, onProblem);
 		logs.set(key, log);
+		flushOnStop(flushDeliveryLogsBeforeStop);
 	}
 	return log;
 }
 
-/** Flushes every log of this process (tests, shutdown). */
-export async function flushAllDeliveryLogs(): Promise<void> {
-	await Promise.all([...logs.values()].map(async (log) => await log.flush()));
+/** Flushes every log of this process as it stops (see flushOnStop.ts); never rejects. */
+export async function flushDeliveryLogsBeforeStop(): Promise<void> {
+	await Promise.all([...logs.values()].map(async (log) => await log.flushBeforeStop()));
 }

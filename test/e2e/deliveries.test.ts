@@ -10,7 +10,8 @@ jest.setTimeout(300_000);
  * Issue 15 in a real n8n: 10 valid + 10 forged calls → 20 delivery records with the right
  * outcomes (embedded store, the default); the Webhook Deliveries node returns them inside a
  * workflow; the forged calls started nothing; after a restart the records are still there; no
- * secret in any record or in n8n's log.
+ * secret in any record or in n8n's log. Issue 25: a clean stop (SIGTERM) right after a burst keeps
+ * every call's record and execution link.
  */
 
 const SECRET = 'deliveries-e2e-hmac-secret-3141';
@@ -43,7 +44,7 @@ const reader = workflow(
 		{
 			name: 'Webhook Deliveries',
 			type: nodeType('webhookDeliveries'),
-			parameters: { operation: 'list', filters: { workflowId: 'e2eDlvSigned001' }, limit: 100 },
+			parameters: { operation: 'list', filters: { workflowId: 'e2eDlvSigned001' }, limit: 1000 },
 		},
 	],
 	{ 'Read Log': [['Webhook Deliveries']] },
@@ -134,5 +135,40 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('deli
 		expect(after.map((row) => row.id).sort()).toEqual(rows.map((row) => row.id).sort());
 		// One warn line per node per minute for rejections, naming the reason, never the secret.
 		expect(n8n.log).not.toContain(SECRET);
+	}));
+
+	it('a clean stop right after a burst of calls keeps the record of every call', async () => await withLog(async () => {
+		// The log writes every 250 ms; on SIGTERM it writes what is buffered at once (flushOnStop.ts),
+		// instead of relying on n8n's shutdown to outlast that interval. n8n's shutdown took 1-3 s
+		// here on both lines, so this case passed without that write too: it guards the outcome
+		// (and that n8n still stops on its own), not the hook alone (see test/unit/flushOnStop.test.ts).
+		const calls = Array.from({ length: 40 }, (_, i) => {
+			const body = JSON.stringify({ event: 'order_approved', burst: i });
+			const signature = i % 2 === 0 ? sign(body) : `sha256=${'0'.repeat(64)}`;
+			return { body, headers: { 'content-type': 'application/json', 'x-signature': signature } };
+		});
+		const since = await n8n.lastExecutionId();
+		const answers = await Promise.all(calls.map(async (call) => await n8n.request('POST', '/webhook/dlv-orders', call)));
+		const stopStarted = Date.now();
+		await n8n.stop();
+		const stopMs = Date.now() - stopStarted;
+		const stopLog = n8n.log;
+		expect(answers.map((answer) => answer.status).sort()).toEqual([...Array(20).fill(200), ...Array(20).fill(401)]);
+		const ids = answers.map((answer) => answer.headers.get('x-delivery-id') ?? '');
+		for (const id of ids) expect(id).toMatch(/^[0-9a-f-]{36}$/);
+
+		await n8n.start(['/webhook/dlv-orders', '/webhook/dlv-read']);
+		const rows = new Map((await readLog()).map((row) => [row.id as string, row]));
+		const missing = ids.filter((id) => !rows.has(id));
+		// Executions still running at the signal finish during n8n's shutdown: their links are the
+		// last writes before n8n exits.
+		const executions = (await n8n.executions(since)).filter((e) => e.workflowId === 'e2eDlvSigned001').map((e) => e.id);
+		const unlinked = ids.filter((id, i) => i % 2 === 0 && rows.has(id) && !executions.includes(String(rows.get(id)?.executionId)));
+		expect({ missing: missing.length, unlinked: unlinked.length }).toEqual({ missing: 0, unlinked: 0 });
+		expect(executions).toHaveLength(20);
+		// n8n stopped on its own (its graceful shutdown), not by the harness's SIGKILL after 20 s.
+		expect(stopLog).toContain('Received SIGTERM');
+		expect(stopMs).toBeLessThan(20_000);
+		expect(stopLog).not.toContain('Webhook Trigger delivery log');
 	}));
 });
