@@ -23,8 +23,8 @@ export class ChatBind implements INodeType {
 			{ type: NodeConnectionTypes.Main, displayName: 'Bound' },
 			{ type: NodeConnectionTypes.Main, displayName: 'Headless' },
 		],
-		// The name stays literal: n8n's lint rules read it from the node file.
-		credentials: [{ name: 'webhookGatewayPostgresApi', ...postgresStoreCredential }],
+		// Name and test stay literal: n8n's lint rules read them from the node file.
+		credentials: [{ name: 'webhookGatewayPostgresApi', testedBy: 'webhookGatewayPostgresConnectionTest', ...postgresStoreCredential }],
 		properties: chatBindProperties,
 	};
 

@@ -39,8 +39,8 @@ export class WebhookDeliveries implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			// The name stays literal: n8n's lint rules read it from the node file.
-			{ name: 'webhookGatewayPostgresApi', ...postgresStoreCredential },
+			// Name and test stay literal: n8n's lint rules read them from the node file.
+			{ name: 'webhookGatewayPostgresApi', testedBy: 'webhookGatewayPostgresConnectionTest', ...postgresStoreCredential },
 		],
 		properties: webhookDeliveriesProperties,
 	};

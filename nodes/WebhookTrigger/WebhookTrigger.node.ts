@@ -89,8 +89,8 @@ export class WebhookTrigger implements INodeType {
 			{ name: 'webhookMetaApi', testedBy: 'webhookCredentialCheck', ...credentialShownFor('webhookMetaApi') },
 			{ name: 'webhookSigningSecretApi', testedBy: 'webhookCredentialCheck', ...credentialShownFor('webhookSigningSecretApi') },
 			{ name: 'webhookTwilioApi', testedBy: 'webhookCredentialCheck', ...credentialShownFor('webhookTwilioApi') },
-			// The name stays literal: n8n's lint rules read it from the node file.
-			{ name: 'webhookGatewayPostgresApi', ...postgresStoreCredential },
+			// Name and test stay literal: n8n's lint rules read them from the node file.
+			{ name: 'webhookGatewayPostgresApi', testedBy: 'webhookGatewayPostgresConnectionTest', ...postgresStoreCredential },
 		],
 		webhooks: webhookDescriptions,
 		properties: webhookTriggerProperties,

@@ -41,10 +41,9 @@ export const defaultCountryOption: INodeProperties = {
 
 /**
  * The PostgreSQL store's credential (`webhookGatewayPostgresApi`), as every node lists it: needed only when Store is PostgreSQL,
- * tested by connecting (storeAccess.ts, webhookGatewayPostgresConnectionTest).
+ * tested by connecting (storeAccess.ts, webhookGatewayPostgresConnectionTest, named by each node).
  */
-export const postgresStoreCredential: Omit<INodeCredentialDescription, 'name'> = {
+export const postgresStoreCredential: Omit<INodeCredentialDescription, 'name' | 'testedBy'> = {
 	required: true,
 	displayOptions: { show: { store: ['postgres'] } },
-	testedBy: 'webhookGatewayPostgresConnectionTest',
 };
