@@ -4,8 +4,10 @@ import { join } from 'path';
 import { Client } from 'pg';
 
 import { postgresCredentialsFromUrl } from '../support/postgres';
-import { N8nInstance } from './harness/n8n';
+import { fakeClockEnv } from './harness/clock';
+import { freePort, N8nInstance } from './harness/n8n';
 import type { Execution } from './harness/n8n';
+import { FaultProxy } from './harness/proxy';
 import { selectedVersions } from './harness/versions';
 import { noOp, nodeType, workflow } from './harness/workflow';
 
@@ -18,6 +20,12 @@ jest.setTimeout(600_000);
  * 404 not_waiting and start nothing; 20 concurrent calls resume once; a restart between wait and
  * call still resumes; with nobody calling, the timeout lets A go on with its input item. On the
  * embedded store and, with TEST_POSTGRES_URL, on PostgreSQL.
+ *
+ * Issue 26 (the outside review's two findings on duplicates + resume + answer mode): triggers with
+ * a duplicate key (header x-delivery-id) resume A exactly once when a hand-over fails (finding 1)
+ * and when a copy comes 11 minutes later (finding 2). n8n's resume URLs point at a FaultProxy
+ * (WEBHOOK_URL), which fails one hand-over on request; the restart runs n8n under libfaketime with
+ * its clock 11 minutes on (clock.ts), no seam in the package.
  */
 
 const SECRET = 'resume-e2e-hmac-secret-3141';
@@ -44,10 +52,17 @@ const ids = (store: StoreKind) => ({
 	waiter: `e2eResumeA${store === 'embedded' ? 'Emb' : 'Pgs'}01`,
 	timeout: `e2eResumeT${store === 'embedded' ? 'Emb' : 'Pgs'}01`,
 	caller: `e2eResumeB${store === 'embedded' ? 'Emb' : 'Pgs'}01`,
+	/** Finding 1: Answer Before the Execution Starts, duplicate key, resume. */
+	fast: `e2eResumeF${store === 'embedded' ? 'Emb' : 'Pgs'}01`,
+	/** Finding 2: default answer mode, duplicate key, resume. */
+	dup: `e2eResumeD${store === 'embedded' ? 'Emb' : 'Pgs'}01`,
 });
 
-/** A: started by a public call carrying the key, then waits for it (or for `timeout` seconds). */
-function waiterWorkflow(id: string, store: StoreKind, startPath: string, timeoutSeconds: number) {
+/**
+ * A: started by a public call carrying the key, then waits for it (or for `timeout` seconds), for a
+ * call to `triggerPath` (default: the path the start call names in body.via).
+ */
+function waiterWorkflow(id: string, store: StoreKind, startPath: string, timeoutSeconds: number, triggerPath = '={{ $json.body.via }}') {
 	return workflow(
 		id,
 		{ name: 'Start', type: nodeType('webhookTrigger'), parameters: { path: startPath, authentication: 'none', deliveryLog: false } },
@@ -56,7 +71,7 @@ function waiterWorkflow(id: string, store: StoreKind, startPath: string, timeout
 				name: 'Wait for Webhook',
 				type: nodeType('waitForWebhook'),
 				parameters: {
-					triggerPath: `payments-${store}`,
+					triggerPath,
 					correlationKey: '={{ $json.body.orderId }}',
 					timeoutAmount: timeoutSeconds,
 					timeoutUnit: 'seconds',
@@ -70,18 +85,21 @@ function waiterWorkflow(id: string, store: StoreKind, startPath: string, timeout
 	);
 }
 
-/** B: the provider's fixed URL; resumes by body.order.id, rejects with 404 when nothing waits. */
-function callerWorkflow(id: string, store: StoreKind) {
+/**
+ * B: the provider's fixed URL; resumes by body.order.id, rejects with 404 when nothing waits
+ * (or as `options` say: the issue 26 triggers start B then, so a wrongly missed resume shows).
+ */
+function callerWorkflow(id: string, store: StoreKind, path = `payments-${store}`, options: Record<string, unknown> = { resumeWhenNotWaiting: 'reject404' }) {
 	return workflow(
 		id,
 		{
 			name: 'Payments',
 			type: nodeType('webhookTrigger'),
 			parameters: {
-				path: `payments-${store}`,
+				path,
 				authentication: 'hmac',
 				store,
-				options: { resumeKeyPath: 'body.order.id', resumeWhenNotWaiting: 'reject404' },
+				options: { resumeKeyPath: 'body.order.id', ...options },
 			},
 			credentials: { webhookHmacApi: { id: hmacCredential.id, name: hmacCredential.name }, ...storeCredential(store) },
 		},
@@ -100,7 +118,7 @@ function exampleWorkflows() {
 }
 
 const paths = [
-	...stores.flatMap((store) => [`/webhook/start-a-${store}`, `/webhook/start-t-${store}`, `/webhook/payments-${store}`]),
+	...stores.flatMap((store) => ['start-a', 'start-t', 'payments', 'payments-fast', 'payments-dup'].map((path) => `/webhook/${path}-${store}`)),
 	'/webhook/checkout',
 	'/webhook/payments',
 ];
@@ -116,6 +134,7 @@ const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(re
 
 describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('correlated resume in %s', (_label, version) => {
 	let n8n: N8nInstance;
+	let proxy: FaultProxy;
 	const timeoutKeys: Partial<Record<StoreKind, string>> = {};
 
 	/** Polls n8n's database until `pick` finds what it looks for (executions after `since`). */
@@ -129,10 +148,17 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('corr
 		throw new Error(`timed out waiting for ${what}\n${n8n.logTail(40)}`);
 	};
 
-	const startWaiting = async (store: StoreKind, orderId: string, startPath = `start-a-${store}`, workflowId = ids(store).waiter): Promise<string> => {
+	/** Starts A waiting for `orderId`, for a call to the trigger at `via`. */
+	const startWaiting = async (
+		store: StoreKind,
+		orderId: string,
+		startPath = `start-a-${store}`,
+		workflowId = ids(store).waiter,
+		via = `payments-${store}`,
+	): Promise<string> => {
 		const since = await n8n.lastExecutionId();
 		const started = await n8n.request('POST', `/webhook/${startPath}`, {
-			body: JSON.stringify({ orderId }),
+			body: JSON.stringify({ orderId, via }),
 			headers: { 'content-type': 'application/json' },
 		});
 		expect(started.status).toBe(200);
@@ -143,14 +169,16 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('corr
 		);
 	};
 
-	const pay = async (store: StoreKind | 'example', orderId: string) => {
+	/** A signed payment call to `/webhook/<path>`; `deliveryId`: the provider's delivery id header. */
+	const payAt = async (path: string, orderId: string, deliveryId?: string) => {
 		const body = JSON.stringify({ type: 'payment.succeeded', order: { id: orderId, total: 42 } });
 		const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
-		return await n8n.request('POST', store === 'example' ? '/webhook/payments' : `/webhook/payments-${store}`, {
+		return await n8n.request('POST', `/webhook/${path}`, {
 			body,
-			headers: { 'content-type': 'application/json', 'x-signature': signature },
+			headers: { 'content-type': 'application/json', 'x-signature': signature, ...(deliveryId ? { 'x-delivery-id': deliveryId } : {}) },
 		});
 	};
+	const pay = async (store: StoreKind | 'example', orderId: string) => await payAt(store === 'example' ? 'payments' : `payments-${store}`, orderId);
 
 	const finished = async (executionId: string): Promise<Execution> =>
 		await until(
@@ -161,12 +189,21 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('corr
 		);
 
 	beforeAll(async () => {
+		// n8n's calls to itself (the hand-overs to resume URLs) go through the proxy (issue 26, finding 1).
+		const port = await freePort();
+		proxy = await FaultProxy.start(port);
 		n8n = await N8nInstance.create(version, {
+			port,
+			// n8n 1.x reads WEBHOOK_URL, 2.x N8N_WEBHOOK_URL.
+			env: { WEBHOOK_URL: proxy.url, N8N_WEBHOOK_URL: proxy.url },
 			credentials: pgCredential ? [hmacCredential, pgCredential] : [hmacCredential],
 			workflows: stores.flatMap((store) => [
-				waiterWorkflow(ids(store).waiter, store, `start-a-${store}`, 600),
-				waiterWorkflow(ids(store).timeout, store, `start-t-${store}`, 2),
+				// An hour: still waiting after the restart with the clock 11 minutes on.
+				waiterWorkflow(ids(store).waiter, store, `start-a-${store}`, 3600),
+				waiterWorkflow(ids(store).timeout, store, `start-t-${store}`, 2, `payments-${store}`),
 				callerWorkflow(ids(store).caller, store),
+				callerWorkflow(ids(store).fast, store, `payments-fast-${store}`, { duplicateKeyPath: 'headers.x-delivery-id', answerBeforeStart: true }),
+				callerWorkflow(ids(store).dup, store, `payments-dup-${store}`, { duplicateKeyPath: 'headers.x-delivery-id' }),
 			]).concat(exampleWorkflows()),
 		});
 		await n8n.start(paths);
@@ -179,6 +216,7 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('corr
 
 	afterAll(async () => {
 		await n8n?.dispose();
+		await proxy?.close();
 		if (postgresUrl) {
 			const client = new Client({ connectionString: postgresUrl });
 			await client.connect();
@@ -279,6 +317,64 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('corr
 		expect((await n8n.executions(since)).filter((e) => e.workflowId !== ids(store).timeout)).toEqual([]);
 	});
 
+	/** Executions after `since` but the timed-out waits started in beforeAll: what a call started. */
+	const startedSince = async (since: string, store: StoreKind) =>
+		(await n8n.executions(since)).filter((e) => e.workflowId !== ids(store).timeout).map((e) => `${e.workflowId} ${e.status}`);
+
+	// Review finding 1 (issue 26): Answer Before the Execution Starts + a duplicate key + a
+	// correlation key. The first hand-over fails (the proxy answers 502 for it): the caller gets
+	// 503 resume_failed; its retry used to be answered 200 {"duplicate":true} and A stayed waiting.
+	it.each(stores)('%s store, finding 1: fast answer, the hand-over fails → 503; the retry resumes A once; a third copy → duplicate', async (store) => {
+		const key = `order-fast-${store}`;
+		const waiting = await startWaiting(store, key, undefined, undefined, `payments-fast-${store}`);
+		const since = await n8n.lastExecutionId();
+		const delivery = `dlv-fast-${store}-${Date.now()}`;
+		proxy.failNext(`/webhook-waiting/${waiting}`);
+
+		const first = await payAt(`payments-fast-${store}`, key, delivery);
+		expect(proxy.failed).toEqual([expect.stringContaining(`/webhook-waiting/${waiting}`)]);
+		proxy.failed.length = 0;
+		expect(first.status).toBe(503);
+		expect(first.json()).toMatchObject({ error: 'resume_failed' });
+		expect((await n8n.executions(String(Number(waiting) - 1))).find((e) => e.id === waiting)?.status).toBe('waiting');
+
+		const retry = await payAt(`payments-fast-${store}`, key, delivery);
+		expect(retry.status).toBe(200);
+		expect(retry.json()).not.toHaveProperty('duplicate');
+		const a = await finished(waiting);
+		expect(a.status).toBe('success');
+		expect(a.nodes.Captured?.outputs[0]).toHaveLength(1);
+		expect((a.nodes.Captured?.outputs[0]?.[0] as unknown as CapturedItem).correlation).toEqual({ path: 'body.order.id', key });
+
+		const third = await payAt(`payments-fast-${store}`, key, delivery);
+		expect(third.status).toBe(200);
+		expect(third.json()).toMatchObject({ duplicate: true });
+		// Nothing else ran: no execution of B (a missed resume would start one), no second A.
+		await sleep(1_000);
+		expect(await startedSince(since, store)).toEqual([]);
+		expect(proxy.failed).toEqual([]);
+	});
+
+	// Review finding 2 (issue 26), default answer mode + a duplicate key + a correlation key: the
+	// hand-over's acceptance marks the key started. Here the resume and a copy at once; the copy
+	// 11 minutes later (after the restart below, under a faked clock) in the test after it.
+	const resumedByDup: Partial<Record<StoreKind, { key: string; delivery: string; waiting: string }>> = {};
+	it.each(stores)('%s store, finding 2: default answer mode, the call resumes A; a copy at once → duplicate', async (store) => {
+		const key = `order-dup-${store}`;
+		const waiting = await startWaiting(store, key, undefined, undefined, `payments-dup-${store}`);
+		const since = await n8n.lastExecutionId();
+		const delivery = `dlv-dup-${store}-${Date.now()}`;
+		resumedByDup[store] = { key, delivery, waiting };
+		expect((await payAt(`payments-dup-${store}`, key, delivery)).status).toBe(200);
+		const a = await finished(waiting);
+		expect(a.status).toBe('success');
+		expect(a.nodes.Captured?.outputs[0]).toHaveLength(1);
+		const copy = await payAt(`payments-dup-${store}`, key, delivery);
+		expect([copy.status, copy.json()]).toEqual([200, expect.objectContaining({ duplicate: true })]);
+		await sleep(1_000);
+		expect(await startedSince(since, store)).toEqual([]);
+	});
+
 	/** The execution started in beforeAll that nobody resumes, once its timeout has let it go on. */
 	const timedOut = async (store: StoreKind): Promise<Execution> =>
 		await until(
@@ -288,13 +384,18 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('corr
 			180_000,
 		);
 
-	it('an n8n restart between the wait and the call still resumes', async () => {
+	it('an n8n restart (its clock then 11 minutes on) between the wait and the call still resumes', async () => {
 		// Not while a timed-out wait is running on (n8n would mark it crashed at the restart).
 		for (const store of stores) await timedOut(store);
 		const waiting: Partial<Record<StoreKind, string>> = {};
 		for (const store of stores) waiting[store] = await startWaiting(store, `order-restart-${store}`);
 		await n8n.stop();
-		await n8n.start(paths);
+		// libfaketime: n8n's wall clock (Date) 11 minutes on from here to the end of the file, for
+		// finding 2; its HTTP Date header shows the preload took effect.
+		await n8n.start(paths, undefined, fakeClockEnv('+11m'));
+		const skew = Date.parse((await n8n.request('GET', '/healthz')).headers.get('date') ?? '') - Date.now();
+		expect(skew).toBeGreaterThan(10.5 * 60_000);
+		expect(skew).toBeLessThan(11.5 * 60_000);
 		for (const store of stores) {
 			expect((await pay(store, `order-restart-${store}`)).status).toBe(200);
 			const a = await finished(waiting[store]!);
@@ -303,12 +404,31 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('corr
 		}
 	});
 
+	// Review finding 2 (issue 26): a copy more than 10 minutes (the pending-claim time) after the
+	// resume used to take the unstarted key over, miss the wait and start a NEW execution of B.
+	it.each(stores)('%s store, finding 2: a copy 11 minutes after the resume → duplicate; nothing new runs, A resumed once', async (store) => {
+		const { key, delivery, waiting } = resumedByDup[store]!;
+		const since = await n8n.lastExecutionId();
+		const copy = await payAt(`payments-dup-${store}`, key, delivery);
+		await sleep(1_000);
+		// Both at once: the old behaviour's answer (200 {"received":true}) and the B it started.
+		expect({ answer: [copy.status, copy.json()], started: await startedSince(since, store) }).toEqual({
+			answer: [200, expect.objectContaining({ duplicate: true })],
+			started: [],
+		});
+		const all = await n8n.executions();
+		expect(all.filter((e) => e.workflowId === ids(store).dup)).toEqual([]);
+		const a = all.find((e) => e.id === waiting);
+		expect(a?.status).toBe('success');
+		expect(a?.nodes.Captured?.outputs[0]).toHaveLength(1);
+	});
+
 	it('with nobody calling, the timeout lets A go on with its input item; a later call finds nothing waiting', async () => {
 		for (const store of stores) {
 			const t = await timedOut(store);
 			expect(t.status).toBe('success');
 			const passed = t.nodes.Captured?.outputs[0]?.[0] as unknown as CapturedItem;
-			expect(passed.body).toEqual({ orderId: timeoutKeys[store] });
+			expect(passed.body).toEqual({ orderId: timeoutKeys[store], via: `payments-${store}` });
 			expect(passed.correlation).toBeUndefined();
 			expect((await pay(store, timeoutKeys[store]!)).status).toBe(404);
 		}

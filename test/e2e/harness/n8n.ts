@@ -330,14 +330,15 @@ export class N8nInstance {
 
 	/**
 	 * Starts `n8n start` (or the instance's command) and waits until every path in `readyPaths` is
-	 * served by a registered webhook.
+	 * served by a registered webhook. `env`: extra environment for this start only (e.g. a faked
+	 * clock, clock.ts); the CLI commands and later starts do not see it.
 	 */
-	async start(readyPaths: string | string[] = [], timeoutMs = 120_000): Promise<void> {
+	async start(readyPaths: string | string[] = [], timeoutMs = 120_000, env: Record<string, string> = {}): Promise<void> {
 		const pending = new Set(Array.isArray(readyPaths) ? readyPaths : [readyPaths]);
 		this.output = '';
 		// cwd matters: n8n reads ./.env from its working directory.
 		const child = spawn(join(this.version.nodeBin, 'node'), [this.n8nBin, ...this.command], {
-			env: this.env,
+			env: { ...this.env, ...env },
 			cwd: this.userFolder,
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
