@@ -1,38 +1,50 @@
 import { randomUUID } from 'crypto';
 import fc from 'fast-check';
 
-import { decideDelivery } from '../../../nodes/WebhookTrigger/delivery';
-import type { DeliveryPlan } from '../../../nodes/WebhookTrigger/delivery';
+import { parseIpAllowlist, parseOriginAllowlist } from '../../../nodes/WebhookTrigger/allowlist';
+import type { DeliveryLog } from '../../../nodes/WebhookTrigger/deliveryLog';
 import { markStarted } from '../../../nodes/WebhookTrigger/duplicates';
-import type { Handover, ResumeSettings } from '../../../nodes/WebhookTrigger/resume';
+import { handleCall } from '../../../nodes/WebhookTrigger/handleCall';
+import type { CallNode } from '../../../nodes/WebhookTrigger/handleCall';
+import type { Handover } from '../../../nodes/WebhookTrigger/resume';
+import type { TriggerOptions } from '../../../nodes/WebhookTrigger/triggerOptions';
 import type { TriggerStore } from '../../../nodes/WebhookTrigger/triggerStore';
+import type { DeliveryRecord } from '../../../nodes/shared/store/deliveries';
 import { scopeOf } from '../../../nodes/shared/correlation';
 import { acceptHandover, registerWait } from '../../../nodes/shared/store/waits';
 import type { Queryable, Store } from '../../../nodes/shared/store/types';
 import { storeTargets } from '../store/targets';
 
 /**
- * Model-based test of one delivery's life (nodes/WebhookTrigger/delivery.ts) on the real stores:
- * random sequences of copies of one delivery — with every combination of answer mode, duplicate
- * suppression, correlated resume and test / production URL — under faults: a store statement
- * failing, the hand-over failing or its answer lost, n8n never starting the execution, the clock
- * moving minutes on. After every step it checks the invariants written in delivery.ts:
+ * Model-based test of one delivery's life through the whole call pipeline (handleCall.ts, with
+ * delivery.ts deciding) on the real stores: random sequences of copies of one delivery — with every
+ * combination of answer mode, duplicate suppression, correlated resume, test / production URL,
+ * authentication by a custom header or a query token, Keep Bodies, and copies refused by the IP or
+ * Origin allowlist or sent with a wrong or missing token — under faults: a store statement failing,
+ * the hand-over failing or its answer lost, n8n never starting the execution, the clock moving
+ * minutes on. After every step it checks the invariants written in delivery.ts:
  * 1. every 2xx answer stands for an execution started (or handed to n8n before a 2xx it wrote
  *    itself) or a wait resumed;
  * 2. a `duplicate` answer is given only once an execution or resume of the delivery started;
  * 3. with duplicates suppressed, at most one copy starts an execution or resumes the wait; and the
- *    wait is resumed at most once in any case.
+ *    wait is resumed at most once in any case;
+ * and that no delivery-log record holds the credential's secret, however far its call got.
  */
 
 const START = Date.UTC(2026, 10, 24, 12);
 const MINUTE = 60_000;
 const PATH = 'payments';
 
+const SECRET = 'REAL-SECRET-123';
+
 interface Config {
 	early: boolean;
 	suppress: boolean;
-	resume?: ResumeSettings;
+	resume?: { resumeKeyPath: string; resumeAlsoStart: boolean; resumeWhenNotWaiting: string };
 	test: boolean;
+	/** How the caller authenticates: a header whose name says nothing of secrets, or a query token. */
+	auth: 'header' | 'query';
+	keepBodies: boolean;
 	/** An execution waits for the delivery's correlation key (registered before the first copy). */
 	waiting: boolean;
 }
@@ -47,6 +59,9 @@ interface Step {
 	executionStarts: boolean;
 	/** Fails the store statement of the execution's first step (marking the delivery started). */
 	markFails: boolean;
+	/** Who sends this copy: an allowed caller, one the IP or Origin allowlist refuses. */
+	caller: 'allowed' | 'ipRefused' | 'originRefused';
+	token: 'valid' | 'wrong' | 'missing';
 }
 
 const config: fc.Arbitrary<Config> = fc.record({
@@ -54,13 +69,15 @@ const config: fc.Arbitrary<Config> = fc.record({
 	suppress: fc.boolean(),
 	resume: fc.option(
 		fc.record({
-			keyPath: fc.constant('body.order.id'),
-			alsoStart: fc.boolean(),
-			whenNotWaiting: fc.constantFrom('startExecution' as const, 'reject404' as const, 'reject409' as const),
+			resumeKeyPath: fc.constant('body.order.id'),
+			resumeAlsoStart: fc.boolean(),
+			resumeWhenNotWaiting: fc.constantFrom('startExecution', 'reject404', 'reject409'),
 		}),
 		{ nil: undefined },
 	),
 	test: fc.boolean(),
+	auth: fc.constantFrom('header' as const, 'query' as const),
+	keepBodies: fc.boolean(),
 	waiting: fc.boolean(),
 });
 
@@ -70,7 +87,30 @@ const step: fc.Arbitrary<Step> = fc.record({
 	handover: fc.constantFrom('accepted' as const, 'accepted' as const, 'failed' as const, 'acceptedAnswerLost' as const),
 	executionStarts: fc.oneof(fc.constant(true), fc.constant(true), fc.constant(false)),
 	markFails: fc.oneof(fc.constant(false), fc.constant(false), fc.constant(true)),
+	caller: fc.constantFrom('allowed' as const, 'allowed' as const, 'allowed' as const, 'ipRefused' as const, 'originRefused' as const),
+	token: fc.constantFrom('valid' as const, 'valid' as const, 'valid' as const, 'wrong' as const, 'missing' as const),
 });
+
+/** The copy as the caller sends it: the token where the credential names it, or a wrong one, or none. */
+function callOf(cfg: Config, current: Step, orderId: string, now: number) {
+	const token = current.token === 'valid' ? SECRET : current.token === 'wrong' ? 'not-the-secret' : undefined;
+	const body = { event_id: 'evt_1', order: { id: orderId } };
+	const headers: Record<string, string> = { 'content-type': 'application/json', origin: current.caller === 'originRefused' ? 'https://evil.example' : 'https://shop.example' };
+	const query: Record<string, string> = { page: '1' };
+	if (token !== undefined && cfg.auth === 'header') headers['x-partner-key'] = token;
+	if (token !== undefined && cfg.auth === 'query') query.partner = token;
+	return {
+		webhookName: 'default',
+		method: 'POST',
+		headers,
+		query,
+		params: {},
+		body,
+		rawBody: undefined,
+		ip: current.caller === 'ipRefused' ? '203.0.113.9' : '10.1.2.3',
+		now,
+	};
+}
 
 /** The store, with statement number `failAt` of the current copy throwing (transactions included). */
 function faultyStore(store: Store, fault: { failAt: number; count: number }): Store {
@@ -150,24 +190,50 @@ describe.each(storeTargets())('one delivery under faults, on the %s store', (_ki
 						if (!accepted) return 'failed'; // 403: not this claim's token
 						return current.handover === 'acceptedAnswerLost' ? 'failed' : 'delivered';
 					};
-					const deliveryId = randomUUID();
-					const plan: DeliveryPlan = {
+					const rows: DeliveryRecord[] = [];
+					const log = { record: (row: DeliveryRecord) => rows.push(row), linkExecution: () => undefined } as unknown as DeliveryLog;
+					const options: TriggerOptions = {
+						answerBeforeStart: cfg.early,
+						suppressDuplicates: cfg.suppress,
+						duplicateKeyPath: 'body.event_id',
+						keepBodies: cfg.keepBodies,
+						...cfg.resume,
+					};
+					const call = callOf(cfg, current, orderId, now);
+					const node: CallNode = {
 						workflowId,
 						nodeName: 'Webhook Trigger',
 						path: PATH,
-						deliveryId,
-						key: cfg.suppress ? 'evt_1' : undefined,
-						windowHours: 24,
-						early: cfg.early,
-						resume: cfg.resume,
 						test: cfg.test,
-						now,
+						responseMode: 'onReceived',
+						options,
+						log,
+						callerRules: () => ({ ipAllowlist: parseIpAllowlist('10.0.0.0/8'), originAllowlist: parseOriginAllowlist('https://shop.example') }),
+						gateConfig: async () => ({
+							scheme: cfg.auth,
+							credentials: cfg.auth === 'header' ? { headerName: 'x-partner-key', token: SECRET } : { parameterName: 'partner', token: SECRET },
+							maxBodyBytes: 1024 * 1024,
+							jsonSchema: '',
+							eventPath: '',
+							cases: [],
+							variables: [],
+							saveBodyAs: '',
+							method: 'POST',
+						}),
+						rawBody: async () => Buffer.from(JSON.stringify(call.body)),
+						delivery: { store: trigger, handover, inProgressWaitMs: 0, busyRetryMs: 0 },
 					};
-					const item = { body: { order: { id: orderId } }, deliveryId };
-					const decision = await decideDelivery({ store: trigger, handover, inProgressWaitMs: 0, busyRetryMs: 0 }, plan, {
-						root: { body: { order: { id: orderId } }, headers: {}, query: {}, params: {} },
-						item,
-					});
+					const reported = () => undefined;
+					const result = await handleCall(node, call, randomUUID(), { rejected: reported, misconfigured: reported, problem: reported });
+					// Every answered call leaves one record, and none holds the secret, however far the call got.
+					expect({ history, records: rows.length }).toEqual({ history, records: 1 });
+					expect({ history, secretInRecord: JSON.stringify(rows).includes(SECRET) }).toEqual({ history, secretInRecord: false });
+					const row = rows[0];
+					const deliveryId = row.id;
+					const run = result.workflowData !== undefined && (result.answer === undefined || result.answer.status < 300);
+					type Decision = { kind: 'run' } | { kind: 'resumed' } | { kind: 'answer'; reply: { status: number; code: string | null } };
+					const decision: Decision = run ? { kind: 'run' } : row.outcome === 'resumed' ? { kind: 'resumed' } : { kind: 'answer', reply: { status: row.status, code: row.reason } };
+					const plan = { key: cfg.suppress ? 'evt_1' : undefined };
 
 					let status: number;
 					let effect = resumedHere;
@@ -201,7 +267,7 @@ describe.each(storeTargets())('one delivery under faults, on the %s store', (_ki
 						effect = effect || marked;
 					}
 					if (effect) effects++;
-					history.push(`${index}: +${current.advance}min fault@${current.storeFault} ${current.handover} start=${current.executionStarts} markFails=${current.markFails} → ${decision.kind}${decision.kind === 'answer' ? ` ${decision.reply.status} ${decision.reply.code}` : ''} (${status})`);
+					history.push(`${index}: +${current.advance}min ${current.caller} token=${current.token} fault@${current.storeFault} ${current.handover} start=${current.executionStarts} markFails=${current.markFails} → ${decision.kind}${decision.kind === 'answer' ? ` ${decision.reply.status} ${decision.reply.code}` : ''} (${status})`);
 
 					// Invariant 1: a 2xx stands for an effect of this copy, or a duplicate of an earlier one.
 					if (status >= 200 && status < 300) expect({ history, acknowledgedWithoutEffect: effects === 0 }).toEqual({ history, acknowledgedWithoutEffect: false });

@@ -1,0 +1,181 @@
+/**
+ * One call, one decision: the whole path of a call to the Webhook Trigger, from the caller's address
+ * to the answer and the delivery-log row, with n8n's context behind ports (webhookContext.ts).
+ * The order is the cost order: allowlists (no credential, no body), then method, size,
+ * authentication, handshakes and schema (gate.ts), then — only for an admitted call — duplicate
+ * suppression, correlated resume and the answer mode together (delivery.ts). Every answer goes
+ * through `answer()`, so every answered call is recorded once, with the redactions known by then.
+ */
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import { acknowledgement, answersAfterStart } from './acknowledge';
+import type { Redactions } from './auth';
+import { redactionsFor } from './auth';
+import { decideDelivery } from './delivery';
+import type { DeliveryPorts } from './delivery';
+import type { DeliveryLog } from './deliveryLog';
+import type { Answered } from './deliveryRecord';
+import { deliveryRecord } from './deliveryRecord';
+import { DEFAULT_DUPLICATE_WINDOW_HOURS, duplicateKeyOf } from './duplicates';
+import { explainRejection, testRejectionItem } from './explain';
+import { admitCaller, admitRequest } from './gate';
+import type { CallerRules, GateConfig, IncomingCall, Reply } from './gate';
+import { outcomeOf, replyFor } from './reasons';
+import { resumeSettingsOf } from './resume';
+import { duplicateKeyPathOf } from './triggerOptions';
+import type { TriggerOptions } from './triggerOptions';
+import { EmbeddedInQueueMode } from './triggerStore';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** What the call's node is and how it is set up; read lazily where reading costs (credential). */
+export interface CallNode {
+	workflowId: string;
+	nodeName: string;
+	/** The trigger's path: the scope of the executions it resumes. */
+	path: string;
+	/** A call on the test URL (the editor listens for a test event). */
+	test: boolean;
+	responseMode: string;
+	options: TriggerOptions;
+	/** The delivery log; EmbeddedInQueueMode when the node's store cannot serve this n8n. */
+	log: DeliveryLog | EmbeddedInQueueMode | undefined;
+	/** Throws on a bad allowlist entry (a configuration error). */
+	callerRules: () => CallerRules;
+	/** Decrypts the credential; throws on a configuration error. */
+	gateConfig: () => Promise<Omit<GateConfig, keyof CallerRules>>;
+	/** The bytes sent, read where n8n has not read them yet; undefined for multipart/form-data. */
+	rawBody: () => Promise<Buffer | undefined>;
+	delivery: DeliveryPorts;
+}
+
+/** Where the pipeline reports what an operator should see (rate-limited by the node). */
+export interface CallReports {
+	rejected: (code: string, ip: string | undefined) => void;
+	misconfigured: (error: unknown) => void;
+	problem: (message: string) => void;
+}
+
+export interface Answer {
+	status: number;
+	headers: Record<string, string>;
+	body: string;
+	contentType?: string;
+}
+
+/**
+ * What the node does with the call: write `answer` (if any) and hand `workflowData` (if any) to
+ * n8n. No answer: the execution answers (Immediately, When Last Node Finishes, Respond to Webhook).
+ */
+export interface CallResult {
+	answer?: Answer;
+	workflowData?: INodeExecutionData[][];
+}
+
+const CONFIGURATION_ERROR_REPLY = replyFor('configuration_error');
+
+export async function handleCall(node: CallNode, call: IncomingCall, deliveryId: string, reports: CallReports): Promise<CallResult> {
+	const { options, log } = node;
+	const logOn = log !== undefined && !(log instanceof EmbeddedInQueueMode);
+	// Before the credential is read, the names it makes secret are unknown (deliveryRecord.ts).
+	let redactions: Redactions | 'unknown' = 'unknown';
+	const record = (answered: Answered) => {
+		if (!logOn) return;
+		const row = deliveryRecord(deliveryId, call, answered, {
+			workflowId: node.workflowId,
+			nodeName: node.nodeName,
+			redactions,
+			keepBodies: options.keepBodies === true,
+		});
+		log.record(row, { maxAgeMs: (options.logRetentionDays ?? 7) * DAY_MS, maxRows: options.logRetentionRows ?? 10_000 });
+	};
+	const trace: Record<string, string> = logOn && options.deliveryIdHeader ? { 'X-Delivery-Id': deliveryId } : {};
+	const answer = (reply: Pick<Reply, 'status' | 'headers' | 'contentType' | 'body' | 'code'>): CallResult => {
+		if (reply.status >= 400 && reply.status < 500) reports.rejected(reply.code, call.ip);
+		record({ outcome: outcomeOf(reply.code), status: reply.status, reason: reply.code });
+		return { answer: { status: reply.status, headers: { ...reply.headers, ...trace }, body: reply.body, contentType: reply.contentType } };
+	};
+	// Listening for a test event, a rejection also starts the test execution, which fails at this
+	// node with the reason: otherwise the editor keeps waiting (explain.ts). Production: answer only.
+	const reject = (reply: Reply, explanation?: Record<string, unknown>): CallResult => {
+		if (reply.status < 400 || !node.test) return answer(reply);
+		const shown = explanation ? { ...reply, body: JSON.stringify({ ...(JSON.parse(reply.body) as object), explanation }) } : reply;
+		return { ...answer(shown), workflowData: [[testRejectionItem(reply, explanation)]] };
+	};
+	// A configuration mistake (bad allowlist entry or schema, missing credential): the caller
+	// learns only that; the detail, which may describe the node's setup, goes to n8n's log.
+	const misconfigured = (error: unknown): CallResult => {
+		reports.misconfigured(error);
+		return answer(CONFIGURATION_ERROR_REPLY);
+	};
+
+	if (log instanceof EmbeddedInQueueMode) return misconfigured(log);
+
+	let config: Omit<GateConfig, keyof CallerRules>;
+	try {
+		// Cheapest first: the caller's address and Origin need no credential and no body.
+		const refused = admitCaller(call, node.callerRules());
+		if (refused) return reject(refused);
+		config = await node.gateConfig();
+	} catch (error) {
+		return misconfigured(error);
+	}
+	redactions = redactionsFor(config.scheme, config.credentials);
+	call.rawBody = await node.rawBody();
+	let admitted;
+	try {
+		admitted = admitRequest(call, config);
+	} catch (error) {
+		return misconfigured(error);
+	}
+	if (admitted.kind === 'reply') {
+		// Listening for a test event: say what was expected and what arrived (no secret).
+		const testing = admitted.status >= 400 && node.test;
+		return reject(admitted, testing ? explainRejection(call, config.scheme, config.credentials) : undefined);
+	}
+
+	const responseMode = node.responseMode;
+	const early = responseMode === 'onReceived' && !answersAfterStart(responseMode, options);
+	// Last, after every other check: a forged or refused call never claims a delivery key nor
+	// resumes anything. Duplicates, resume and the answer mode decide together (delivery.ts).
+	// Keys read the call as sent, not the item's redacted copy: Twilio's delivery id header
+	// (i-twilio-idempotency-token) has a name the redaction hides.
+	const root = { body: call.body, headers: call.headers, query: call.query, params: call.params };
+	const keyPath = duplicateKeyPathOf(options, config.scheme);
+	const key = keyPath === '' ? undefined : duplicateKeyOf(root, keyPath);
+	// execute() finds the claim to confirm by the item's deliveryId.
+	const item = logOn || key !== undefined ? { ...admitted.item, deliveryId } : admitted.item;
+	const next = await decideDelivery(
+		node.delivery,
+		{
+			workflowId: node.workflowId,
+			nodeName: node.nodeName,
+			path: node.path,
+			deliveryId,
+			key,
+			windowHours: options.duplicateWindowHours ?? DEFAULT_DUPLICATE_WINDOW_HOURS,
+			early,
+			resume: resumeSettingsOf(options),
+			test: node.test,
+			now: call.now,
+		},
+		{ root, item },
+	);
+	if (next.kind === 'misconfigured') return misconfigured(next.error);
+	if (next.kind === 'answer') {
+		if (next.problem) reports.problem(next.problem);
+		return answer(next.reply);
+	}
+	const ack = acknowledgement(options);
+	const ackAnswer = { status: ack.status, headers: { ...ack.headers, ...trace }, body: ack.body };
+	if (next.kind === 'resumed') {
+		record({ outcome: 'resumed', status: ack.status, reason: null, item });
+		if (logOn) log.linkExecution(deliveryId, next.executionId);
+		return { answer: ackAnswer };
+	}
+	// One input for execute(), which routes it to its output (see acknowledge.ts for why).
+	const workflowData: INodeExecutionData[][] = [[{ json: item as IDataObject }]];
+	// Status 0: the workflow answers (When Last Node Finishes, Respond to Webhook).
+	record({ outcome: 'accepted', status: responseMode === 'onReceived' ? ack.status : 0, reason: next.reason, item });
+	return early ? { answer: ackAnswer, workflowData } : { workflowData };
+}

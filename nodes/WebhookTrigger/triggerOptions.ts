@@ -1,0 +1,23 @@
+/** The Webhook Trigger's "Options" collection, as webhook() and execute() read it. */
+import type { AcknowledgementOptions } from './acknowledge';
+import { presetDefaults } from './auth';
+import type { ResumeOptions } from './resume';
+
+export interface TriggerOptions extends AcknowledgementOptions, ResumeOptions {
+	jsonSchema?: string | object;
+	maxBodyBytes?: number;
+	saveBodyAs?: string;
+	deliveryIdHeader?: boolean;
+	duplicateKeyPath?: string;
+	suppressDuplicates?: boolean;
+	duplicateWindowHours?: number;
+	keepBodies?: boolean;
+	logRetentionDays?: number;
+	logRetentionRows?: number;
+}
+
+/** The duplicate key's path: the node's, else the preset's delivery id; '' when suppression is off. */
+export function duplicateKeyPathOf(options: TriggerOptions, scheme: string): string {
+	if (options.suppressDuplicates === false) return '';
+	return (options.duplicateKeyPath ?? '').trim() || (presetDefaults(scheme).deliveryIdPath ?? '');
+}
