@@ -6,7 +6,7 @@ import { join } from 'path';
 import type { IWebhookFunctions } from 'n8n-workflow';
 
 import { defaultEmbeddedFolder } from '../nodes/shared/storeAccess';
-import { deliveryLogFor } from '../nodes/WebhookTrigger/deliveryLog';
+import { deliveryLogFor } from '../nodes/WebhookTrigger/delivery/deliveryLog';
 
 // Under run-ts.js `…/WebhookTrigger.node` would resolve to the node's codex file (.node.json).
 const { WebhookTrigger } = require('../nodes/WebhookTrigger/WebhookTrigger.node.ts') as typeof import('../nodes/WebhookTrigger/WebhookTrigger.node');

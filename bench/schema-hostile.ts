@@ -6,7 +6,7 @@ import { setFlagsFromString } from 'v8';
 import { runInNewContext } from 'vm';
 import { RE2JS } from 're2js';
 
-import { PATTERN_WORK_BUDGET } from '../nodes/WebhookTrigger/schema';
+import { PATTERN_WORK_BUDGET } from '../nodes/WebhookTrigger/gate/schema';
 
 /**
  * What a hostile caller (or a careless schema) costs the JSON Schema check, per call: time (the
@@ -196,15 +196,16 @@ function baselineModule(rev: string): string {
 	const dir = join(root, 'node_modules', '.cache', 'schema-bench', rev.replace(/[^\w.-]/g, '_'));
 	mkdirSync(dir, { recursive: true });
 	for (const file of ['schema.ts', 'lru.ts']) {
-		try {
-			const source = execFileSync('git', ['show', `${rev}:nodes/WebhookTrigger/${file}`], {
-				cwd: root,
-				stdio: ['ignore', 'pipe', 'ignore'],
-			});
-			writeFileSync(join(dir, file), source);
-		} catch {
-			if (file === 'schema.ts') throw new Error(`no nodes/WebhookTrigger/schema.ts at ${rev}`);
-		}
+		// gate/ since the folder split; the trigger's folder itself before it.
+		const source = ['gate/', ''].map((folder) => {
+			try {
+				return execFileSync('git', ['show', `${rev}:nodes/WebhookTrigger/${folder}${file}`], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] });
+			} catch {
+				return undefined;
+			}
+		}).find((found) => found !== undefined);
+		if (source) writeFileSync(join(dir, file), source);
+		else if (file === 'schema.ts') throw new Error(`no nodes/WebhookTrigger/schema.ts at ${rev}`);
 	}
 	return join(dir, 'schema.ts');
 }

@@ -1,7 +1,7 @@
 /** The Webhook Trigger's "Options" collection, as webhook() and execute() read it. */
 import type { AcknowledgementOptions } from './acknowledge';
 import { presetDefaults } from './auth';
-import type { ResumeOptions } from './resume';
+import type { ResumeOptions } from './delivery/resume';
 
 export interface TriggerOptions extends AcknowledgementOptions, ResumeOptions {
 	jsonSchema?: string | object;

@@ -9,8 +9,8 @@ import type { IExecuteFunctions, IWebhookFunctions, Logger } from 'n8n-workflow'
 import { defaultEmbeddedFolder } from '../shared/storeAccess';
 import { openStore } from '../shared/store/open';
 import type { PostgresCredentials, Store } from '../shared/store/types';
-import type { DeliveryLog } from './deliveryLog';
-import { deliveryLogFor } from './deliveryLog';
+import type { DeliveryLog } from './delivery/deliveryLog';
+import { deliveryLogFor } from './delivery/deliveryLog';
 import { LogLimiter } from './logLimiter';
 
 export interface TriggerStore {

@@ -5,16 +5,16 @@
 import type { IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { parseIpAllowlistCached, parseOriginAllowlistCached } from './allowlist';
+import { parseIpAllowlistCached, parseOriginAllowlistCached } from './gate/allowlist';
 import { credentialTypeFor, isAuthScheme, publicWebhookUrl, signsPublicUrl } from './auth';
 import { cachedCredential } from './credentialCache';
-import type { DeliveryLog } from './deliveryLog';
+import type { DeliveryLog } from './delivery/deliveryLog';
 import { DEFAULT_MAX_BODY_BYTES } from './description';
-import type { CallerRules, GateConfig } from './gate';
+import type { CallerRules, GateConfig } from './gate/gate';
 import type { CallNode, CallReports } from './handleCall';
 import { LogLimiter } from './logLimiter';
-import type { VariableMapping } from './paths';
-import type { RoutingCase } from './routing';
+import type { VariableMapping } from './gate/paths';
+import type { RoutingCase } from './gate/routing';
 import type { TriggerOptions } from './triggerOptions';
 import { deliveryLogOf, EmbeddedInQueueMode, queueModeRefusal, storeOfNode } from './triggerStore';
 

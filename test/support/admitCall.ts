@@ -1,5 +1,5 @@
-import { admitCaller, admitRequest } from '../../nodes/WebhookTrigger/gate';
-import type { GateConfig, IncomingCall, Reply, Run } from '../../nodes/WebhookTrigger/gate';
+import { admitCaller, admitRequest } from '../../nodes/WebhookTrigger/gate/gate';
+import type { GateConfig, IncomingCall, Reply, Run } from '../../nodes/WebhookTrigger/gate/gate';
 
 /** Every check of the gate in the node's order (caller first, then the request), for tests. */
 export function admitCall(call: IncomingCall, config: GateConfig): Reply | Run {

@@ -5,7 +5,7 @@ import {
 	parseIpAllowlistCached,
 	parseOriginAllowlist,
 	parseOriginAllowlistCached,
-} from '../../nodes/WebhookTrigger/allowlist';
+} from '../../nodes/WebhookTrigger/gate/allowlist';
 
 describe('IP allowlist', () => {
 	const allowed = (text: string, ip: string | undefined) => isIpAllowed(parseIpAllowlist(text), ip);
@@ -225,7 +225,7 @@ describe('Origin wildcards over a public suffix (weakness 9)', () => {
 				loaded = true;
 				return jest.requireActual('tldts');
 			});
-			const fresh = require('../../nodes/WebhookTrigger/allowlist') as typeof import('../../nodes/WebhookTrigger/allowlist');
+			const fresh = require('../../nodes/WebhookTrigger/gate/allowlist') as typeof import('../../nodes/WebhookTrigger/gate/allowlist');
 			fresh.parseOriginAllowlist('https://app.example.com http://localhost:5678');
 			expect(loaded).toBe(false);
 			fresh.parseOriginAllowlist('https://*.example.com');

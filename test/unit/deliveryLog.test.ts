@@ -5,9 +5,9 @@ import fc from 'fast-check';
 
 import type { DeliveryRecord, SerializedDeliveryRecord } from '../../nodes/shared/store/deliveries';
 import type { Store } from '../../nodes/shared/store/types';
-import { DEFAULT_LOG_OPTIONS, DeliveryLog } from '../../nodes/WebhookTrigger/deliveryLog';
-import { keptRecord } from '../../nodes/WebhookTrigger/deliveryRecord';
-import type { TruncatedItem } from '../../nodes/WebhookTrigger/deliveryRecord';
+import { DEFAULT_LOG_OPTIONS, DeliveryLog } from '../../nodes/WebhookTrigger/delivery/deliveryLog';
+import { keptRecord } from '../../nodes/WebhookTrigger/delivery/deliveryRecord';
+import type { TruncatedItem } from '../../nodes/WebhookTrigger/delivery/deliveryRecord';
 
 /**
  * The delivery log's memory bounds (issue 26, finding 4): the buffer is bounded in bytes as well

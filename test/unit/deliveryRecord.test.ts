@@ -1,7 +1,7 @@
 import { redactionsFor } from '../../nodes/WebhookTrigger/auth';
-import { deliveryRecord, newDeliveryId } from '../../nodes/WebhookTrigger/deliveryRecord';
-import type { RecordContext } from '../../nodes/WebhookTrigger/deliveryRecord';
-import { REDACTED } from '../../nodes/WebhookTrigger/redact';
+import { deliveryRecord, newDeliveryId } from '../../nodes/WebhookTrigger/delivery/deliveryRecord';
+import type { RecordContext } from '../../nodes/WebhookTrigger/delivery/deliveryRecord';
+import { REDACTED } from '../../nodes/WebhookTrigger/gate/redact';
 
 /**
  * Issue 26, finding 3: what a delivery-log record keeps must not depend on how far the call got.

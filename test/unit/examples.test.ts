@@ -4,7 +4,7 @@ import { join } from 'path';
 import type { INodeProperties, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
 import { credentialTypeFor, isAuthScheme } from '../../nodes/WebhookTrigger/auth';
-import { configuredOutputs } from '../../nodes/WebhookTrigger/routing';
+import { configuredOutputs } from '../../nodes/WebhookTrigger/gate/routing';
 
 /**
  * The importable workflows in examples/, checked against the package without an n8n: what n8n's

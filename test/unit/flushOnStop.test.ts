@@ -1,8 +1,8 @@
 import { EventEmitter } from 'events';
 
-import { DeliveryLog, DEFAULT_LOG_OPTIONS, deliveryLogFor, flushDeliveryLogsBeforeStop } from '../../nodes/WebhookTrigger/deliveryLog';
-import * as flushOnStopModule from '../../nodes/WebhookTrigger/flushOnStop';
-import { flushOnStop, type SignalTarget, type StopRegistry, type StopSignal } from '../../nodes/WebhookTrigger/flushOnStop';
+import { DeliveryLog, DEFAULT_LOG_OPTIONS, deliveryLogFor, flushDeliveryLogsBeforeStop } from '../../nodes/WebhookTrigger/delivery/deliveryLog';
+import * as flushOnStopModule from '../../nodes/WebhookTrigger/delivery/flushOnStop';
+import { flushOnStop, type SignalTarget, type StopRegistry, type StopSignal } from '../../nodes/WebhookTrigger/delivery/flushOnStop';
 
 /** A registry of this test's own, apart from the process's. */
 const newStopRegistry = (): StopRegistry => ({ tasks: new Set(), hooked: new Set() });

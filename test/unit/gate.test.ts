@@ -1,9 +1,9 @@
 import { createHmac } from 'crypto';
-import { parseIpAllowlist, parseOriginAllowlist } from '../../nodes/WebhookTrigger/allowlist';
+import { parseIpAllowlist, parseOriginAllowlist } from '../../nodes/WebhookTrigger/gate/allowlist';
 import { AUTH_SCHEMES, signsBody } from '../../nodes/WebhookTrigger/auth';
 import type { AuthScheme } from '../../nodes/WebhookTrigger/auth';
 import { admitCall } from '../support/admitCall';
-import type { GateConfig, IncomingCall, Reply, Run } from '../../nodes/WebhookTrigger/gate';
+import type { GateConfig, IncomingCall, Reply, Run } from '../../nodes/WebhookTrigger/gate/gate';
 
 /**
  * The gate as a composition: which check answers first when a call fails several at once, and

@@ -1,4 +1,4 @@
-import { canonicalJson, findDuplicate, findDuplicateByText } from '../../nodes/WebhookTrigger/jsonEquality';
+import { canonicalJson, findDuplicate, findDuplicateByText } from '../../nodes/WebhookTrigger/gate/jsonEquality';
 
 describe('canonicalJson', () => {
 	it('sorts object keys at every depth and keeps array order', () => {

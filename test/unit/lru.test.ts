@@ -1,4 +1,4 @@
-import { cacheKey, LruCache } from '../../nodes/WebhookTrigger/lru';
+import { cacheKey, LruCache } from '../../nodes/WebhookTrigger/gate/lru';
 
 describe('LruCache', () => {
 	it('keeps at most `capacity` entries, evicting the least recently used', () => {

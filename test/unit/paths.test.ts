@@ -1,4 +1,4 @@
-import { mapVariables, parsePath, resolvePath } from '../../nodes/WebhookTrigger/paths';
+import { mapVariables, parsePath, resolvePath } from '../../nodes/WebhookTrigger/gate/paths';
 
 const root = {
 	body: {

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'http';
-import { CREDENTIAL_NAME, HARMLESS_HEADERS, REDACTED, redactRequest, redactUnread } from '../../nodes/WebhookTrigger/redact';
+import { CREDENTIAL_NAME, HARMLESS_HEADERS, REDACTED, redactRequest, redactUnread } from '../../nodes/WebhookTrigger/gate/redact';
 
 describe('redactRequest', () => {
 	const request = () => ({

@@ -4,8 +4,8 @@ import type { AddressInfo } from 'net';
 import { HANDOVER_TOKEN_HEADER } from '../../nodes/shared/correlation';
 import { keyHash as sha256 } from '../../nodes/shared/store/deliveryKeys';
 import type { ClaimedWait } from '../../nodes/shared/store/waits';
-import { postHandover, resumeSettingsOf, resumeWaiting } from '../../nodes/WebhookTrigger/resume';
-import type { Handover, HandoverResult, ResumeSettings, WaitRegistry } from '../../nodes/WebhookTrigger/resume';
+import { postHandover, resumeSettingsOf, resumeWaiting } from '../../nodes/WebhookTrigger/delivery/resume';
+import type { Handover, HandoverResult, ResumeSettings, WaitRegistry } from '../../nodes/WebhookTrigger/delivery/resume';
 
 const WAIT: ClaimedWait = {
 	id: '00000000-0000-4000-8000-000000000001',

@@ -16,7 +16,7 @@ import {
 	routeEvent,
 	routeItems,
 	type RoutingParameters,
-} from '../../nodes/WebhookTrigger/routing';
+} from '../../nodes/WebhookTrigger/gate/routing';
 
 /**
  * The source text n8n will see: the function as `npm run build` (tsc, tsconfig.build.json) emits
@@ -26,7 +26,7 @@ function builtSource(): string {
 	const configPath = path.join(__dirname, '../../tsconfig.build.json');
 	const { config } = ts.readConfigFile(configPath, (file) => ts.sys.readFile(file));
 	const { options } = ts.parseJsonConfigFileContent(config, ts.sys, path.dirname(configPath));
-	const fileName = path.join(__dirname, '../../nodes/WebhookTrigger/routing.ts');
+	const fileName = path.join(__dirname, '../../nodes/WebhookTrigger/gate/routing.ts');
 	const { outputText } = ts.transpileModule(fs.readFileSync(fileName, 'utf8'), { compilerOptions: options, fileName });
 	const moduleExports: Record<string, unknown> = {};
 	const failingRequire = (id: string) => {

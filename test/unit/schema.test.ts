@@ -3,7 +3,7 @@ import {
 	MAX_ERRORS,
 	PATTERN_WORK_BUDGET,
 	validateBody,
-} from '../../nodes/WebhookTrigger/schema';
+} from '../../nodes/WebhookTrigger/gate/schema';
 import { RE2JS } from 're2js';
 
 const orderSchema = JSON.stringify({
@@ -145,7 +145,7 @@ describe('validateBody', () => {
 				}
 				return { __esModule: true, default: CountingAjv };
 			});
-			const fresh = require('../../nodes/WebhookTrigger/schema') as typeof import('../../nodes/WebhookTrigger/schema');
+			const fresh = require('../../nodes/WebhookTrigger/gate/schema') as typeof import('../../nodes/WebhookTrigger/gate/schema');
 			expect(ajvLoaded).toBe(false);
 			expect(fresh.validateBody('', { a: 1 })).toEqual({ valid: true });
 			expect(ajvLoaded).toBe(false);
@@ -301,7 +301,7 @@ describe('validateBody: uniqueItems in linear time (weakness 2)', () => {
 });
 
 describe('validateBody: compiled-schema cache (weakness 8)', () => {
-	type SchemaModule = typeof import('../../nodes/WebhookTrigger/schema');
+	type SchemaModule = typeof import('../../nodes/WebhookTrigger/gate/schema');
 
 	/** Runs `body` with a fresh schema module whose ajv counts its instances (one per compiled schema). */
 	function withCountingAjv(body: (module: SchemaModule, instances: () => number) => void): void {
@@ -317,7 +317,7 @@ describe('validateBody: compiled-schema cache (weakness 8)', () => {
 				}
 				return { __esModule: true, default: CountingAjv };
 			});
-			body(require('../../nodes/WebhookTrigger/schema') as SchemaModule, () => count);
+			body(require('../../nodes/WebhookTrigger/gate/schema') as SchemaModule, () => count);
 		});
 		jest.dontMock('ajv');
 	}
@@ -355,7 +355,7 @@ describe('validateBody: compiled-schema cache (weakness 8)', () => {
 				re2Loaded = true;
 				return jest.requireActual('re2js');
 			});
-			const fresh = require('../../nodes/WebhookTrigger/schema') as typeof import('../../nodes/WebhookTrigger/schema');
+			const fresh = require('../../nodes/WebhookTrigger/gate/schema') as typeof import('../../nodes/WebhookTrigger/gate/schema');
 			expect(fresh.validateBody('{"type":"string","maxLength":3}', 'abc').valid).toBe(true);
 			expect(re2Loaded).toBe(false);
 			expect(fresh.validateBody('{"type":"string","pattern":"^a"}', 'abc').valid).toBe(true);

@@ -2,7 +2,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 
 import { AUTH_SCHEMES, verifiers } from '../../nodes/WebhookTrigger/auth';
-import { explainRejection } from '../../nodes/WebhookTrigger/explain';
+import { explainRejection } from '../../nodes/WebhookTrigger/gate/explain';
 import { fixtures } from './properties/fixtures';
 
 /**

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, IWebhookFunctions } from 'n
 import { NodeOperationError } from 'n8n-workflow';
 
 import { WebhookTrigger } from '../../nodes/WebhookTrigger/WebhookTrigger.node';
-import { DeliveryLog } from '../../nodes/WebhookTrigger/deliveryLog';
+import { DeliveryLog } from '../../nodes/WebhookTrigger/delivery/deliveryLog';
 import type { DeliveryRecord } from '../../nodes/shared/store/deliveries';
 
 /**

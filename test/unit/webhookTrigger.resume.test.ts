@@ -1,15 +1,15 @@
 import type { IWebhookFunctions } from 'n8n-workflow';
 
-import { resumeWaiting } from '../../nodes/WebhookTrigger/resume';
-import type { ResumeDecision } from '../../nodes/WebhookTrigger/resume';
+import { resumeWaiting } from '../../nodes/WebhookTrigger/delivery/resume';
+import type { ResumeDecision } from '../../nodes/WebhookTrigger/delivery/resume';
 import { WebhookTrigger } from '../../nodes/WebhookTrigger/WebhookTrigger.node';
 
 /**
  * The trigger's wiring of correlated resume (resume.ts has its own tests): resumed only after
  * every check, and what each decision makes the trigger answer and return to n8n.
  */
-jest.mock('../../nodes/WebhookTrigger/resume', () => ({
-	...jest.requireActual('../../nodes/WebhookTrigger/resume'),
+jest.mock('../../nodes/WebhookTrigger/delivery/resume', () => ({
+	...jest.requireActual('../../nodes/WebhookTrigger/delivery/resume'),
 	resumeWaiting: jest.fn(),
 }));
 const decide = resumeWaiting as jest.MockedFunction<typeof resumeWaiting>;

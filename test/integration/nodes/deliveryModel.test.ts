@@ -1,12 +1,12 @@
 import { randomUUID } from 'crypto';
 import fc from 'fast-check';
 
-import { parseIpAllowlist, parseOriginAllowlist } from '../../../nodes/WebhookTrigger/allowlist';
-import type { DeliveryLog } from '../../../nodes/WebhookTrigger/deliveryLog';
-import { markStarted } from '../../../nodes/WebhookTrigger/duplicates';
+import { parseIpAllowlist, parseOriginAllowlist } from '../../../nodes/WebhookTrigger/gate/allowlist';
+import type { DeliveryLog } from '../../../nodes/WebhookTrigger/delivery/deliveryLog';
+import { markStarted } from '../../../nodes/WebhookTrigger/delivery/duplicates';
 import { handleCall } from '../../../nodes/WebhookTrigger/handleCall';
 import type { CallNode } from '../../../nodes/WebhookTrigger/handleCall';
-import type { Handover } from '../../../nodes/WebhookTrigger/resume';
+import type { Handover } from '../../../nodes/WebhookTrigger/delivery/resume';
 import type { TriggerOptions } from '../../../nodes/WebhookTrigger/triggerOptions';
 import type { TriggerStore } from '../../../nodes/WebhookTrigger/triggerStore';
 import type { DeliveryRecord } from '../../../nodes/shared/store/deliveries';

@@ -4,7 +4,7 @@ import { join } from 'path';
 import type { IExecuteFunctions, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { WebhookTrigger } from '../../../nodes/WebhookTrigger/WebhookTrigger.node';
-import { IN_PROGRESS_WAIT_MS } from '../../../nodes/WebhookTrigger/duplicates';
+import { IN_PROGRESS_WAIT_MS } from '../../../nodes/WebhookTrigger/delivery/duplicates';
 import { keyHash } from '../../../nodes/shared/store/deliveryKeys';
 import { closeAllStores, openStore } from '../../../nodes/shared/store/open';
 import '../store/targets'; // loads PGlite with Node's own loader

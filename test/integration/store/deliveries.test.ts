@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomBytes } from 'crypto';
 
-import { DeliveryLog } from '../../../nodes/WebhookTrigger/deliveryLog';
-import { deliveryRecord, newDeliveryId } from '../../../nodes/WebhookTrigger/deliveryRecord';
+import { DeliveryLog } from '../../../nodes/WebhookTrigger/delivery/deliveryLog';
+import { deliveryRecord, newDeliveryId } from '../../../nodes/WebhookTrigger/delivery/deliveryRecord';
 import { redactionsFor } from '../../../nodes/WebhookTrigger/auth';
 import { getDelivery, listDeliveries, pruneDeliveries } from '../../../nodes/shared/store/deliveries';
 import type { DeliveryRecord } from '../../../nodes/shared/store/deliveries';

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 
-import { parseIpAllowlist, parseOriginAllowlist } from '../../../nodes/WebhookTrigger/allowlist';
+import { parseIpAllowlist, parseOriginAllowlist } from '../../../nodes/WebhookTrigger/gate/allowlist';
 import { AUTH_SCHEMES, schemeFields, verifiers } from '../../../nodes/WebhookTrigger/auth';
 import type { SchemeVerifier, VerificationRequest } from '../../../nodes/WebhookTrigger/auth';
 import { admitCall } from '../../support/admitCall';
-import type { GateConfig, IncomingCall, Reply, Run } from '../../../nodes/WebhookTrigger/gate';
+import type { GateConfig, IncomingCall, Reply, Run } from '../../../nodes/WebhookTrigger/gate/gate';
 import { documentedRejections } from './documented';
 import { fixtures, NOW, NOW_SECONDS, TOLERANCE_SECONDS, type Fixture, type Wire } from './fixtures';
 import { forgeries, junk } from './forgeries';

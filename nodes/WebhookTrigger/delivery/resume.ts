@@ -14,15 +14,15 @@
  */
 import { randomBytes } from 'crypto';
 
-import { HANDOVER_TOKEN_HEADER, keyText, scopeOf } from '../shared/correlation';
-import { keyHash } from '../shared/store/deliveryKeys';
-import { claimWait, pruneWaits, releaseClaims } from '../shared/store/waits';
-import type { ClaimedWait } from '../shared/store/waits';
-import type { Reply } from './gate';
-import { resolvePath } from './paths';
-import { replyFor } from './reasons';
-import type { StatusOf } from './reasons';
-import type { TriggerStore } from './triggerStore';
+import { HANDOVER_TOKEN_HEADER, keyText, scopeOf } from '../../shared/correlation';
+import { keyHash } from '../../shared/store/deliveryKeys';
+import { claimWait, pruneWaits, releaseClaims } from '../../shared/store/waits';
+import type { ClaimedWait } from '../../shared/store/waits';
+import type { Reply } from '../gate/gate';
+import { resolvePath } from '../gate/paths';
+import { replyFor } from '../reasons';
+import type { StatusOf } from '../reasons';
+import type { TriggerStore } from '../triggerStore';
 
 export type WhenNotWaiting = 'startExecution' | 'reject404' | 'reject409';
 

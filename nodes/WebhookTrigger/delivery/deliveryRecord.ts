@@ -5,11 +5,11 @@
  */
 import { createHash, randomUUID } from 'crypto';
 
-import type { Redactions } from './auth';
-import type { DeliveryOutcome, DeliveryRecord, SerializedDeliveryRecord } from '../shared/store/deliveries';
-import { bodySize } from './gate';
-import type { IncomingCall } from './gate';
-import { CREDENTIAL_NAME, redactRequest, redactUnread } from './redact';
+import type { Redactions } from '../auth';
+import type { DeliveryOutcome, DeliveryRecord, SerializedDeliveryRecord } from '../../shared/store/deliveries';
+import { bodySize } from '../gate/gate';
+import type { IncomingCall } from '../gate/gate';
+import { CREDENTIAL_NAME, redactRequest, redactUnread } from '../gate/redact';
 
 export interface Answered {
 	outcome: DeliveryOutcome;

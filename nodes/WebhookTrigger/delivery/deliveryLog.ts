@@ -12,13 +12,13 @@
  */
 import { randomUUID } from 'crypto';
 
-import type { DeliveryRecord, Retention, SerializedDeliveryRecord } from '../shared/store/deliveries';
-import { insertDeliveries, pruneDeliveries, setDeliveryExecutions } from '../shared/store/deliveries';
-import type { Store } from '../shared/store/types';
+import type { DeliveryRecord, Retention, SerializedDeliveryRecord } from '../../shared/store/deliveries';
+import { insertDeliveries, pruneDeliveries, setDeliveryExecutions } from '../../shared/store/deliveries';
+import type { Store } from '../../shared/store/types';
 import { keptRecord } from './deliveryRecord';
 import { flushOnStop } from './flushOnStop';
-import { REASONS } from './reasons';
-import type { ReasonCode } from './reasons';
+import { REASONS } from '../reasons';
+import type { ReasonCode } from '../reasons';
 
 export interface DeliveryLogOptions {
 	/** Records held at most; beyond, calls are counted as dropped. */

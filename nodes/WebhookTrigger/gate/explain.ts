@@ -6,8 +6,8 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import type { AuthScheme } from './auth';
-import { expectedFields } from './auth';
+import type { AuthScheme } from '../auth';
+import { expectedFields } from '../auth';
 import type { IncomingCall, Reply } from './gate';
 
 /** Credential fields that describe the scheme and are not secrets. */

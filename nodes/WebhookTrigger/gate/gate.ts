@@ -6,14 +6,14 @@
  */
 import { DateTime } from 'luxon';
 
-import { redactionsFor, signsBody, verifyRequest } from './auth';
-import type { AuthScheme, VerificationRequest } from './auth';
+import { redactionsFor, signsBody, verifyRequest } from '../auth';
+import type { AuthScheme, VerificationRequest } from '../auth';
 import type { IpAllowlist, OriginAllowlist } from './allowlist';
 import { isIpAllowed, isOriginAllowed } from './allowlist';
 import { mapVariables, resolvePath } from './paths';
 import type { VariableMapping } from './paths';
-import { answerFor, replyFor } from './reasons';
-import type { Reply } from './reasons';
+import { answerFor, replyFor } from '../reasons';
+import type { Reply } from '../reasons';
 import { CREDENTIAL_NAME, redactRequest } from './redact';
 import type { RoutingCase } from './routing';
 import { isRoutingEnabled, routeEvent } from './routing';

@@ -8,13 +8,13 @@
  * answered 409 `delivery_in_progress` (retry later) if it does not happen; a claim whose execution
  * never started within PENDING_CLAIM_MS is taken over by the next copy, so no delivery is lost.
  */
-import { keyText } from '../shared/correlation';
-import type { ClaimResult } from '../shared/store/deliveryKeys';
-import { claimDeliveryKey, markDeliveriesStarted, pruneDeliveryKeys, readDeliveryKey } from '../shared/store/deliveryKeys';
-import type { Reply } from './gate';
-import { resolvePath } from './paths';
-import { answerFor, replyFor } from './reasons';
-import type { TriggerStore } from './triggerStore';
+import { keyText } from '../../shared/correlation';
+import type { ClaimResult } from '../../shared/store/deliveryKeys';
+import { claimDeliveryKey, markDeliveriesStarted, pruneDeliveryKeys, readDeliveryKey } from '../../shared/store/deliveryKeys';
+import type { Reply } from '../gate/gate';
+import { resolvePath } from '../gate/paths';
+import { answerFor, replyFor } from '../reasons';
+import type { TriggerStore } from '../triggerStore';
 
 export const DEFAULT_DUPLICATE_WINDOW_HOURS = 24;
 const PRUNE_INTERVAL_MS = 60_000;

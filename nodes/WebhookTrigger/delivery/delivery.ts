@@ -19,13 +19,13 @@
  *    execution or resume of that delivery actually started;
  * 3. no execution or resume starts twice for one delivery key within its window.
  */
-import { EmbeddedInQueueMode } from './triggerStore';
-import type { TriggerStore } from './triggerStore';
+import { EmbeddedInQueueMode } from '../triggerStore';
+import type { TriggerStore } from '../triggerStore';
 import { claimDelivery, duplicateReply, IN_PROGRESS_WAIT_MS, markStarted, STORE_UNAVAILABLE_REPLY } from './duplicates';
-import type { Reply } from './gate';
+import type { Reply } from '../gate/gate';
 import { RESUME_STORE_UNAVAILABLE_REPLY, resumeWaiting, waitRegistryOf } from './resume';
 import type { Handover, ResumeSettings } from './resume';
-import { releaseDeliveryKey } from '../shared/store/deliveryKeys';
+import { releaseDeliveryKey } from '../../shared/store/deliveryKeys';
 
 export interface DeliveryPlan {
 	workflowId: string;
