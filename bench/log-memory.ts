@@ -5,7 +5,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import type { IWebhookFunctions } from 'n8n-workflow';
 
-import { defaultEmbeddedFolder } from '../nodes/shared/storeAccess';
+import { defaultEmbeddedFolder } from '../nodes/shared/storeResolver';
 import { deliveryLogFor } from '../nodes/WebhookTrigger/delivery/deliveryLog';
 
 // Under run-ts.js `…/WebhookTrigger.node` would resolve to the node's codex file (.node.json).

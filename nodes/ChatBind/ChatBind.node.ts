@@ -1,7 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { storeForItem, toNodeError, webhookGatewayPostgresConnectionTest } from '../shared/storeAccess';
+import { toNodeError, webhookGatewayPostgresConnectionTest } from '../shared/storeAccess';
+import { storeForItem } from '../shared/storeResolver';
 import { bindChat } from '../shared/store/chats';
 import { chatBindProperties } from './description';
 import { postgresStoreCredential } from '../shared/storeDescription';

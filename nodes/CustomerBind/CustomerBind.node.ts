@@ -1,7 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { storeForItem, toNodeError, webhookGatewayPostgresConnectionTest } from '../shared/storeAccess';
+import { toNodeError, webhookGatewayPostgresConnectionTest } from '../shared/storeAccess';
+import { storeForItem } from '../shared/storeResolver';
 import { bindCustomer } from '../shared/store/customers';
 import type { CustomerBindInput } from '../shared/store/customers';
 import { customerBindProperties } from './description';

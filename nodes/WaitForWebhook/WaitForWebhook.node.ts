@@ -11,7 +11,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { HANDOVER_TOKEN_HEADER, scopeOf } from '../shared/correlation';
 import { acceptHandover, registerWait } from '../shared/store/waits';
 import { toNodeError, webhookGatewayPostgresConnectionTest } from '../shared/storeAccess';
-import { storeOfNode } from '../WebhookTrigger/triggerStore';
+import { storeOfNode } from '../shared/storeResolver';
 import { resumeWebhooks, waitForWebhookProperties } from './description';
 import { waitSettings, WaitSettingsError } from './waitSettings';
 import { postgresStoreCredential } from '../shared/storeDescription';

@@ -1,7 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { storeForItem, toNodeError, webhookGatewayPostgresConnectionTest } from '../shared/storeAccess';
+import { toNodeError, webhookGatewayPostgresConnectionTest } from '../shared/storeAccess';
+import { storeForItem } from '../shared/storeResolver';
 import { getDelivery, listDeliveries } from '../shared/store/deliveries';
 import type { DeliveryFilter } from '../shared/store/deliveries';
 import { webhookDeliveriesProperties } from './description';

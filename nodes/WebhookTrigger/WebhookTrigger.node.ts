@@ -21,7 +21,7 @@ import { configuredOutputs, routeItems } from './gate/routing';
 import type { RoutingCase } from './gate/routing';
 import { duplicateKeyPathOf } from './triggerOptions';
 import type { TriggerOptions } from './triggerOptions';
-import { EmbeddedInQueueMode, storeOfNode } from './triggerStore';
+import { EmbeddedInQueueMode, storeOfNode } from '../shared/storeResolver';
 import { callNodeOf, callReportsOf, deliveryLogFor } from './webhookContext';
 import { webhookGatewayPostgresConnectionTest } from '../shared/storeAccess';
 import { postgresStoreCredential } from '../shared/storeDescription';

@@ -24,7 +24,7 @@ import { outcomeOf, replyFor } from './reasons';
 import { resumeSettingsOf } from './delivery/resume';
 import { duplicateKeyPathOf } from './triggerOptions';
 import type { TriggerOptions } from './triggerOptions';
-import { EmbeddedInQueueMode } from './triggerStore';
+import { EmbeddedInQueueMode } from '../shared/storeResolver';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

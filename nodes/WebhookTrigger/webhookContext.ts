@@ -2,13 +2,14 @@
  * n8n's side of a call: what the Webhook Trigger reads from its webhook or execute context (its
  * parameters, credential, store and log) and where it reports, as the ports handleCall.ts takes.
  */
-import type { IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, IWebhookFunctions, Logger } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { parseIpAllowlistCached, parseOriginAllowlistCached } from './gate/allowlist';
 import { credentialTypeFor, isAuthScheme, publicWebhookUrl, signsPublicUrl } from './auth';
 import { cachedCredential } from './credentialCache';
 import type { DeliveryLog } from './delivery/deliveryLog';
+import { deliveryLogFor as processDeliveryLog } from './delivery/deliveryLog';
 import { DEFAULT_MAX_BODY_BYTES } from './description';
 import type { CallerRules, GateConfig } from './gate/gate';
 import type { CallNode, CallReports } from './handleCall';
@@ -16,13 +17,26 @@ import { LogLimiter } from './logLimiter';
 import type { VariableMapping } from './gate/paths';
 import type { RoutingCase } from './gate/routing';
 import type { TriggerOptions } from './triggerOptions';
-import { deliveryLogOf, EmbeddedInQueueMode, queueModeRefusal, storeOfNode } from './triggerStore';
+import { EmbeddedInQueueMode, queueModeRefusal, storeOfNode } from '../shared/storeResolver';
+import type { TriggerStore } from '../shared/storeResolver';
 
 /** A node parameter from the webhook or the execute step (whose reads take an item index). */
 function parameter(context: IWebhookFunctions | IExecuteFunctions, name: string, fallback: unknown): unknown {
 	return 'getWebhookName' in context
 		? context.getNodeParameter(name, fallback)
 		: (context as IExecuteFunctions).getNodeParameter(name, 0, fallback);
+}
+
+const logProblems = new LogLimiter(60_000);
+
+/** The process-wide delivery log of a store; its write problems go to n8n's log, rate-limited. */
+function deliveryLogOf(store: TriggerStore, logger: Logger): DeliveryLog {
+	return processDeliveryLog(store.key, store.open, (message) => {
+		const decision = logProblems.take(store.key);
+		if (!decision.log) return;
+		const more = decision.suppressed > 0 ? ` (${decision.suppressed} more problems since the last report)` : '';
+		logger.warn(`Webhook Trigger delivery log: ${message}${more}`);
+	});
 }
 
 /**

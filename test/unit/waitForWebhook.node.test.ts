@@ -10,7 +10,7 @@ import { WaitForWebhook } from '../../nodes/WaitForWebhook/WaitForWebhook.node';
  * waits (execute), and that its resume webhook lets only the trigger's hand-over through.
  */
 jest.mock('../../nodes/shared/store/waits', () => ({ registerWait: jest.fn(), acceptHandover: jest.fn() }));
-jest.mock('../../nodes/WebhookTrigger/triggerStore', () => ({
+jest.mock('../../nodes/shared/storeResolver', () => ({
 	storeOfNode: () => ({ key: 'fake', open: async () => ({ kind: 'fake' }) }),
 }));
 

@@ -19,8 +19,8 @@
  *    execution or resume of that delivery actually started;
  * 3. no execution or resume starts twice for one delivery key within its window.
  */
-import { EmbeddedInQueueMode } from '../triggerStore';
-import type { TriggerStore } from '../triggerStore';
+import { EmbeddedInQueueMode } from '../../shared/storeResolver';
+import type { TriggerStore } from '../../shared/storeResolver';
 import { claimDelivery, duplicateReply, IN_PROGRESS_WAIT_MS, markStarted, STORE_UNAVAILABLE_REPLY } from './duplicates';
 import type { Reply } from '../gate/gate';
 import { RESUME_STORE_UNAVAILABLE_REPLY, resumeWaiting, waitRegistryOf } from './resume';

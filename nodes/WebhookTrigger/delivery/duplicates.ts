@@ -14,7 +14,7 @@ import { claimDeliveryKey, markDeliveriesStarted, pruneDeliveryKeys, readDeliver
 import type { Reply } from '../gate/gate';
 import { resolvePath } from '../gate/paths';
 import { answerFor, replyFor } from '../reasons';
-import type { TriggerStore } from '../triggerStore';
+import type { TriggerStore } from '../../shared/storeResolver';
 
 export const DEFAULT_DUPLICATE_WINDOW_HOURS = 24;
 const PRUNE_INTERVAL_MS = 60_000;

@@ -22,7 +22,7 @@ import type { Reply } from '../gate/gate';
 import { resolvePath } from '../gate/paths';
 import { replyFor } from '../reasons';
 import type { StatusOf } from '../reasons';
-import type { TriggerStore } from '../triggerStore';
+import type { TriggerStore } from '../../shared/storeResolver';
 
 export type WhenNotWaiting = 'startExecution' | 'reject404' | 'reject409';
 

@@ -6,6 +6,7 @@ import type { FolderLock } from './folderLock';
 import { runMigrations } from './migrations';
 import type { Queryable, QueryResult, Store } from './types';
 import { EmbeddedStoreError, StoreConnectionError } from './types';
+import { inQueueMode } from './queueMode';
 
 type PGliteResults = { rows: unknown[]; affectedRows?: number };
 
@@ -73,7 +74,7 @@ const QUEUE_MODE_DESCRIPTION =
 
 /** n8n queue mode runs executions in several processes: refuse before touching the folder. */
 export function refuseQueueMode(dataDir: string): void {
-	if ((process.env.EXECUTIONS_MODE ?? '').trim().toLowerCase() !== 'queue') return;
+	if (!inQueueMode()) return;
 	throw new EmbeddedStoreError(
 		`The embedded store (folder "${dataDir}") cannot be used in n8n queue mode (EXECUTIONS_MODE=queue): use the PostgreSQL store.`,
 		QUEUE_MODE_DESCRIPTION,

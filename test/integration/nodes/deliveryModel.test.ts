@@ -8,7 +8,7 @@ import { handleCall } from '../../../nodes/WebhookTrigger/handleCall';
 import type { CallNode } from '../../../nodes/WebhookTrigger/handleCall';
 import type { Handover } from '../../../nodes/WebhookTrigger/delivery/resume';
 import type { TriggerOptions } from '../../../nodes/WebhookTrigger/triggerOptions';
-import type { TriggerStore } from '../../../nodes/WebhookTrigger/triggerStore';
+import type { TriggerStore } from '../../../nodes/shared/storeResolver';
 import type { DeliveryRecord } from '../../../nodes/shared/store/deliveries';
 import { scopeOf } from '../../../nodes/shared/correlation';
 import { acceptHandover, registerWait } from '../../../nodes/shared/store/waits';
