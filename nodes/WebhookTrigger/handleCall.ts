@@ -20,7 +20,7 @@ import { DEFAULT_DUPLICATE_WINDOW_HOURS, duplicateKeyOf } from './delivery/dupli
 import { explainRejection, testRejectionItem } from './gate/explain';
 import { admitCaller, admitRequest } from './gate/gate';
 import type { CallerRules, GateConfig, IncomingCall, Reply } from './gate/gate';
-import { outcomeOf, replyFor } from './reasons';
+import { outcomeOf, replyFor } from './replies';
 import { resumeSettingsOf } from './delivery/resume';
 import { duplicateKeyPathOf } from './triggerOptions';
 import type { TriggerOptions } from './triggerOptions';

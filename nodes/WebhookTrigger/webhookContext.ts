@@ -10,7 +10,7 @@ import { credentialTypeFor, isAuthScheme, publicWebhookUrl, signsPublicUrl } fro
 import { cachedCredential } from './credentialCache';
 import type { DeliveryLog } from './delivery/deliveryLog';
 import { deliveryLogFor as processDeliveryLog } from './delivery/deliveryLog';
-import { DEFAULT_MAX_BODY_BYTES } from './description';
+import { DEFAULT_MAX_BODY_BYTES } from './optionFields';
 import type { CallerRules, GateConfig } from './gate/gate';
 import type { CallNode, CallReports } from './handleCall';
 import { LogLimiter } from './logLimiter';

@@ -1,4 +1,5 @@
-import { answerFor, outcomeOf, REASONS, replyFor } from '../../nodes/WebhookTrigger/reasons';
+import { REASONS } from '../../nodes/WebhookTrigger/reasons';
+import { answerFor, outcomeOf, replyFor } from '../../nodes/WebhookTrigger/replies';
 import type { ReasonCode, ReasonSpec } from '../../nodes/WebhookTrigger/reasons';
 import { readmeReasons } from './properties/documented';
 

@@ -3,7 +3,7 @@
  * request (raw body bytes, headers, query), the scheme's credential and the current time: no I/O,
  * so every case is a plain unit test. The node wires the result to an HTTP answer.
  */
-import type { StatusOf, VerifierCode } from '../reasons';
+import type { StatusOf, VerifierCode } from '../replies';
 
 /**
  * A scheme's name, e.g. `bearer` or `stripe`. The set of names is the verifier registry's keys

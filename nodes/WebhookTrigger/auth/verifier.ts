@@ -1,5 +1,6 @@
 import { REASONS } from '../reasons';
-import type { ReasonSpec, StatusOf, VerifierCode } from '../reasons';
+import type { ReasonSpec } from '../reasons';
+import type { StatusOf, VerifierCode } from '../replies';
 import type { SignatureOutcome } from './hmac-core';
 import type { Accepted, Redactions, Rejected, SchemeName, Verifier } from './types';
 

@@ -13,7 +13,7 @@ import type { ClaimResult } from '../../shared/store/deliveryKeys';
 import { claimDeliveryKey, markDeliveriesStarted, pruneDeliveryKeys, readDeliveryKey } from '../../shared/store/deliveryKeys';
 import type { Reply } from '../gate/gate';
 import { resolvePath } from '../gate/paths';
-import { answerFor, replyFor } from '../reasons';
+import { answerFor, replyFor } from '../replies';
 import type { TriggerStore } from '../../shared/storeResolver';
 
 export const DEFAULT_DUPLICATE_WINDOW_HOURS = 24;

@@ -20,8 +20,8 @@ import { claimWait, pruneWaits, releaseClaims } from '../../shared/store/waits';
 import type { ClaimedWait } from '../../shared/store/waits';
 import type { Reply } from '../gate/gate';
 import { resolvePath } from '../gate/paths';
-import { replyFor } from '../reasons';
-import type { StatusOf } from '../reasons';
+import { replyFor } from '../replies';
+import type { StatusOf } from '../replies';
 import type { TriggerStore } from '../../shared/storeResolver';
 
 export type WhenNotWaiting = 'startExecution' | 'reject404' | 'reject409';

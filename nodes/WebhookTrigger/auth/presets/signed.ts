@@ -1,4 +1,4 @@
-import type { VerifierCode } from '../../reasons';
+import type { VerifierCode } from '../../replies';
 import type { HmacAlgorithm, SignatureEncoding, SignedBytes } from '../hmac-core';
 import { rawBytes, readHeader } from '../request';
 import { checkRotated, rotatingSecrets, type RotatingSecrets } from '../rotation';

@@ -1,0 +1,173 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { DEFAULT_RESPONSE_BODY } from './acknowledge';
+
+/** Default body limit: what FlowX and most providers document for webhook payloads. */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+/** The trigger's Options collection: everything a call can be tuned by beyond the main fields. */
+export const triggerOptionsProperty: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		{
+			displayName: 'Add Delivery ID to Response',
+			name: 'deliveryIdHeader',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to answer with the delivery ID in an X-Delivery-ID header (and the execution ID in X-Execution-ID once n8n started it), so a caller can quote them',
+		},
+		{
+			displayName: 'Answer Before the Execution Starts',
+			name: 'answerBeforeStart',
+			type: 'boolean',
+			default: false,
+			displayOptions: { show: { '/responseMode': ['onReceived'] } },
+			description:
+				'Whether to answer as soon as the call is verified, before n8n has started the execution. Fastest, but if n8n stops or crashes in between, the caller holds a 2xx and will not retry: the delivery is lost.',
+		},
+		{
+			displayName: 'Body JSON Schema',
+			name: 'jsonSchema',
+			type: 'json',
+			default: '',
+			description:
+				'JSON Schema the body must match; a call that does not is answered 422 with the list of errors and starts nothing',
+		},
+		{
+			displayName: 'Delivery Log Retention (Days)',
+			name: 'logRetentionDays',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 7,
+		},
+		{
+			displayName: 'Delivery Log Retention (Rows)',
+			name: 'logRetentionRows',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 10000,
+			description: 'Per workflow, only the newest this many records are kept',
+		},
+		{
+			displayName: 'Duplicate Key Path',
+			name: 'duplicateKeyPath',
+			type: 'string',
+			default: '',
+			placeholder: 'headers.x-github-delivery',
+			description:
+				'Where the provider\'s delivery ID is (a header or body path). A call whose key was already accepted within the window is answered 200 {"duplicate": true} and starts nothing. Empty: the preset\'s own delivery ID path (Stripe, GitHub, Shopify, …); none for generic schemes.',
+		},
+		{
+			displayName: 'Duplicate Window (Hours)',
+			name: 'duplicateWindowHours',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 24,
+		},
+		{
+			displayName: 'Keep Bodies in Delivery Log',
+			name: 'keepBodies',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether the delivery log also stores the item as emitted (redacted), to map variables from a previous call; off: only metadata. An item over 64 KiB of JSON is stored as its size, SHA-256 and beginning; at most 64 MiB of bodies per workflow (the oldest lose theirs).',
+		},
+		{
+			displayName: 'Max Body Size (Bytes)',
+			name: 'maxBodyBytes',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: DEFAULT_MAX_BODY_BYTES,
+			description: 'Larger calls are answered 413 and start nothing',
+		},
+		{
+			displayName: 'Response Body',
+			name: 'responseBody',
+			type: 'string',
+			default: DEFAULT_RESPONSE_BODY,
+			displayOptions: { show: { '/responseMode': ['onReceived'] } },
+			description: 'Body of the immediate response (not sent with 204)',
+		},
+		{
+			displayName: 'Response Code',
+			name: 'responseCode',
+			type: 'options',
+			options: [
+				{ name: '200 OK', value: 200 },
+				{ name: '201 Created', value: 201 },
+				{ name: '202 Accepted', value: 202 },
+				{ name: '204 No Content', value: 204 },
+			],
+			default: 200,
+			displayOptions: { hide: { '/responseMode': ['responseNode'] } },
+		},
+		{
+			displayName: 'Response Headers',
+			name: 'responseHeaders',
+			type: 'fixedCollection',
+			placeholder: 'Add Header',
+			typeOptions: { multipleValues: true },
+			default: {},
+			displayOptions: { show: { '/responseMode': ['onReceived'] } },
+			options: [
+				{
+					name: 'values',
+					displayName: 'Header',
+					values: [
+						{ displayName: 'Name', name: 'name', type: 'string', default: '' },
+						{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+					],
+				},
+			],
+		},
+		{
+			displayName: 'Resume Waiting Executions',
+			name: 'resumeKeyPath',
+			type: 'string',
+			default: '',
+			placeholder: 'body.data.order_id',
+			description:
+				'Path of the correlation key in the verified call. A call whose key a Wait for Webhook node (Trigger Path = this path) is waiting for resumes that execution with this item, once. Empty: resumes nothing.',
+		},
+		{
+			displayName: 'Resume Waiting: Also Start This Workflow',
+			name: 'resumeAlsoStart',
+			type: 'boolean',
+			default: false,
+			description: 'Whether a call that resumed a waiting execution also starts this workflow, as any accepted call does',
+		},
+		{
+			displayName: 'Resume Waiting: When None Waits',
+			name: 'resumeWhenNotWaiting',
+			type: 'options',
+			options: [
+				{ name: 'Start This Workflow', value: 'startExecution', description: 'As any accepted call does, on the normal outputs' },
+				{ name: 'Reject With 404', value: 'reject404', description: 'Answer 404 not_waiting; start nothing' },
+				{ name: 'Reject With 409', value: 'reject409', description: 'Answer 409 not_waiting; start nothing' },
+			],
+			default: 'startExecution',
+			description: 'What a call gets whose key no execution waits for (unknown, expired or already resumed; all answered alike)',
+		},
+		{
+			displayName: 'Save Full Body As',
+			name: 'saveBodyAs',
+			type: 'string',
+			default: '',
+			placeholder: 'payload',
+			description: 'Variable name that receives the whole body as an object; empty: not saved',
+		},
+		{
+			displayName: 'Suppress Duplicates',
+			name: 'suppressDuplicates',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether a delivery already accepted within the window is answered as a duplicate instead of starting the workflow again (needs a Duplicate Key Path or a preset that names its delivery ID)',
+		},
+	],
+};
