@@ -12,6 +12,7 @@ import type { N8nVersion } from './versions';
 const execFileAsync = promisify(execFile);
 const installScript = join(__dirname, 'install-n8n.sh');
 const readExecutionsScript = join(__dirname, 'read-executions.js');
+const activateScript = join(__dirname, 'activate-workflows.js');
 
 export interface ExecutionNode {
 	/** Items (their json) per output index. */
@@ -207,7 +208,7 @@ export class N8nInstance {
 		if (options.credentials?.length) await instance.importJson('import:credentials', options.credentials);
 		if (options.workflows?.length) {
 			await instance.importJson('import:workflow', options.workflows);
-			for (const workflow of options.workflows) await instance.cli(version.activate(workflow.id));
+			await instance.activate(options.workflows.map((workflow) => workflow.id));
 		}
 		return instance;
 	}
@@ -498,6 +499,21 @@ export class N8nInstance {
 		const response = await this.request('GET', '/types/nodes.json', { headers: await this.ownerSession() });
 		if (response.status !== 200) throw new Error(`/types/nodes.json answered ${response.status}`);
 		return response.json<Array<{ name: string }>>().map((type) => type.name);
+	}
+
+	/** n8n's database: its SQLite file, or the PostgreSQL database of `DB_POSTGRESDB_*` (queue mode). */
+	private get database(): string {
+		const env = this.env;
+		if (env.DB_TYPE !== 'postgresdb') return join(this.userFolder, '.n8n', 'database.sqlite');
+		const url = new URL(`postgres://${env.DB_POSTGRESDB_HOST}:${env.DB_POSTGRESDB_PORT ?? '5432'}/${env.DB_POSTGRESDB_DATABASE}`);
+		url.username = env.DB_POSTGRESDB_USER ?? 'postgres';
+		url.password = env.DB_POSTGRESDB_PASSWORD ?? '';
+		return url.toString();
+	}
+
+	/** Makes imported workflows live (before start: n8n activates them as it starts). */
+	async activate(ids: string[]): Promise<void> {
+		await execFileAsync(join(this.version.nodeBin, 'node'), [activateScript, this.version.dir, this.database, ...ids]);
 	}
 
 	/** Executions with an id above `sinceId`, read from n8n's SQLite database. */

@@ -13,8 +13,6 @@ export interface N8nVersion {
 	env: Record<string, string>;
 	/** Environment variables this line must not see (deprecated there). */
 	unset: string[];
-	/** CLI arguments that make an imported workflow live. */
-	activate(id: string): string[];
 }
 
 export const cacheDir = process.env.N8N_E2E_CACHE ?? join(homedir(), '.cache', 'n8n-nodes-webhook-gateway');
@@ -33,7 +31,6 @@ export const versions: Record<'v1' | 'v2', N8nVersion> = {
 		// isolated-vm (the default 'vm' engine) cannot build on Node 20.
 		env: { N8N_EXPRESSION_ENGINE: 'legacy', N8N_RUNNERS_ENABLED: 'true' },
 		unset: [],
-		activate: (id) => ['update:workflow', `--id=${id}`, '--active=true'],
 	},
 	v2: {
 		key: 'v2',
@@ -43,7 +40,6 @@ export const versions: Record<'v1' | 'v2', N8nVersion> = {
 		// mcp-registry calls the internet at start; execution data in the database so tests can read it.
 		env: { N8N_DISABLED_MODULES: 'mcp-registry', N8N_EXECUTION_DATA_STORAGE_MODE: 'database' },
 		unset: ['N8N_RUNNERS_ENABLED', 'WEBHOOK_URL'],
-		activate: (id) => ['publish:workflow', `--id=${id}`],
 	},
 };
 
