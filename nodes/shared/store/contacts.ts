@@ -1,3 +1,4 @@
+import { dialectOf } from './dialect';
 import type { ContactType } from './normalize';
 import type { CustomerRow, Queryable } from './types';
 
@@ -103,9 +104,16 @@ export async function addContacts(
 ): Promise<Array<'added' | 'present' | { ownerId: string }>> {
 	if (keys.length === 0) return [];
 	const id = (type: string, normalized: string) => `${type}\n${normalized}`;
+	const dialect = dialectOf(tx);
+	const newKeys = dialect.arrayRows('k', [
+		{ name: 'type', slot: '$2', type: 'text' },
+		{ name: 'value', slot: '$3', type: 'text' },
+		{ name: 'normalized', slot: '$4', type: 'text' },
+	]);
+	// `WHERE true`: SQLite cannot otherwise tell ON CONFLICT from a join's ON after INSERT … SELECT.
 	const inserted = await tx.query<{ type: string; normalized_value: string }>(
 		`INSERT INTO customer_contacts (customer_id, type, value, normalized_value)
-		SELECT $1::uuid, k.type, k.value, k.normalized FROM unnest($2::text[], $3::text[], $4::text[]) AS k (type, value, normalized)
+		SELECT $1::uuid, k.type, k.value, k.normalized FROM ${newKeys} WHERE true
 		ON CONFLICT (type, normalized_value) DO NOTHING RETURNING type, normalized_value`,
 		[customerId, keys.map((key) => key.type), keys.map((key) => key.value), keys.map((key) => key.normalized)],
 	);
@@ -115,7 +123,10 @@ export async function addContacts(
 	if (taken.length > 0) {
 		const { rows } = await tx.query<{ type: string; normalized_value: string; customer_id: string }>(
 			`SELECT c.type, c.normalized_value, c.customer_id FROM customer_contacts c
-			JOIN unnest($1::text[], $2::text[]) AS k (type, normalized) ON c.type = k.type AND c.normalized_value = k.normalized`,
+			JOIN ${dialect.arrayRows('k', [
+				{ name: 'type', slot: '$1', type: 'text' },
+				{ name: 'normalized', slot: '$2', type: 'text' },
+			])} ON c.type = k.type AND c.normalized_value = k.normalized`,
 			[taken.map((key) => key.type), taken.map((key) => key.normalized)],
 		);
 		for (const row of rows) owners.set(id(row.type, row.normalized_value), row.customer_id);

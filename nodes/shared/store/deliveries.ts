@@ -3,6 +3,7 @@
  * handshake, duplicate), written in batches by the trigger's delivery log, read by the Webhook
  * Deliveries node. Values arrive already redacted; this module only stores and queries them.
  */
+import { dialectOf } from './dialect';
 import type { Queryable } from './types';
 
 export type DeliveryOutcome = 'accepted' | 'resumed' | 'rejected' | 'handshake' | 'duplicate' | 'error' | 'overflow';
@@ -128,10 +129,13 @@ export async function insertDeliveries(db: Queryable, records: ReadonlyArray<Del
  */
 export async function setDeliveryExecutions(db: Queryable, links: ReadonlyArray<{ id: string; executionId: string }>): Promise<Set<string>> {
 	if (links.length === 0) return new Set();
+	const linked = dialectOf(db).arrayRows('l', [
+		{ name: 'link_id', slot: '$1', type: 'uuid' },
+		{ name: 'execution_id', slot: '$2', type: 'text' },
+	]);
+	// RETURNING names the updated table's column only: SQLite allows nothing else there.
 	const result = await db.query<{ id: string }>(
-		`UPDATE deliveries d SET execution_id = l.execution_id
-		FROM (SELECT unnest($1::uuid[]) AS id, unnest($2::text[]) AS execution_id) l WHERE d.id = l.id
-		RETURNING d.id`,
+		`UPDATE deliveries AS d SET execution_id = l.execution_id FROM ${linked} WHERE d.id = l.link_id RETURNING id`,
 		[links.map((link) => link.id), links.map((link) => link.executionId)],
 	);
 	return new Set(result.rows.map((row) => row.id));
@@ -246,7 +250,7 @@ export async function pruneDeliveries(db: Queryable, workflowId: string, retenti
 	const byAge = await db.query('DELETE FROM deliveries WHERE workflow_id = $1 AND received_at < $2::timestamptz', [workflowId, cutoff]);
 	const byCount = await db.query(
 		`DELETE FROM deliveries WHERE workflow_id = $1 AND id IN (
-			SELECT id FROM deliveries WHERE workflow_id = $1 ORDER BY received_at DESC, id DESC OFFSET $2
+			SELECT id FROM deliveries WHERE workflow_id = $1 ORDER BY received_at DESC, id DESC ${dialectOf(db).offset('$2')}
 		)`,
 		[workflowId, Math.max(0, Math.trunc(retention.maxRows))],
 	);
@@ -265,7 +269,7 @@ async function pruneKeptBodies(db: Queryable, workflowId: string, maxBytes: numb
 	const result = await db.query(
 		`UPDATE deliveries SET item = NULL WHERE workflow_id = $1 AND id IN (
 			SELECT id FROM (
-				SELECT id, sum(pg_column_size(item)) OVER (ORDER BY received_at DESC, id DESC) AS kept
+				SELECT id, sum(${dialectOf(db).storedSize('item')}) OVER (ORDER BY received_at DESC, id DESC) AS kept
 				FROM deliveries WHERE workflow_id = $1 AND item IS NOT NULL
 			) newest WHERE kept > $2
 		)`,

@@ -13,6 +13,7 @@
  */
 import { createHash } from 'crypto';
 
+import { dialectOf } from './dialect';
 import type { Queryable } from './types';
 
 export interface DeliveryKeyClaim {
@@ -70,14 +71,14 @@ async function tryClaim(db: Queryable, claim: DeliveryKeyClaim): Promise<ClaimRe
 
 /** Where the claim of a key stands (another copy's), or undefined when there is none. */
 export async function readDeliveryKey(db: Queryable, ref: DeliveryKeyRef): Promise<Extract<ClaimResult, { first: false }> | undefined> {
-	const { rows } = await db.query<{ delivery_id: string; first_seen: Date | string; started: boolean }>(
+	const { rows } = await db.query<{ delivery_id: string; first_seen: Date | string; started: boolean | number }>(
 		`SELECT delivery_id, first_seen, started_at IS NOT NULL AS started
 		FROM delivery_keys WHERE workflow_id = $1 AND node_name = $2 AND key_hash = $3`,
 		[ref.workflowId, ref.nodeName, keyHash(ref.key)],
 	);
 	const row = rows[0];
 	if (!row) return undefined;
-	return { first: false, started: row.started, firstDeliveryId: row.delivery_id, firstSeen: new Date(row.first_seen).toISOString() };
+	return { first: false, started: Boolean(row.started), firstDeliveryId: row.delivery_id, firstSeen: new Date(row.first_seen).toISOString() };
 }
 
 /**
@@ -87,7 +88,7 @@ export async function readDeliveryKey(db: Queryable, ref: DeliveryKeyRef): Promi
 export async function markDeliveriesStarted(db: Queryable, deliveryIds: readonly string[], now = new Date()): Promise<number> {
 	if (deliveryIds.length === 0) return 0;
 	const { rowCount } = await db.query(
-		'UPDATE delivery_keys SET started_at = $2::timestamptz WHERE delivery_id = ANY($1::uuid[]) AND started_at IS NULL',
+		`UPDATE delivery_keys SET started_at = $2::timestamptz WHERE ${dialectOf(db).inArray('delivery_id', '$1', 'uuid')} AND started_at IS NULL`,
 		[deliveryIds, now.toISOString()],
 	);
 	return rowCount;

@@ -1,3 +1,4 @@
+import { dialectOf } from './dialect';
 import { quoteIdentifier } from './identifier';
 import { migrationLockKey } from './locks';
 import type { Store } from './types';
@@ -152,25 +153,29 @@ export function assertOrdered(migrations: readonly Migration[]): void {
  */
 export async function runMigrations(store: Store, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
 	assertOrdered(migrations);
+	const dialect = dialectOf(store);
 	return await store.transaction(async (tx) => {
-		await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [migrationLockKey(store.schema)]);
+		// SQLite: the transaction (BEGIN IMMEDIATE) already holds the database's write lock.
+		if (dialect.name === 'postgres') await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [migrationLockKey(store.schema)]);
 		if (store.kind === 'postgres') {
 			const schema = quoteIdentifier(store.schema);
 			// Under the lock: concurrent CREATE SCHEMA IF NOT EXISTS can still fail on pg_namespace.
 			await tx.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
 			await tx.query(`SET LOCAL search_path TO ${schema}`);
 		}
-		await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+		await tx.query(
+			dialect.ddl(`CREATE TABLE IF NOT EXISTS schema_migrations (
 			version integer PRIMARY KEY,
 			name text NOT NULL,
 			applied_at timestamptz NOT NULL DEFAULT now()
-		)`);
+		)`),
+		);
 		const { rows } = await tx.query<{ version: number }>('SELECT version FROM schema_migrations');
 		const done = new Set(rows.map((row) => Number(row.version)));
 		const applied: number[] = [];
 		for (const migration of migrations) {
 			if (done.has(migration.version)) continue;
-			for (const statement of migration.statements) await tx.query(statement);
+			for (const statement of migration.statements) await tx.query(dialect.ddl(statement));
 			await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
 				migration.version,
 				migration.name,

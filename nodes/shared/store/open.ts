@@ -1,5 +1,6 @@
 import { closeAllEmbedded, openEmbeddedStore } from './pglite';
 import { closeAllPostgres, openPostgresStore } from './postgres';
+import { closeAllSqlite, openSqliteStore } from './sqlite';
 import type { PostgresPoolOptions } from './postgres';
 import type { PostgresCredentials, Store } from './types';
 
@@ -7,6 +8,7 @@ export { testPostgresConnection } from './postgres';
 
 export type StoreConfig =
 	| { kind: 'embedded'; dataDir: string }
+	| { kind: 'sqlite'; file: string }
 	| { kind: 'postgres'; credentials: PostgresCredentials; pool?: PostgresPoolOptions };
 
 /**
@@ -16,10 +18,11 @@ export type StoreConfig =
  */
 export async function openStore(config: StoreConfig): Promise<Store> {
 	if (config.kind === 'embedded') return await openEmbeddedStore(config.dataDir);
+	if (config.kind === 'sqlite') return await openSqliteStore(config.file);
 	return await openPostgresStore(config.credentials, config.pool);
 }
 
 /** Closes every store opened in this process (tests, shutdown). */
 export async function closeAllStores(): Promise<void> {
-	await Promise.all([closeAllEmbedded(), closeAllPostgres()]);
+	await Promise.all([closeAllEmbedded(), closeAllPostgres(), closeAllSqlite()]);
 }

@@ -1,4 +1,5 @@
-/** One query layer over both stores: embedded PGlite and PostgreSQL (pg Pool). */
+/** One query layer over the stores: embedded PGlite, PostgreSQL (pg Pool) and SQLite (node:sqlite). */
+import type { Dialect } from './dialect';
 
 export type Row = Record<string, unknown>;
 
@@ -11,11 +12,13 @@ export interface QueryResult<R = Row> {
 export interface Queryable {
 	/** One parameterised statement ($1, $2, …). Never put input values in `sql`. */
 	query<R = Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+	/** The SQL differences of this engine; absent means PostgreSQL (pg, PGlite, test doubles). */
+	readonly dialect?: Dialect;
 }
 
 export interface Store extends Queryable {
-	readonly kind: 'embedded' | 'postgres';
-	/** Schema holding the tables; 'public' for the embedded store. */
+	readonly kind: 'embedded' | 'postgres' | 'sqlite';
+	/** Schema holding the tables; 'public' for the embedded store, 'main' for SQLite. */
 	readonly schema: string;
 	/**
 	 * Runs `fn` in one transaction: COMMIT when it resolves, ROLLBACK when it throws.

@@ -11,6 +11,7 @@
  */
 import { randomUUID, timingSafeEqual } from 'crypto';
 
+import { dialectOf } from './dialect';
 import { keyHash, markDeliveriesStarted, releaseDeliveryKey } from './deliveryKeys';
 import type { Queryable, Store } from './types';
 
@@ -86,7 +87,7 @@ export async function claimWait(
 			SELECT id FROM waiting_executions
 			WHERE scope = $1 AND key_hash = $2 AND ${claimable}
 			ORDER BY created_at, id LIMIT 1
-			FOR UPDATE SKIP LOCKED
+			${dialectOf(db).skipLocked}
 		) AND ${claimable}
 		RETURNING id, workflow_id, execution_id, node_name, resume_url`,
 		[claim.scope, hash, claim.tokenHash, now, leaseEnded, claim.deliveryId ?? null],

@@ -13,7 +13,7 @@ import type { DeliveryRecord } from '../../../nodes/shared/store/deliveries';
 import { scopeOf } from '../../../nodes/shared/correlation';
 import { acceptHandover, registerWait } from '../../../nodes/shared/store/waits';
 import type { Queryable, Store } from '../../../nodes/shared/store/types';
-import { storeTargets } from '../store/targets';
+import { storeTargets, truncate } from '../store/targets';
 
 /**
  * Model-based test of one delivery's life through the whole call pipeline (handleCall.ts, with
@@ -118,6 +118,7 @@ function faultyStore(store: Store, fault: { failAt: number; count: number }): St
 		if (fault.count++ === fault.failAt) throw new Error('injected store fault');
 	};
 	const wrap = (db: Queryable): Queryable => ({
+		dialect: db.dialect,
 		query: async (sql, params) => {
 			check();
 			return await db.query(sql, params);
@@ -126,6 +127,7 @@ function faultyStore(store: Store, fault: { failAt: number; count: number }): St
 	return {
 		kind: store.kind,
 		schema: store.schema,
+		dialect: store.dialect,
 		query: wrap(store).query,
 		transaction: async (fn) => await store.transaction(async (tx) => await fn(wrap(tx))),
 		close: async () => await store.close(),
@@ -143,8 +145,7 @@ describe.each(storeTargets())('one delivery under faults, on the %s store', (_ki
 	it('never loses, doubles or falsely calls a duplicate any delivery, in any combination', async () => {
 		await fc.assert(
 			fc.asyncProperty(config, fc.array(step, { minLength: 1, maxLength: 7 }), async (cfg, steps) => {
-				await store.query('TRUNCATE delivery_keys');
-				await store.query('TRUNCATE waiting_executions');
+				await truncate(store, ['delivery_keys', 'waiting_executions']);
 				// Each run its own workflow and key, so runs never meet in the store.
 				const workflowId = `wf-${randomUUID()}`;
 				const orderId = `order-${randomUUID()}`;

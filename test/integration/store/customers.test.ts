@@ -114,7 +114,7 @@ describe.each(storeTargets())('bindCustomer on the %s store', (_kind, target) =>
 		it('picks the oldest of several matches and reports all matched ids, oldest first', async () => {
 			const newer = await insertCustomer({ email: 'ana@example.com' });
 			const older = await insertCustomer({ phone: '+5511987654321' });
-			await store.query("UPDATE customers SET created_at = now() - interval '1 day' WHERE id = $1", [older]);
+			await store.query('UPDATE customers SET created_at = $2 WHERE id = $1', [older, new Date(Date.now() - 24 * 60 * 60 * 1000).toISOString()]);
 			const result = await bind({
 				email: { value: 'ana@example.com', find: true },
 				phone: { value: '11987654321', find: true },

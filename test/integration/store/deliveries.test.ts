@@ -6,7 +6,7 @@ import { redactionsFor } from '../../../nodes/WebhookTrigger/auth';
 import { getDelivery, listDeliveries, pruneDeliveries } from '../../../nodes/shared/store/deliveries';
 import type { DeliveryRecord } from '../../../nodes/shared/store/deliveries';
 import type { Store } from '../../../nodes/shared/store/types';
-import { storeTargets } from './targets';
+import { dumpRows, storeTargets, truncate } from './targets';
 
 /**
  * The delivery log on both stores: rows for each outcome, batching, the bounded buffer under a
@@ -76,7 +76,7 @@ describe.each(storeTargets())('delivery log on the %s store', (_kind, target) =>
 		store = await target.open();
 	}, 60_000);
 	afterAll(async () => await target.cleanup());
-	beforeEach(async () => await store.query('TRUNCATE deliveries'));
+	beforeEach(async () => await truncate(store, ['deliveries']));
 
 	it('records each outcome with its status and reason, newest first, filtered', async () => {
 		const log = new DeliveryLog(async () => store, { maxBuffered: 100, flushIntervalMs: 10, pruneIntervalMs: 0 });
@@ -144,7 +144,7 @@ describe.each(storeTargets())('delivery log on the %s store', (_kind, target) =>
 			}),
 		});
 		await log.flush();
-		const { rows } = await store.query<{ dump: string }>('SELECT row_to_json(d)::text AS dump FROM deliveries d');
+		const rows = (await dumpRows(store, 'deliveries')).map((dump) => ({ dump }));
 		expect(rows).toHaveLength(2);
 		const signature = createHmac('sha256', SECRET).update('{"event":"order_approved","order":{"id":42}}').digest('hex');
 		for (const { dump } of rows) {

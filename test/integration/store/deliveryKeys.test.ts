@@ -2,7 +2,7 @@ import { randomUUID } from 'crypto';
 
 import { claimDeliveryKey, keyHash, markDeliveriesStarted, pruneDeliveryKeys, readDeliveryKey } from '../../../nodes/shared/store/deliveryKeys';
 import type { Store } from '../../../nodes/shared/store/types';
-import { storeTargets } from './targets';
+import { dumpRows, storeTargets, truncate } from './targets';
 
 /**
  * Duplicate suppression's one atomic statement. The concurrency case proves something only on
@@ -19,7 +19,7 @@ describe.each(storeTargets())('delivery keys on the %s store', (_kind, target) =
 		store = await target.open();
 	}, 60_000);
 	afterAll(async () => await target.cleanup());
-	beforeEach(async () => await store.query('TRUNCATE delivery_keys'));
+	beforeEach(async () => await truncate(store, ['delivery_keys']));
 
 	const PENDING = 10 * 60 * 1000;
 	const claim = async (key: string, now = NOW, workflowId = 'wf-1', deliveryId: string = randomUUID(), started = true) =>
@@ -73,9 +73,9 @@ describe.each(storeTargets())('delivery keys on the %s store', (_kind, target) =
 
 	it('stores only a hash of the key and prunes expired keys', async () => {
 		await claim('secret-looking-key-771');
-		const { rows } = await store.query<{ dump: string }>('SELECT row_to_json(k)::text AS dump FROM delivery_keys k');
-		expect(rows[0].dump).not.toContain('secret-looking-key-771');
-		expect(rows[0].dump).toContain(keyHash('secret-looking-key-771'));
+		const [dump] = await dumpRows(store, 'delivery_keys');
+		expect(dump).not.toContain('secret-looking-key-771');
+		expect(dump).toContain(keyHash('secret-looking-key-771'));
 		expect(await pruneDeliveryKeys(store, new Date(NOW.getTime() + 23 * HOUR))).toBe(0);
 		expect(await pruneDeliveryKeys(store, new Date(NOW.getTime() + 25 * HOUR))).toBe(1);
 	});

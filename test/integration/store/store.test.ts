@@ -1,4 +1,5 @@
 import { createServer } from 'net';
+import { join } from 'path';
 import { bindCustomer } from '../../../nodes/shared/store/customers';
 import { MIGRATIONS, assertOrdered, runMigrations } from '../../../nodes/shared/store/migrations';
 import type { Migration } from '../../../nodes/shared/store/migrations';
@@ -44,7 +45,9 @@ describe.each(storeTargets())('store basics on the %s store', (kind, target) => 
 		const config =
 			kind === 'embedded'
 				? { kind: 'embedded' as const, dataDir: target.dataDir as string }
-				: { kind: 'postgres' as const, credentials: target.credentials as PostgresCredentials, pool: { max: 20 } };
+				: kind === 'sqlite'
+					? { kind: 'sqlite' as const, file: join(target.dataDir as string, 'store.sqlite') }
+					: { kind: 'postgres' as const, credentials: target.credentials as PostgresCredentials, pool: { max: 20 } };
 		expect(await openStore(config)).toBe(store);
 	});
 
@@ -62,12 +65,11 @@ describe.each(storeTargets())('store basics on the %s store', (kind, target) => 
 	});
 });
 
-describe('embedded store durability', () => {
-	const [[, target]] = storeTargets();
+describe.each(storeTargets().filter(([kind]) => kind !== 'postgres'))('durability of the %s store', (_kind, target) => {
 
 	afterAll(async () => await target.cleanup());
 
-	it('keeps data after closing and reopening the folder, without re-running migrations', async () => {
+	it('keeps data after closing and reopening the folder or file, without re-running migrations', async () => {
 		const first = await target.open();
 		const bound = await bindCustomer(first, { email: { value: 'ana@x.io', find: true } });
 		await first.close();

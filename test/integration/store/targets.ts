@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, relative } from 'path';
 import { openStore } from '../../../nodes/shared/store/open';
+import { sqliteSupported } from '../../../nodes/shared/store/sqlite';
 import { postgresCredentialsFromUrl } from '../../support/postgres';
 import type { PostgresCredentials, Store } from '../../../nodes/shared/store/types';
 
@@ -13,11 +14,13 @@ jest.mock('@electric-sql/pglite', () => {
 });
 
 /**
- * The stores every integration case runs against: embedded PGlite in a temp folder always, and
- * PostgreSQL (a fresh schema per test file, dropped afterwards) when TEST_POSTGRES_URL is set.
+ * The stores every integration case runs against: embedded PGlite in a temp folder, PostgreSQL (a
+ * fresh schema per test file, dropped afterwards) when TEST_POSTGRES_URL is set, and SQLite in a
+ * temp file where node:sqlite exists (Node ≥ 22.13; under jest on Node 20, the store-node24
+ * project runs these suites again on Node 24). TEST_STORE_ENGINES=sqlite,… picks some of them.
  */
 export interface StoreTarget {
-	kind: 'embedded' | 'postgres';
+	kind: 'embedded' | 'postgres' | 'sqlite';
 	open(): Promise<Store>;
 	cleanup(): Promise<void>;
 	/** Folder (embedded) or credentials (postgres) behind this target. */
@@ -76,16 +79,53 @@ function postgresTarget(): StoreTarget {
 	};
 }
 
+function sqliteTarget(): StoreTarget {
+	const dataDir = mkdtempSync(join(tmpdir(), 'wg-sqlite-'));
+	let store: Store | undefined;
+	return {
+		kind: 'sqlite',
+		dataDir,
+		open: async () => (store = await openStore({ kind: 'sqlite', file: join(dataDir, 'store.sqlite') })),
+		cleanup: async () => {
+			await store?.close();
+			rmSync(dataDir, { recursive: true, force: true });
+		},
+	};
+}
+
+const ENGINES = (process.env.TEST_STORE_ENGINES ?? 'embedded,postgres,sqlite').split(',').map((e) => e.trim());
+
 /** Rows for describe.each: [kind, target]. */
 export function storeTargets(): Array<[string, StoreTarget]> {
-	warnIfNoPostgres();
-	const targets: Array<[string, StoreTarget]> = [['embedded', embeddedTarget()]];
-	if (POSTGRES_URL) targets.push(['postgres', postgresTarget()]);
+	const targets: Array<[string, StoreTarget]> = [];
+	if (ENGINES.includes('embedded')) targets.push(['embedded', embeddedTarget()]);
+	if (ENGINES.includes('postgres')) {
+		warnIfNoPostgres();
+		if (POSTGRES_URL) targets.push(['postgres', postgresTarget()]);
+	}
+	if (ENGINES.includes('sqlite') && sqliteSupported()) targets.push(['sqlite', sqliteTarget()]);
 	return targets;
 }
 
+/** Empties `tables` (listed children first): SQLite has no TRUNCATE. */
+export async function truncate(store: Store, tables: readonly string[]): Promise<void> {
+	if (store.kind !== 'sqlite') {
+		await store.query(`TRUNCATE ${tables.join(', ')}`);
+		return;
+	}
+	await store.transaction(async (tx) => {
+		for (const table of tables) await tx.query(`DELETE FROM ${table}`);
+	});
+}
+
 export async function truncateAll(store: Store): Promise<void> {
-	await store.query('TRUNCATE chats, customer_contacts, customers');
+	await truncate(store, ['chats', 'customer_contacts', 'customers']);
+}
+
+/** Every column of every row of `table` as JSON text (to check what is, and is not, stored). */
+export async function dumpRows(store: Store, table: string): Promise<string[]> {
+	const { rows } = await store.query(`SELECT * FROM ${table}`);
+	return rows.map((row) => JSON.stringify(row));
 }
 
 export async function countRows(store: Store): Promise<Record<string, number>> {

