@@ -7,14 +7,15 @@ export const storeProperty: INodeProperties = {
 	type: 'options',
 	options: [
 		{
-			name: 'Embedded (No Server)',
+			name: 'Default (No Credential)',
 			value: 'embedded',
-			description: 'PGlite database in a folder under the n8n user folder; single n8n process only',
+			description:
+				"When n8n runs on PostgreSQL (always in queue mode): n8n's database, in a schema of its own. Otherwise an embedded database in the n8n user folder, for one n8n process.",
 		},
 		{
 			name: 'PostgreSQL',
 			value: 'postgres',
-			description: 'Your PostgreSQL server; required for n8n queue mode (several processes)',
+			description: 'A PostgreSQL server of your choice, named by a credential',
 		},
 	],
 	default: 'embedded',

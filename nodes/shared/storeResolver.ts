@@ -1,8 +1,8 @@
 /**
  * Which store a node uses, from its "Store" parameter — the one place that decides it for every
- * node: the embedded store (one n8n process; its folder the default inside n8n's, or for the bind
- * nodes one the user names, checked against n8n's file-access rules) or PostgreSQL (shared by every
- * process). The Webhook Trigger and Wait for Webhook get a lazily opened handle: the PostgreSQL
+ * node: the default — n8n's own PostgreSQL when n8n runs on it, else the embedded store (one n8n
+ * process; its folder the default inside n8n's, or for the bind nodes one the user names, checked
+ * against n8n's file-access rules) — or a PostgreSQL credential (shared by every process). The Webhook Trigger and Wait for Webhook get a lazily opened handle: the PostgreSQL
  * credential is decrypted only when the store is used — a write batch, a duplicate check — never
  * for a call refused before that.
  */
@@ -12,11 +12,40 @@ import { basename, dirname, isAbsolute, join, resolve } from 'path';
 
 import type { FileSystemHelperFunctions, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 
+import { n8nDatabaseOf } from './store/n8nDatabase';
 import { openStore } from './store/open';
 import { refuseQueueMode } from './store/pglite';
 import { inQueueMode } from './store/queueMode';
 import type { PostgresCredentials, Store } from './store/types';
 import { EmbeddedStoreError } from './store/types';
+
+let n8nPostgresRead: { settings: string; credentials: PostgresCredentials | undefined } | undefined;
+
+/**
+ * n8n's own PostgreSQL when n8n runs on it (always in queue mode): the default store then keeps
+ * its tables there, in its own schema, so every n8n process shares them with no credential. Read
+ * again only when n8n's `DB_*` settings differ (they do not while n8n runs; tests change them).
+ */
+export function n8nPostgres(): PostgresCredentials | undefined {
+	const settings = JSON.stringify(Object.entries(process.env).filter(([name]) => name.startsWith('DB_')));
+	if (n8nPostgresRead?.settings !== settings) {
+		const db = n8nDatabaseOf();
+		const credentials: PostgresCredentials | undefined =
+			db.engine === 'postgres'
+				? {
+						host: db.host,
+						port: db.port,
+						database: db.database,
+						user: db.user,
+						password: db.password,
+						ssl: db.ssl === false ? 'disable' : db.ssl === true ? 'require' : db.ssl,
+						schema: db.schema,
+					}
+				: undefined;
+		n8nPostgresRead = { settings, credentials };
+	}
+	return n8nPostgresRead.credentials;
+}
 
 /** n8n keeps its data in `<N8N_USER_FOLDER or home>/.n8n`; the embedded store lives beside it. */
 export function defaultEmbeddedFolder(): string {
@@ -90,6 +119,8 @@ export async function storeForItem(context: IExecuteFunctions, itemIndex: number
 		const credentials = (await context.getCredentials('webhookGatewayPostgresApi', itemIndex)) as unknown;
 		return await openStore({ kind: 'postgres', credentials: credentials as PostgresCredentials });
 	}
+	const own = n8nPostgres();
+	if (own) return await openStore({ kind: 'postgres', credentials: own });
 	const configured = String(context.getNodeParameter('options.embeddedFolder', itemIndex, '') ?? '');
 	refuseQueueMode(configured.trim() === '' ? defaultEmbeddedFolder() : configuredFolder(configured));
 	return await openStore({ kind: 'embedded', dataDir: await embeddedFolderFor(context, configured) });
@@ -136,6 +167,8 @@ export function triggerStoreOf(source: StoreSource): TriggerStore {
 			},
 		};
 	}
+	const own = n8nPostgres();
+	if (own) return { key: 'n8n-postgres', open: async () => await openStore({ kind: 'postgres', credentials: own }) };
 	const folder = defaultEmbeddedFolder();
 	const store: TriggerStore = {
 		key: `embedded:${folder}`,

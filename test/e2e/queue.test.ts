@@ -19,7 +19,8 @@ jest.setTimeout(900_000);
  * Issue 18: the package in n8n queue mode — one main, two webhook processors (`n8n webhook`), two
  * workers (`n8n worker`), Redis and n8n's database on PostgreSQL, the package installed in every
  * process's user folder. Calls alternate between the two webhook processors. The package's store
- * is the PostgreSQL credential (a schema per run); the embedded store is refused.
+ * is the PostgreSQL credential (a schema per run), except for two workflows on the default store,
+ * which follows n8n onto its own PostgreSQL database (schema webhook_gateway, no credential).
  */
 
 const SECRET = 'queue-e2e-hmac-secret-1618';
@@ -107,7 +108,7 @@ const bindWorkflow = workflow(
 	{ 'Webhook Trigger': [['Customer Bind']], 'Customer Bind': [['Chat Bind']], 'Chat Bind': [['Bound'], ['Headless']] },
 );
 
-/** The trigger's delivery log on the embedded store (the default). */
+/** The trigger's delivery log on the default store: n8n's own database here. */
 const embeddedLogWorkflow = workflow(
 	EMBEDDED_LOG,
 	{ name: 'Embedded Log', type: nodeType('webhookTrigger'), parameters: { path: 'queue-embedded-log', authentication: 'hmac' }, credentials: hmac },
@@ -115,7 +116,7 @@ const embeddedLogWorkflow = workflow(
 	{ 'Embedded Log': [['Received']] },
 );
 
-/** No delivery log; a Customer Bind on the embedded store. */
+/** No delivery log; a Customer Bind on the default store. */
 const embeddedBindWorkflow = workflow(
 	EMBEDDED_BIND,
 	{
@@ -420,22 +421,34 @@ const table = lines.map((v) => [`n8n ${v.n8n}`, v] as const);
 		console.log(`queue e2e (${version.n8n}): execution ${waiting} resumed once by 10 concurrent calls (${answers.filter((a) => a.status === 404).length} × 404)`);
 	}));
 
-	it('refuses the embedded store: the trigger answers configuration_error, a bind fails with a node error', async () => await withLogs(async () => {
+	it("keeps the default store in n8n's own PostgreSQL (no credential): the log of both processors and a bind on a worker", async () => await withLogs(async () => {
 		const since = await cluster.lastExecutionId();
-		const refused = await Promise.all([0, 1].map(async (n) => await send('queue-embedded-log', { n })));
-		expect(refused.map((a) => a.status)).toEqual([500, 500]);
-		expect(refused.map((a) => JSON.parse(a.text).error)).toEqual(['configuration_error', 'configuration_error']);
-		for (const webhook of cluster.webhooks) {
-			expect(webhook.log).toMatch(/"Embedded Log" in workflow e2eQueueEmbLog1 answered 500 configuration_error: n8n runs in queue mode \(EXECUTIONS_MODE=queue\)/);
-		}
-
-		const bound = await send('queue-embedded-bind', { email: `embedded.${run}@example.com` });
+		const logged = await Promise.all([0, 1].map(async (n) => await send('queue-embedded-log', { n })));
+		expect(logged.map((a) => a.status)).toEqual([200, 200]);
+		const email = `default-store.${run}@example.com`;
+		const bound = await send('queue-embedded-bind', { email });
 		expect(bound.status).toBe(200);
-		const executions = await cluster.waitForExecutions(since, 1);
-		expect(executions.map((e) => e.workflowId)).toEqual([EMBEDDED_BIND]);
-		const [execution] = executions;
-		expect(execution.status).toBe('error');
-		expect(execution.nodes['Customer Bind'].error).toMatch(/cannot be used in n8n queue mode \(EXECUTIONS_MODE=queue\): use the PostgreSQL store/);
+		const executions = await cluster.waitForExecutions(since, 3);
+		expect(executions.map((e) => e.status)).toEqual(['success', 'success', 'success']);
+		const bind = executions.find((e) => e.workflowId === EMBEDDED_BIND);
+		expect(bind?.nodes['Customer Bind'].outputs[0][0]).toMatchObject({ customerAction: 'created' });
+
+		const client = new Client({ connectionString: cluster.n8nDatabaseUrl });
+		await client.connect();
+		try {
+			const customers = await client.query('SELECT count(*)::int AS n FROM webhook_gateway.customers WHERE email = $1', [email]);
+			expect(customers.rows).toEqual([{ n: 1 }]);
+			// The log's batch is written within a second of the answer (the start's readiness probes
+			// were logged too, as rejected calls).
+			let rows: Array<{ outcome: string }> = [];
+			for (let tries = 0; tries < 20 && rows.length < 2; tries++) {
+				await sleep(500);
+				({ rows } = await client.query("SELECT outcome FROM webhook_gateway.deliveries WHERE workflow_id = $1 AND outcome = 'accepted'", [EMBEDDED_LOG]));
+			}
+			expect(rows.map((row) => row.outcome)).toEqual(['accepted', 'accepted']);
+		} finally {
+			await client.end();
+		}
 	}));
 
 	it('a worker SIGKILLed during a 200-delivery burst: no half-written customer or chat, no lost delivery record', async () => await withLogs(async () => {

@@ -35,7 +35,7 @@ function clientConfig(credentials: PostgresCredentials, connectionTimeoutMillis 
 		database: credentials.database,
 		user: credentials.user,
 		password: credentials.password ?? '',
-		ssl: ssl === 'disable' ? false : { rejectUnauthorized: ssl === 'require' },
+		ssl: typeof ssl === 'object' ? ssl : ssl === 'disable' ? false : { rejectUnauthorized: ssl === 'require' },
 		connectionTimeoutMillis,
 		application_name: 'n8n-nodes-webhook-gateway',
 	};
@@ -242,7 +242,9 @@ function poolKeys(credentials: PostgresCredentials, options: PostgresPoolOptions
 		.digest('hex');
 	const { host, port, database, user, ssl } = credentials;
 	const identity = JSON.stringify([host, Number(port), database, user, schemaOf(credentials), options]);
-	return { identity, key: JSON.stringify([identity, password, ssl ?? 'disable']) };
+	// A TLS object holds a client key: only its hash goes into the cache key.
+	const tls = typeof ssl === 'object' ? createHash('sha256').update(JSON.stringify(ssl)).digest('hex') : (ssl ?? 'disable');
+	return { identity, key: JSON.stringify([identity, password, tls]) };
 }
 
 /** Stores cached in this process (for tests: it must not grow with every configuration seen). */

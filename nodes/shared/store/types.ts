@@ -34,6 +34,14 @@ export interface Store extends Queryable {
 
 export type PostgresSsl = 'disable' | 'require' | 'allow-unauthorized';
 
+/** TLS as n8n configures its own connection (CA, client certificate): n8n's database as the store. */
+export interface PostgresTls {
+	ca?: string;
+	cert?: string;
+	key?: string;
+	rejectUnauthorized: boolean;
+}
+
 /** The fields of the `webhookGatewayPostgresApi` credential. */
 export interface PostgresCredentials {
 	host: string;
@@ -41,7 +49,7 @@ export interface PostgresCredentials {
 	database: string;
 	user: string;
 	password?: string;
-	ssl?: PostgresSsl;
+	ssl?: PostgresSsl | PostgresTls;
 	/** Validated identifier; blank means DEFAULT_SCHEMA. */
 	schema?: string;
 }

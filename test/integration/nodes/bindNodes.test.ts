@@ -5,6 +5,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { ChatBind } from '../../../nodes/ChatBind/ChatBind.node';
 import { CustomerBind } from '../../../nodes/CustomerBind/CustomerBind.node';
 import { closeAllStores } from '../../../nodes/shared/store/open';
+import { Client } from 'pg';
 import { fakeExecuteContext, n8nFileHelpers } from '../../support/executeContext';
 import { StoreWorker } from '../../support/storeWorkers';
 import '../store/targets'; // loads PGlite with Node's own loader
@@ -108,5 +109,39 @@ describe('Embedded Data Folder through the nodes', () => {
 		const error = await new ChatBind().execute.call(chat).catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect((error as Error).message).toMatch(queueMode);
+	});
+
+	it("uses n8n's own PostgreSQL (its DB_* settings, a schema of its own) when n8n runs on it, also in queue mode", async () => {
+		const url = process.env.TEST_POSTGRES_URL;
+		if (!url) throw new Error('TEST_POSTGRES_URL is not set (README: Tests)');
+		const server = new URL(url);
+		const n8nSettings = {
+			DB_TYPE: 'postgresdb',
+			DB_POSTGRESDB_HOST: server.hostname,
+			DB_POSTGRESDB_PORT: server.port || '5432',
+			DB_POSTGRESDB_DATABASE: server.pathname.slice(1),
+			DB_POSTGRESDB_USER: decodeURIComponent(server.username) || 'postgres',
+			DB_POSTGRESDB_PASSWORD: decodeURIComponent(server.password),
+		};
+		const before = { ...process.env };
+		Object.assign(process.env, n8nSettings, { EXECUTIONS_MODE: 'queue' });
+		const email = `n8n-db.${Date.now()}@example.com`;
+		try {
+			const [[item]] = await customerBind({}, customerFields(email, ''));
+			expect(item.json).toMatchObject({ customerAction: 'created' });
+		} finally {
+			for (const name of Object.keys(n8nSettings)) {
+				if (before[name] === undefined) delete process.env[name];
+				else process.env[name] = before[name];
+			}
+		}
+		const client = new Client({ connectionString: url });
+		await client.connect();
+		try {
+			const { rows } = await client.query('select count(*)::int as n from webhook_gateway.customers where email = $1', [email]);
+			expect(rows).toEqual([{ n: 1 }]);
+		} finally {
+			await client.end();
+		}
 	});
 });
