@@ -1,6 +1,6 @@
 // Lint: the n8n community-node rule sets (eslint-plugin-n8n-nodes-base for nodes, credentials and
 // package.json; @n8n/eslint-plugin-community-nodes without n8n Cloud restrictions, because this
-// package is for self-hosted n8n). Every rule switched off is listed, with its reason, in README.md
+// package is for self-hosted n8n). Every rule switched off is listed, with its reason, in CONTRIBUTING.md
 // under "Development > Lint rules switched off".
 import tseslint from 'typescript-eslint';
 import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
@@ -32,7 +32,7 @@ export default tseslint.config(
 		rules: {
 			...n8nNodesBase.configs.credentials.rules,
 			// Its own docs say it applies only to nodes in n8n's main repository (docs.n8n.io slugs);
-			// a community package links full URLs to its README sections.
+			// a community package links full URLs to its docs pages (docs/*.md on GitHub).
 			'n8n-nodes-base/cred-class-field-documentation-url-miscased': 'off',
 		},
 	},

@@ -27,7 +27,7 @@ const { WebhookTrigger } = require('../nodes/WebhookTrigger/WebhookTrigger.node.
  */
 
 const MIB = 1024 * 1024;
-/** What README documents: the buffer's byte bound; +20% allowed for what the estimate leaves out. */
+/** What docs/delivery-log.md documents: the buffer's byte bound; +20% allowed for what the estimate leaves out. */
 const BOUND_BYTES = 32 * MIB;
 const ALLOWED = 1.2;
 

@@ -7,7 +7,7 @@ export class WebhookGatewayPostgresApi implements ICredentialType {
 
 	icon = { light: 'file:webhookGateway.svg', dark: 'file:webhookGateway.dark.svg' } as const;
 
-	documentationUrl = 'https://github.com/webhook-gateway/n8n-nodes-webhook-gateway#store';
+	documentationUrl = 'https://github.com/webhook-gateway/n8n-nodes-webhook-gateway/blob/main/docs/store-and-queue-mode.md#store';
 
 	properties: INodeProperties[] = [
 		{

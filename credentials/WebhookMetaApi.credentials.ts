@@ -7,7 +7,7 @@ export class WebhookMetaApi implements ICredentialType {
 
 	icon = { light: 'file:webhookGateway.svg', dark: 'file:webhookGateway.dark.svg' } as const;
 
-	documentationUrl = 'https://github.com/webhook-gateway/n8n-nodes-webhook-gateway#meta-whatsapp-messenger-instagram';
+	documentationUrl = 'https://github.com/webhook-gateway/n8n-nodes-webhook-gateway/blob/main/docs/authentication.md#meta-whatsapp-messenger-instagram';
 
 	properties: INodeProperties[] = [
 		{

@@ -7,7 +7,7 @@ export class WebhookQueryAuthApi implements ICredentialType {
 
 	icon = { light: 'file:webhookGateway.svg', dark: 'file:webhookGateway.dark.svg' } as const;
 
-	documentationUrl = 'https://github.com/webhook-gateway/n8n-nodes-webhook-gateway#query-parameter';
+	documentationUrl = 'https://github.com/webhook-gateway/n8n-nodes-webhook-gateway/blob/main/docs/authentication.md#query-parameter';
 
 	properties: INodeProperties[] = [
 		{

@@ -3,7 +3,7 @@ import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 /**
  * The signing secret of a provider preset (Stripe, GitHub, Standard Webhooks, Shopify, Zoom, Paddle,
  * Mercado Pago, Typeform, Calendly, WooCommerce, Intercom, Linear, Hotmart, Kiwify). What each
- * provider calls it and where it is shown: README "Provider presets".
+ * provider calls it and where it is shown: docs/providers.md.
  */
 export class WebhookSigningSecretApi implements ICredentialType {
 	name = 'webhookSigningSecretApi';
@@ -12,7 +12,7 @@ export class WebhookSigningSecretApi implements ICredentialType {
 
 	icon = { light: 'file:webhookGateway.svg', dark: 'file:webhookGateway.dark.svg' } as const;
 
-	documentationUrl = 'https://github.com/webhook-gateway/n8n-nodes-webhook-gateway#provider-presets';
+	documentationUrl = 'https://github.com/webhook-gateway/n8n-nodes-webhook-gateway/blob/main/docs/providers.md';
 
 	properties: INodeProperties[] = [
 		{

@@ -7,7 +7,7 @@ export class WebhookSlackApi implements ICredentialType {
 
 	icon = { light: 'file:webhookGateway.svg', dark: 'file:webhookGateway.dark.svg' } as const;
 
-	documentationUrl = 'https://github.com/webhook-gateway/n8n-nodes-webhook-gateway#slack';
+	documentationUrl = 'https://github.com/webhook-gateway/n8n-nodes-webhook-gateway/blob/main/docs/authentication.md#slack';
 
 	properties: INodeProperties[] = [
 		{

@@ -22,7 +22,7 @@ import { postgresStoreCredential } from '../shared/storeDescription';
  * keeps it across restarts and in queue mode. The key → execution registry lives in the store.
  */
 // Not an AI tool (no usableAsTool, which n8n types as `true` or a tool description): a tool call
-// would park the agent's execution until some webhook arrives. README lists this exception.
+// would park the agent's execution until some webhook arrives. CONTRIBUTING.md lists this exception.
 // eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool
 export class WaitForWebhook implements INodeType {
 	description: INodeTypeDescription = {

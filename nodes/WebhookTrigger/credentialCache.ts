@@ -10,7 +10,7 @@
  * node per interval instead of once per call.
  *
  * The price: a credential changed or revoked in n8n takes effect for production calls within
- * {@link CREDENTIAL_TTL_MS} (README "Security model"). Calls on the test URL always read afresh.
+ * {@link CREDENTIAL_TTL_MS} (docs/security.md). Calls on the test URL always read afresh.
  * Entries live only in this process's memory, where n8n keeps decrypted credentials anyway, and
  * are keyed by workflow, node, credential type and credential id, so two nodes never share one.
  */

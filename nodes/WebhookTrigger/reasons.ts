@@ -2,7 +2,7 @@
  * The one catalogue of reasons the Webhook Trigger answers a call with when it starts nothing: each
  * code's HTTP status (or the statuses it legitimately comes with), how the delivery log files it,
  * its default message and its documentation. The gate, the verifiers, duplicate suppression,
- * resume and the node build their answers from it; README's Rejections table is checked against
+ * resume and the node build their answers from it; docs/reasons.md's table is checked against
  * it (test/unit/reasons.test.ts). Pure data (replies.ts builds the answers): no n8n, no I/O.
  */
 import type { DeliveryOutcome } from '../shared/store/deliveries';
@@ -21,14 +21,14 @@ export interface ReasonSpec {
 	readonly message?: string;
 	/** Headers every answer with it carries (Retry-After). */
 	readonly headers?: Readonly<Record<string, string>>;
-	/** README's Rejections table (Markdown, no `|`): why a call gets it, and what to do. */
+	/** docs/reasons.md's table (Markdown, no `|`, links relative to docs/): why a call gets it, and what to do. */
 	readonly cause: string;
 	readonly fix: string;
 }
 
 const RETRY_30 = { 'Retry-After': '30' } as const;
 
-/** In the order the trigger checks a call, as README's table lists them. */
+/** In the order the trigger checks a call, as docs/reasons.md's table lists them. */
 export const REASONS = {
 	ip_not_allowed: {
 		statuses: [403],
@@ -109,7 +109,7 @@ export const REASONS = {
 		outcome: 'rejected',
 		from: 'verifier',
 		message: 'The request carries no signature',
-		cause: 'HMAC, Slack, Meta POST or a signing [provider preset](#provider-presets): the call carries no signature',
+		cause: 'HMAC, Slack, Meta POST or a signing [provider preset](providers.md#provider-presets): the call carries no signature',
 		fix: 'Check the header or parameter name in the credential and in the caller',
 	},
 	malformed_signature: {
@@ -231,7 +231,7 @@ export const REASONS = {
 		outcome: 'duplicate',
 		from: 'delivery',
 		cause:
-			'A copy of a delivery whose first copy\'s execution has started, within the window ([Duplicate suppression](#duplicate-suppression)): `{"duplicate": true, "deliveryId": <first>, "firstSeen": …}`, nothing started',
+			'A copy of a delivery whose first copy\'s execution has started, within the window ([Duplicate suppression](duplicates-and-answers.md#duplicate-suppression)): `{"duplicate": true, "deliveryId": <first>, "firstSeen": …}`, nothing started',
 		fix: "None; a first copy whose execution failed is retried from n8n's executions list",
 	},
 	delivery_in_progress: {
@@ -249,7 +249,7 @@ export const REASONS = {
 		from: 'delivery',
 		message: 'No execution is waiting for this call',
 		cause:
-			"[Resume Waiting Executions](#correlated-resume) is on and no execution waits for the call's key: unknown, expired, already resumed, or the key path is missing in the call (all alike); 404 or 409 as *When None Waits* says. With *Start This Workflow* the record is `accepted` with this reason",
+			"[Resume Waiting Executions](resume.md#correlated-resume) is on and no execution waits for the call's key: unknown, expired, already resumed, or the key path is missing in the call (all alike); 404 or 409 as *When None Waits* says. With *Start This Workflow* the record is `accepted` with this reason",
 		fix: "Compare the key path with the call (`body.data.order_id`), the Wait for Webhook node's Trigger Path with this trigger's Path, and its timeout",
 	},
 	resume_failed: {

@@ -4,7 +4,7 @@ import { join } from 'path';
 
 import { N8nInstance, sleep } from './harness/n8n';
 import type { Execution, HttpResponse } from './harness/n8n';
-import { readmeShBlocks, runReadmeBlock } from './harness/readme';
+import { docShBlocks, runDocBlock } from './harness/readme';
 import { activateWorkflow, createCredential, saveWorkflow } from './harness/rest';
 import type { WorkflowFile } from './harness/rest';
 import { selectedVersions } from './harness/versions';
@@ -47,8 +47,8 @@ const exercisedElsewhere: Record<string, { testFile: string; loads: string }> = 
 };
 
 /**
- * The examples this file runs, by file name: the webhook path each one registers, and for README's
- * curl block under "### `<file>`" (section "Examples") its variables and what it prints.
+ * The examples this file runs, by file name: the webhook path each one registers, and for the
+ * curl block under "## `<file>`" of docs/examples.md its variables and what it prints.
  */
 const handled: Record<string, { path: string; env: Record<string, string>; prints?: RegExp }> = {
 	'kiwify-order-routing.json': { path: 'kiwify-orders', env: { SECRET: secrets.kiwify } },
@@ -303,11 +303,11 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('exam
 		expect(other?.nodes['Customer Bind']).toBeUndefined();
 	});
 
-	it.each(Object.keys(handled))("README's curl for %s works as written: 2xx answers, one successful execution", async (file) => {
-		const blocks = readmeShBlocks('## Examples', '###').get(`\`${file}\``) ?? [];
+	it.each(Object.keys(handled))("docs/examples.md's curl for %s works as written: 2xx answers, one successful execution", async (file) => {
+		const blocks = docShBlocks('docs/examples.md', '##').get(`\`${file}\``) ?? [];
 		expect(blocks).toHaveLength(1);
 		const since = await n8n.lastExecutionId();
-		const stdout = await runReadmeBlock(blocks[0], { URL: `${n8n.baseUrl}/webhook/${handled[file].path}`, ...handled[file].env });
+		const stdout = await runDocBlock(blocks[0], { URL: `${n8n.baseUrl}/webhook/${handled[file].path}`, ...handled[file].env });
 		expect(stdout).toMatch(handled[file].prints ?? /^\{"received":true\}\n$/);
 		const [run] = await executionsOf(file, since, 1);
 		expect(run.status).toBe('success');

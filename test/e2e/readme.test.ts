@@ -1,12 +1,12 @@
 import { N8nInstance } from './harness/n8n';
-import { readmeShBlocks, runReadmeBlock } from './harness/readme';
+import { docShBlocks, runDocBlock } from './harness/readme';
 import { selectedVersions } from './harness/versions';
 import { noOp, nodeType, workflow } from './harness/workflow';
 
 jest.setTimeout(300_000);
 
-/** The `sh` blocks under each "#### <scheme>" heading of README's "Authentication schemes". */
-const readmeExamples = () => readmeShBlocks('### Authentication schemes', '####');
+/** The `sh` blocks under each "## <scheme>" heading of docs/authentication.md. */
+const readmeExamples = () => docShBlocks('docs/authentication.md', '##');
 
 interface Example {
 	heading: string;
@@ -111,7 +111,7 @@ const workflows = examples.map((e, i) => {
 	);
 });
 
-describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('README examples in %s', (_label, version) => {
+describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('docs/authentication.md examples in %s', (_label, version) => {
 	let n8n: N8nInstance;
 	const readme = readmeExamples();
 
@@ -129,7 +129,7 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('READ
 		expect(script).toBeDefined();
 		const since = await n8n.lastExecutionId();
 		// A rejected example fails the run (curl fails on any HTTP error status).
-		const stdout = await runReadmeBlock(script!, { URL: `${n8n.baseUrl}/webhook/${example.path}`, ...example.env });
+		const stdout = await runDocBlock(script!, { URL: `${n8n.baseUrl}/webhook/${example.path}`, ...example.env });
 		expect(stdout).not.toMatch(/"error"/);
 		const executions = await n8n.waitForExecutions(since, example.executions);
 		expect(executions.every((e) => e.status === 'success')).toBe(true);

@@ -22,7 +22,7 @@ jest.setTimeout(600_000);
  * - the secrets and the correct signatures of forged calls are in no execution data, no store
  *   row (or file), no answer and no line of n8n's log.
  *
- * n8n 2.x runs with N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true (README "Performance" recommends it
+ * n8n 2.x runs with N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true (docs/performance.md recommends it
  * for webhook-heavy instances): on the default engine every call builds a V8 isolate (~50 ms of
  * CPU), and 22,000 calls would take over half an hour on this machine's 2 cores.
  */

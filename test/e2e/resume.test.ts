@@ -108,7 +108,7 @@ function callerWorkflow(id: string, store: StoreKind, path = `payments-${store}`
 	);
 }
 
-/** README's two example workflows, as a user imports them (plus an id, and a credential for B). */
+/** The two correlated-resume example workflows (docs/resume.md), as a user imports them (plus an id, and a credential for B). */
 function exampleWorkflows() {
 	const load = (name: string) => JSON.parse(readFileSync(join(__dirname, '..', '..', 'examples', `correlated-resume-${name}.json`), 'utf8'));
 	const checkout = { ...load('checkout'), id: 'e2eResumeExChk1', active: false };
@@ -434,7 +434,7 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('corr
 		}
 	});
 
-	it("README's example workflows: the payment call resumes the checkout, which takes the confirmed branch", async () => {
+	it("the correlated-resume example workflows: the payment call resumes the checkout, which takes the confirmed branch", async () => {
 		const waiting = await startWaiting('embedded', 'order-example', 'checkout', 'e2eResumeExChk1');
 		expect((await pay('example', 'order-example')).status).toBe(200);
 		const checkout = await finished(waiting);

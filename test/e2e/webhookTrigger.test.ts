@@ -136,7 +136,7 @@ const workflows = [
 			{
 				name: 'Respond',
 				type: 'n8n-nodes-base.respondToWebhook',
-				// From 1.1 on, Respond to Webhook refuses every trigger but n8n's own (see README).
+				// From 1.1 on, Respond to Webhook refuses every trigger but n8n's own (see docs/webhook-trigger.md, Respond).
 				typeVersion: 1,
 				parameters: { respondWith: 'text', responseBody: '=handled {{ $json.body.n }}', options: { responseCode: 201 } },
 			},

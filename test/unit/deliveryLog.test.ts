@@ -58,7 +58,7 @@ function record(workflowId: string, body: unknown, overrides: Partial<DeliveryRe
 }
 
 const jsonBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
-/** What README documents a record costs beyond its item and headers. */
+/** What docs/delivery-log.md documents a record costs beyond its item and headers. */
 const RECORD_OVERHEAD_BYTES = 512;
 /** The item a buffered record will write. */
 const itemOf = (kept: { record: SerializedDeliveryRecord }) => (kept.record.itemJson === null ? null : (JSON.parse(kept.record.itemJson) as Record<string, unknown>));
@@ -233,9 +233,9 @@ describe('DeliveryLog byte bound', () => {
 		expect(failing.record(record1k())).toBe(true);
 	});
 
-	it('README states the bounds the defaults have', () => {
-		const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
-		const section = readme.split('\n### Delivery log\n')[1]?.split('\n### ')[0] ?? '';
+	it('docs/delivery-log.md states the bounds the defaults have', () => {
+		const page = readFileSync(join(__dirname, '../../docs/delivery-log.md'), 'utf8');
+		const section = page.split('\n## ')[0];
 		expect(DEFAULT_LOG_OPTIONS).toMatchObject({ maxBufferedBytes: 32 * MIB, maxKeptBodyBytes: 64 * 1024, maxKeptBodyBytesPerWorkflow: 64 * MIB });
 		expect(section).toContain('10,000 records or 32 MiB');
 		expect(section).toContain('64 KiB');

@@ -1,19 +1,19 @@
 import { REASONS } from '../../nodes/WebhookTrigger/reasons';
 import { answerFor, outcomeOf, replyFor } from '../../nodes/WebhookTrigger/replies';
 import type { ReasonCode, ReasonSpec } from '../../nodes/WebhookTrigger/reasons';
-import { readmeReasons } from './properties/documented';
+import { documentedReasons } from './properties/documented';
 
 const CODES = Object.keys(REASONS) as ReasonCode[];
 const spec = (code: ReasonCode): ReasonSpec => REASONS[code];
 const sorted = (statuses: readonly number[]) => [...statuses].sort((a, b) => a - b);
 
-describe("README's Rejections table", () => {
-	const rows = readmeReasons();
+describe("docs/reasons.md's Rejections table", () => {
+	const rows = documentedReasons();
 
 	it('lists every code of the catalogue with its statuses', () => {
 		const statusesOf = (code: string) => {
 			const listing = rows.filter((row) => row.codes.includes(code));
-			return listing.length === 0 ? 'not in README' : sorted([...new Set(listing.flatMap((row) => row.statuses))]);
+			return listing.length === 0 ? 'not in docs/reasons.md' : sorted([...new Set(listing.flatMap((row) => row.statuses))]);
 		};
 		const documented = CODES.map((code) => ({ code, statuses: statusesOf(code) }));
 		expect(documented).toEqual(CODES.map((code) => ({ code, statuses: sorted(spec(code).statuses) })));
@@ -78,7 +78,7 @@ describe('the reason catalogue', () => {
 		expect(outcomeOf('log_buffer_full')).toBe('overflow');
 	});
 
-	it('has a message for every code answered `{error, message}`, and no `|` in what README shows', () => {
+	it('has a message for every code answered `{error, message}`, and no `|` in what docs/reasons.md shows', () => {
 		for (const code of CODES) {
 			const { statuses, message, cause, fix } = spec(code);
 			const ownBody = code === 'handshake' || code === 'duplicate' || statuses.length === 0;

@@ -6,11 +6,10 @@ import { explainRejection } from '../../nodes/WebhookTrigger/gate/explain';
 import { fixtures } from './properties/fixtures';
 
 /**
- * README's Security model says what the code does: which schemes refuse a replayed call (a signed
+ * docs/security.md (the Security model) says what the code does: which schemes refuse a replayed call (a signed
  * timestamp in a window), and exactly what a caller of the test URL can learn.
  */
-const README = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
-const SECURITY = README.slice(README.indexOf('## Security model'), README.indexOf('\n## ', README.indexOf('## Security model') + 1));
+const SECURITY = readFileSync(join(__dirname, '..', '..', 'docs', 'security.md'), 'utf8');
 
 /** The schemes in the replay table's row whose first cell starts with `label`. */
 function replayRow(label: string): string[] {
@@ -30,15 +29,15 @@ describe('replay protection in the Security model', () => {
 		}
 	});
 
-	it('README lists every scheme once: with a signed timestamp, or as verifying forever', () => {
+	it('docs/security.md lists every scheme once: with a signed timestamp, or as verifying forever', () => {
 		const names = (timestamped: boolean) =>
 			AUTH_SCHEMES.filter((scheme) => (verifiers[scheme].signsTimestamp === true) === timestamped).map((scheme) => verifiers[scheme].displayName).sort();
 		expect(replayRow('Signed timestamp')).toEqual(names(true));
 		expect(replayRow('None: a captured call verifies forever')).toEqual(names(false));
 	});
 
-	it('README says that duplicate suppression is not replay protection', () => {
-		expect(SECURITY).toContain('Duplicate suppression](#duplicate-suppression) is not replay protection');
+	it('docs/security.md says that duplicate suppression is not replay protection', () => {
+		expect(SECURITY).toContain('Duplicate suppression](duplicates-and-answers.md#duplicate-suppression) is not replay protection');
 	});
 });
 
@@ -46,7 +45,7 @@ describe('what a caller of the test URL learns', () => {
 	const bullet = SECURITY.slice(SECURITY.indexOf('**What a caller of the test URL learns.**'));
 	const documented = new Set([...bullet.slice(0, bullet.indexOf('\n- ')).matchAll(/`([^`]+)`/g)].map((match) => match[1]));
 
-	it('is exactly what README names: every field of any scheme\'s explanation, and nothing secret', () => {
+	it('is exactly what docs/security.md names: every field of any scheme\'s explanation, and nothing secret', () => {
 		const seen = new Set<string>();
 		for (const fixture of fixtures) {
 			// Every credential field the fixture fills, plus every descriptive one a credential may have.

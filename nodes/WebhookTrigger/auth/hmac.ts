@@ -78,6 +78,6 @@ export const hmacVerifier: SchemeVerifier<HmacCredentials> = {
 			? redactionsOf({ source: 'query', parameterName: name })
 			: redactionsOf({ source: 'header', parameterName: name.toLowerCase() });
 	},
-	// The credential's default header, and Kiwify's query parameter (README).
+	// The credential's default header, and Kiwify's query parameter (docs/authentication.md).
 	secretFields: { headers: ['x-signature'], query: ['signature'] },
 };

@@ -43,7 +43,7 @@ export interface SchemeVerifier<C> extends Verifier<C> {
 	signsPublicUrl?: boolean;
 	/**
 	 * The signature covers a timestamp checked against the replay window, so a captured call is
-	 * refused once the window has passed. Without it a captured call verifies forever (README,
+	 * refused once the window has passed. Without it a captured call verifies forever (docs/security.md,
 	 * Security model: duplicate suppression is not replay protection).
 	 */
 	signsTimestamp?: boolean;

@@ -237,7 +237,7 @@ export class N8nInstance {
 			// n8n pings its database every 2 s and answers every webhook 503 after one ping slower
 			// than 5 s (1.x: fixed). The embedded store's first open (PGlite's WASM start) holds
 			// the event loop for seconds, more on a loaded CI machine: the ping then "times out"
-			// and unrelated calls get 503 (README "Store" says so). Tests ping rarely and wait long.
+			// and unrelated calls get 503 (docs/store-and-queue-mode.md, "Store", says so). Tests ping rarely and wait long.
 			DB_PING_INTERVAL_SECONDS: '300',
 			DB_PING_TIMEOUT_MS: '60000',
 			N8N_DIAGNOSTICS_ENABLED: 'false',

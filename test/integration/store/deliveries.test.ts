@@ -333,7 +333,7 @@ describe.each(storeTargets())('delivery log on the %s store', (_kind, target) =>
 		const [bytes] = await listDeliveries(store, { workflowId: 'wf-overflow-bytes', outcome: 'overflow' });
 		expect(bytes).toMatchObject({ dropped: 3, bodyBytes: 1002 + 1003 + 1004 });
 		const [huge] = await listDeliveries(store, { workflowId: 'wf-overflow-huge', outcome: 'overflow' });
-		// README: stored up to 2,147,483,647 (an integer column); the batch is not lost to it.
+		// docs/delivery-log.md: stored up to 2,147,483,647 (an integer column); the batch is not lost to it.
 		expect(huge).toMatchObject({ dropped: 3, bodyBytes: 2_147_483_647 });
 		expect(log.stats.failedWrites).toBe(0);
 	});

@@ -33,7 +33,14 @@ function credentialDescriptions(
 }
 
 const ROOT = join(__dirname, '../../..');
-const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+/**
+ * The provider cookbook: docs/providers.md, plus docs/providers-more.md when it exists, and
+ * docs/authentication.md (Slack's and Meta's entries are schemes of their own there).
+ */
+const COOKBOOK = ['docs/authentication.md', 'docs/providers.md', 'docs/providers-more.md']
+	.filter((page) => page !== 'docs/providers-more.md' || existsSync(join(ROOT, page)))
+	.map((page) => readFileSync(join(ROOT, page), 'utf8'))
+	.join('\n');
 const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { n8n: { credentials: string[] } };
 
 /** Credential classes declared in package.json, by their `name`. */
@@ -116,9 +123,9 @@ describe('verifier registry as the one source of truth', () => {
 			expect(text).toMatch(/\.verify\(|runPresetSuite\(/);
 		});
 
-		it('has a README cookbook entry', () => {
+		it('has a cookbook entry in docs/ (providers.md, providers-more.md or authentication.md)', () => {
 			const heading = verifiers[scheme].displayName.split(/[ (]/)[0];
-			expect(README).toMatch(new RegExp(`^#### ${heading}\\b`, 'm'));
+			expect(COOKBOOK).toMatch(new RegExp(`^#{2,4} ${heading}\\b`, 'm'));
 		});
 	});
 });

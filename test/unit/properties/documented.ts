@@ -1,7 +1,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 
-/** One row of README's "Rejections" table. */
+/** One row of the reasons table (docs/reasons.md). */
 export interface DocumentedReason {
 	/** The backquoted codes of its Reason (or `error`) column. */
 	codes: string[];
@@ -16,12 +16,12 @@ function cellsOf(line: string): string[] {
 }
 
 /**
- * README's "Rejections" table, row by row. Columns are found by their header (`Reason` or
- * `error` for the codes, `Status`), so the table may gain or reorder columns.
+ * The reasons table of docs/reasons.md ("Rejections"), row by row. Columns are found by their
+ * header (`Reason` or `error` for the codes, `Status`), so the table may gain or reorder columns.
  */
-export function readmeReasons(): DocumentedReason[] {
-	const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
-	const section = readme.split('\n### Rejections\n')[1]?.split('\n### ')[0] ?? '';
+export function documentedReasons(): DocumentedReason[] {
+	const page = readFileSync(join(__dirname, '../../../docs/reasons.md'), 'utf8');
+	const section = page.split('\n## Rejections\n')[1]?.split('\n## ')[0] ?? '';
 	const lines = section.split('\n').filter((line) => line.startsWith('|'));
 	const header = cellsOf(lines[0] ?? '');
 	const codeColumn = header.findIndex((cell) => /^(Reason|`error`)$/.test(cell));
@@ -42,7 +42,7 @@ export function readmeReasons(): DocumentedReason[] {
 }
 
 /**
- * The refusals README documents, read from its "Rejections" table: each `error` code with the
+ * The refusals docs/reasons.md documents, read from its table: each `error` code with the
  * statuses it is answered with. The property tests check every rejection against this, so an
  * undocumented code fails them. `verification_error` (a verifier threw) is in the table for whoever
  * finds it in the delivery log, but is no refusal to expect: it is left out here, so a verifier's
@@ -50,7 +50,7 @@ export function readmeReasons(): DocumentedReason[] {
  */
 export function documentedRejections(): Map<string, Set<number>> {
 	const documented = new Map<string, Set<number>>();
-	for (const row of readmeReasons()) {
+	for (const row of documentedReasons()) {
 		for (const code of row.codes) {
 			if (code === 'verification_error') continue;
 			documented.set(code, new Set([...(documented.get(code) ?? []), ...row.statuses]));

@@ -17,8 +17,8 @@ import { forgeries, junk } from './forgeries';
  *   changed, a replay, a repeated or missing header) is refused;
  * - random junk is refused (except by the public scheme);
  * and always: no exception, neither from the gate nor from the verifier itself (the registry's
- * entry point turns one into `verification_error`, which README does not document, so that fails
- * too); every refusal is `{error, message}` JSON with a status and code README's "Rejections"
+ * entry point turns one into `verification_error`, which docs/reasons.md's refusals leave out, so that fails
+ * too); every refusal is `{error, message}` JSON with a status and code docs/reasons.md's "Rejections"
  * table documents, and echoes no secret and none of the call's genuine signatures.
  *
  * FC_RUNS (default 1,000) is the count per property, so 3 × FC_RUNS requests per fixture;
@@ -87,7 +87,7 @@ function checkRefusal(fixture: Fixture, result: Reply | Run, secretValues: strin
 		throw new Error(`${fixture.label}: ${what} was admitted (${result.kind === 'run' ? 'run' : 'handshake'})`);
 	}
 	if (!DOCUMENTED.get(result.code)?.has(result.status)) {
-		throw new Error(`${fixture.label}: ${what} got ${result.status} ${result.code}, which README's Rejections table does not document`);
+		throw new Error(`${fixture.label}: ${what} got ${result.status} ${result.code}, which docs/reasons.md's table does not document`);
 	}
 	const body = JSON.parse(result.body) as Record<string, unknown>;
 	if (body.error !== result.code || typeof body.message !== 'string' || result.contentType !== 'application/json') {
@@ -118,7 +118,7 @@ afterAll(() => {
 	console.log(`verifier properties (FC_SEED=${SEED}, FC_RUNS=${RUNS}): requests per fixture\n${lines.join('\n')}\n  fewest per scheme with a secret: ${minimum}`);
 });
 
-it('has a fixture for every scheme of the registry, and README documents the refusals', () => {
+it('has a fixture for every scheme of the registry, and docs/reasons.md documents the refusals', () => {
 	expect([...new Set(fixtures.map((f) => f.scheme))].sort()).toEqual([...AUTH_SCHEMES].sort());
 	expect(DOCUMENTED.get('signature_mismatch')).toEqual(new Set([401]));
 	expect(DOCUMENTED.get('invalid_handshake')).toEqual(new Set([403, 400]));

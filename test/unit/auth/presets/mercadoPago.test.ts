@@ -108,7 +108,7 @@ describe('mercado pago preset: a captured signature with another body', () => {
 		expect(send({ action: 'payment.created' })).toMatchObject({ kind: 'accepted' });
 	});
 
-	it("is a rejection README's Rejections table documents, with its status", () => {
+	it("is a rejection docs/reasons.md's table documents, with its status", () => {
 		const rejected = send({ ...original, data: { id: '999' } });
 		expect(documentedRejections().get('body_id_mismatch')?.has((rejected as Rejected).status)).toBe(true);
 	});
