@@ -11,14 +11,18 @@ import { fixtures } from './properties/fixtures';
  */
 const README = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
 const SECURITY = README.slice(README.indexOf('## Security model'), README.indexOf('\n## ', README.indexOf('## Security model') + 1));
+/** The catalogue presets' page has the same replay table for its presets. */
+const MORE = readFileSync(join(__dirname, '..', '..', 'docs', 'providers-more.md'), 'utf8');
 
 /** The schemes in the replay table's row whose first cell starts with `label`. */
 function replayRow(label: string): string[] {
-	const row = SECURITY.split('\n').find((line) => line.trim().startsWith(`| ${label}`));
-	expect(row).toBeDefined();
-	const cells = row!.split('|').map((cell) => cell.trim());
-	// Commas inside a name's parentheses ("Meta (WhatsApp, Messenger, Instagram)") do not split.
-	return cells[2].split(/,\s*(?![^()]*\))/).map((name) => name.trim()).sort();
+	return [SECURITY, MORE].flatMap((text) => {
+		const row = text.split('\n').find((line) => line.trim().startsWith(`| ${label}`));
+		expect(row).toBeDefined();
+		const cells = row!.split('|').map((cell) => cell.trim());
+		// Commas inside a name's parentheses ("Meta (WhatsApp, Messenger, Instagram)") do not split.
+		return cells[2].split(/,\s*(?![^()]*\))/).map((name) => name.trim());
+	}).sort();
 }
 
 describe('replay protection in the Security model', () => {

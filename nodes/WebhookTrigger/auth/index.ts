@@ -6,6 +6,7 @@ import { noneVerifier, type NoCredentials } from './none';
 import { queryVerifier, type QueryCredentials } from './query';
 import { slackVerifier, type SlackCredentials } from './slack';
 import { calendlyVerifier } from './presets/calendly';
+import { catalogueVerifiers } from './presets/catalogue';
 import { githubVerifier } from './presets/github';
 import { hotmartVerifier } from './presets/hotmart';
 import { intercomVerifier } from './presets/intercom';
@@ -74,6 +75,8 @@ export const verifiers = {
 	linear: linearVerifier,
 	hotmart: hotmartVerifier,
 	kiwify: kiwifyVerifier,
+	// Common-shape presets as data (presets/catalogue.ts).
+	...catalogueVerifiers,
 } satisfies Record<string, SchemeVerifier<never>>;
 
 /** Every scheme's name: the registry's keys. */

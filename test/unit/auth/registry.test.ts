@@ -34,6 +34,8 @@ function credentialDescriptions(
 
 const ROOT = join(__dirname, '../../..');
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+/** The cookbook: README plus the catalogue presets' page. */
+const COOKBOOK = `${README}\n${readFileSync(join(ROOT, 'docs/providers-more.md'), 'utf8')}`;
 const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { n8n: { credentials: string[] } };
 
 /** Credential classes declared in package.json, by their `name`. */
@@ -116,9 +118,9 @@ describe('verifier registry as the one source of truth', () => {
 			expect(text).toMatch(/\.verify\(|runPresetSuite\(/);
 		});
 
-		it('has a README cookbook entry', () => {
+		it('has a cookbook entry (README or docs/providers-more.md)', () => {
 			const heading = verifiers[scheme].displayName.split(/[ (]/)[0];
-			expect(README).toMatch(new RegExp(`^#### ${heading}\\b`, 'm'));
+			expect(COOKBOOK).toMatch(new RegExp(`^#### ${heading}\\b`, 'm'));
 		});
 	});
 });

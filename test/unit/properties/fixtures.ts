@@ -2,6 +2,7 @@ import { createHmac } from 'crypto';
 import fc from 'fast-check';
 
 import type { AuthScheme } from '../../../nodes/WebhookTrigger/auth';
+import { catalogueFixtures } from './catalogueFixtures';
 
 /**
  * Every scheme of the verifier registry as its sender signs a call, written from the providers'
@@ -344,4 +345,6 @@ export const fixtures: Fixture[] = [
 		sign: ({ secret, payload }) => post({ 'x-hotmart-hottok': secret }, payload),
 	}),
 	preset('kiwify', (o) => post({}, o.payload, { signature: encoded(o, digest('sha1', o.secret, o.payload.raw), 'hex') })),
+	// The catalogue's presets, each signed as its spec says.
+	...catalogueFixtures(anyPayload),
 ];

@@ -1,0 +1,27 @@
+import { createHmac } from 'crypto';
+
+import { verifiers, presetDefaults } from '../../../../nodes/WebhookTrigger/auth';
+import { runPresetSuite } from './presetSuite';
+
+// LINE Messaging API: `x-line-signature` is base64(HMAC-SHA256(channel secret, request body)).
+// https://developers.line.biz/en/reference/messaging-api/#signature-validation
+const sign = (secret: string, body: string) => ({
+	headers: { 'x-line-signature': createHmac('sha256', secret).update(body).digest('base64') },
+});
+
+describe('line preset', () => {
+	it('names its event and delivery id', () => {
+		expect(presetDefaults('line')).toEqual({ eventPath: 'body.events.0.type', deliveryIdPath: 'body.events.0.webhookEventId' });
+	});
+});
+
+runPresetSuite({
+	verifier: verifiers.line,
+	credentials: (secret, previousSecret, toleranceSeconds) => ({ secret, previousSecret, toleranceSeconds }),
+	secret: 'line-secret-current',
+	otherSecret: 'line-secret-previous',
+	body: '{"destination":"U1","events":[{"type":"message","webhookEventId":"01H"}]}',
+	sign,
+	signatureHeader: 'x-line-signature',
+	timestamped: false,
+});
