@@ -35,8 +35,8 @@ export interface CommonSpec {
 	timestamp?: { header?: string; unit: 'seconds' | 'milliseconds' | 'iso' };
 	/** The header of a signed message id. */
 	idHeader?: string;
-	/** How the saved secret becomes the key: as text (default), `whsec_` base64, or hex bytes. */
-	key?: 'text' | 'whsec' | 'hex';
+	/** How the saved secret becomes the key: as text (default) or the base64 after `whsec_` (Svix). */
+	key?: 'text' | 'whsec';
 	/** Other headers to hide with the signature. */
 	alsoHide?: string[];
 	preset: PresetDefaults;
@@ -45,20 +45,22 @@ export interface CommonSpec {
 const DIGITS = /^\d{1,15}$/;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
 
-/** Whole seconds as text (what the replay check reads); anything unreadable is returned as sent, so it is malformed there. */
+/** Text the replay check always calls malformed. */
+const UNREADABLE = 'unreadable';
+
+/**
+ * Whole seconds as text (what the replay check reads). Milliseconds and ISO 8601 that do not read
+ * as such are `unreadable` (malformed there): a seconds value in an ISO header is not accepted.
+ */
 export function secondsOf(value: string, unit: 'seconds' | 'milliseconds' | 'iso'): string {
 	if (unit === 'seconds') return value;
-	if (unit === 'milliseconds') return DIGITS.test(value) ? String(Math.floor(Number(value) / 1000)) : value;
+	if (unit === 'milliseconds') return DIGITS.test(value) ? String(Math.floor(Number(value) / 1000)) : UNREADABLE;
 	const ms = ISO.test(value) ? Date.parse(value) : NaN;
-	return Number.isFinite(ms) && ms >= 0 ? String(Math.floor(ms / 1000)) : value;
+	return Number.isFinite(ms) && ms >= 0 ? String(Math.floor(ms / 1000)) : UNREADABLE;
 }
 
-const HEX_KEY = /^(?:[0-9a-f]{2})+$/i;
-
 function keyFor(kind: CommonSpec['key']): ((secret: string) => string | Buffer | undefined) | undefined {
-	if (kind === 'whsec') return standardWebhooksKey;
-	if (kind === 'hex') return (secret) => (HEX_KEY.test(secret.trim()) ? Buffer.from(secret.trim(), 'hex') : undefined);
-	return undefined;
+	return kind === 'whsec' ? standardWebhooksKey : undefined;
 }
 
 interface Header {
@@ -86,7 +88,7 @@ function readSignatures(spec: CommonSpec, value: string): Header | Rejected {
 	return { candidates, timestamp };
 }
 
-function part(spec: CommonSpec, piece: SignedPart, values: { timestamp?: string; id?: string; url: string }, request: VerificationRequest): Buffer {
+function part(piece: SignedPart, values: { timestamp?: string; id?: string; url: string }, request: VerificationRequest): Buffer {
 	if (piece === 'body') return rawBytes(request);
 	if (typeof piece === 'object') return Buffer.from(piece.text, 'utf8');
 	if (piece === 'method') return Buffer.from(methodOf(request), 'utf8');
@@ -124,7 +126,7 @@ export function commonPreset(scheme: string, spec: CommonSpec): SchemeVerifier<S
 			}
 			const url = signsUrl ? credentialString(credentials, 'webhookUrl') : '';
 			if (signsUrl && url === '') return reject('not_configured', `${spec.displayName}: the webhook's public URL is unknown`);
-			const payload = spec.signs.map((piece) => part(spec, piece, { timestamp: sent, id, url }, request));
+			const payload = spec.signs.map((piece) => part(piece, { timestamp: sent, id, url }, request));
 			const timestamp = spec.timestamp === undefined || sent === undefined ? undefined : secondsOf(sent, spec.timestamp.unit);
 			return { payload, candidates: signatures.candidates, timestamp };
 		},

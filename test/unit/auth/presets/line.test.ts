@@ -1,3 +1,4 @@
+import { validateSignature } from '@line/bot-sdk';
 import { createHmac } from 'crypto';
 
 import { verifiers, presetDefaults } from '../../../../nodes/WebhookTrigger/auth';
@@ -10,6 +11,15 @@ const sign = (secret: string, body: string) => ({
 });
 
 describe('line preset', () => {
+	it("agrees with LINE's own validateSignature (devDependency @line/bot-sdk) both ways", () => {
+		const body = '{"destination":"U1","events":[]}';
+		const signature = sign('channel-secret', body).headers['x-line-signature'];
+		expect(validateSignature(body, 'channel-secret', signature)).toBe(true);
+		expect(validateSignature(body, 'other-secret', signature)).toBe(false);
+		const request = { method: 'POST', headers: { 'x-line-signature': signature }, query: {}, rawBody: Buffer.from(body), body: {}, now: 0 };
+		expect(verifiers.line.verify(request, { secret: 'channel-secret' })).toMatchObject({ kind: 'accepted' });
+	});
+
 	it('names its event and delivery id', () => {
 		expect(presetDefaults('line')).toEqual({ eventPath: 'body.events.0.type', deliveryIdPath: 'body.events.0.webhookEventId' });
 	});
