@@ -7,6 +7,7 @@ import { queryVerifier, type QueryCredentials } from './query';
 import { slackVerifier, type SlackCredentials } from './slack';
 import { calendlyVerifier } from './presets/calendly';
 import { catalogueVerifiers } from './presets/catalogue';
+import { discordVerifier } from './presets/discord';
 import { githubVerifier } from './presets/github';
 import { hotmartVerifier } from './presets/hotmart';
 import { intercomVerifier } from './presets/intercom';
@@ -75,6 +76,7 @@ export const verifiers = {
 	linear: linearVerifier,
 	hotmart: hotmartVerifier,
 	kiwify: kiwifyVerifier,
+	discord: discordVerifier,
 	// Common-shape presets as data (presets/catalogue.ts).
 	...catalogueVerifiers,
 } satisfies Record<string, SchemeVerifier<never>>;

@@ -1,4 +1,4 @@
-import { createHmac } from 'crypto';
+import { createHash, createHmac, createPrivateKey, createPublicKey, sign as ed25519Sign } from 'crypto';
 import fc from 'fast-check';
 
 import type { AuthScheme } from '../../../nodes/WebhookTrigger/auth';
@@ -162,6 +162,13 @@ const preset = (scheme: AuthScheme, sign: Fixture['sign'], rest: Partial<Fixture
 const TWILIO_URL = 'https://hooks.example.com/webhook/sms?site=1';
 const STANDARD_SECRETS = ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'whsec_cHJldmlvdXMtc2VjcmV0LWtleS0xMjM0'];
 const standardKey = (secret: string) => Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
+
+const DISCORD_SEEDS = ['discord-current-Ed01', 'discord-previous-Ed02'];
+const PKCS8_ED25519 = Buffer.from('302e020100300506032b657004220420', 'hex');
+const discordKey = (secret: string) =>
+	createPrivateKey({ key: Buffer.concat([PKCS8_ED25519, createHash('sha256').update(secret).digest()]), format: 'der', type: 'pkcs8' });
+const discordPublicHex = (secret: string) =>
+	(createPublicKey(discordKey(secret)).export({ format: 'der', type: 'spki' }) as Buffer).subarray(-32).toString('hex');
 
 export const fixtures: Fixture[] = [
 	token({ label: 'none', scheme: 'none', secrets: [], credentials: {}, sign: ({ payload }) => post({}, payload) }),
@@ -345,6 +352,20 @@ export const fixtures: Fixture[] = [
 		sign: ({ secret, payload }) => post({ 'x-hotmart-hottok': secret }, payload),
 	}),
 	preset('kiwify', (o) => post({}, o.payload, { signature: encoded(o, digest('sha1', o.secret, o.payload.raw), 'hex') })),
+	// Discord: Ed25519 over timestamp + body. A "secret" is a seed; the credential holds its public key.
+	signed(
+		{
+			label: 'discord',
+			scheme: 'discord',
+			secrets: DISCORD_SEEDS,
+			credentials: { secret: discordPublicHex(DISCORD_SEEDS[0]), previousSecret: discordPublicHex(DISCORD_SEEDS[1]) },
+			sign: (o) => {
+				const signature = ed25519Sign(null, Buffer.concat([Buffer.from(String(o.timestamp)), o.payload.raw]), discordKey(o.secret));
+				return post({ 'x-signature-ed25519': encoded(o, signature, 'hex'), 'x-signature-timestamp': String(o.timestamp) }, o.payload);
+			},
+		},
+		{ timestamped: true, signedHeaders: ['x-signature-timestamp'], forgedSecret: plainSecret.filter((s) => !DISCORD_SEEDS.includes(s)) },
+	),
 	// The catalogue's presets, each signed as its spec says.
 	...catalogueFixtures(anyPayload),
 ];
