@@ -8,6 +8,7 @@ import { slackVerifier, type SlackCredentials } from './slack';
 import { calendlyVerifier } from './presets/calendly';
 import { catalogueVerifiers } from './presets/catalogue';
 import { discordVerifier } from './presets/discord';
+import { telnyxVerifier } from './presets/telnyx';
 import { githubVerifier } from './presets/github';
 import { hotmartVerifier } from './presets/hotmart';
 import { intercomVerifier } from './presets/intercom';
@@ -77,6 +78,7 @@ export const verifiers = {
 	hotmart: hotmartVerifier,
 	kiwify: kiwifyVerifier,
 	discord: discordVerifier,
+	telnyx: telnyxVerifier,
 	// Common-shape presets as data (presets/catalogue.ts).
 	...catalogueVerifiers,
 } satisfies Record<string, SchemeVerifier<never>>;

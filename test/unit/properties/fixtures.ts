@@ -366,6 +366,23 @@ export const fixtures: Fixture[] = [
 		},
 		{ timestamped: true, signedHeaders: ['x-signature-timestamp'], forgedSecret: plainSecret.filter((s) => !DISCORD_SEEDS.includes(s)) },
 	),
+	// Telnyx: Ed25519 over `timestamp|body`, base64; the credential holds the base64 public key.
+	signed(
+		{
+			label: 'telnyx',
+			scheme: 'telnyx',
+			secrets: DISCORD_SEEDS,
+			credentials: {
+				secret: Buffer.from(discordPublicHex(DISCORD_SEEDS[0]), 'hex').toString('base64'),
+				previousSecret: Buffer.from(discordPublicHex(DISCORD_SEEDS[1]), 'hex').toString('base64'),
+			},
+			sign: (o) => {
+				const signature = ed25519Sign(null, Buffer.concat([Buffer.from(`${o.timestamp}|`), o.payload.raw]), discordKey(o.secret));
+				return post({ 'telnyx-signature-ed25519': encoded(o, signature, 'base64'), 'telnyx-timestamp': String(o.timestamp) }, o.payload);
+			},
+		},
+		{ timestamped: true, signedHeaders: ['telnyx-timestamp'], forgedSecret: plainSecret.filter((s) => !DISCORD_SEEDS.includes(s)) },
+	),
 	// The catalogue's presets, each signed as its spec says.
 	...catalogueFixtures(anyPayload),
 ];
