@@ -8,6 +8,7 @@ import { slackVerifier, type SlackCredentials } from './slack';
 import { calendlyVerifier } from './presets/calendly';
 import { catalogueVerifiers } from './presets/catalogue';
 import { discordVerifier } from './presets/discord';
+import { sendgridVerifier } from './presets/sendgrid';
 import { telnyxVerifier } from './presets/telnyx';
 import { githubVerifier } from './presets/github';
 import { hotmartVerifier } from './presets/hotmart';
@@ -79,6 +80,7 @@ export const verifiers = {
 	kiwify: kiwifyVerifier,
 	discord: discordVerifier,
 	telnyx: telnyxVerifier,
+	sendgrid: sendgridVerifier,
 	// Common-shape presets as data (presets/catalogue.ts).
 	...catalogueVerifiers,
 } satisfies Record<string, SchemeVerifier<never>>;

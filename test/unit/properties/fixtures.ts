@@ -1,4 +1,4 @@
-import { createHash, createHmac, createPrivateKey, createPublicKey, sign as ed25519Sign } from 'crypto';
+import { createHash, createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, sign as ed25519Sign, type KeyObject } from 'crypto';
 import fc from 'fast-check';
 
 import type { AuthScheme } from '../../../nodes/WebhookTrigger/auth';
@@ -169,6 +169,16 @@ const discordKey = (secret: string) =>
 	createPrivateKey({ key: Buffer.concat([PKCS8_ED25519, createHash('sha256').update(secret).digest()]), format: 'der', type: 'pkcs8' });
 const discordPublicHex = (secret: string) =>
 	(createPublicKey(discordKey(secret)).export({ format: 'der', type: 'spki' }) as Buffer).subarray(-32).toString('hex');
+
+// SendGrid: a "secret" names a P-256 key pair made once per run; the credential holds the public key.
+const SENDGRID_SECRETS = ['sendgrid-current-Ec01', 'sendgrid-previous-Ec02'];
+const p256Pairs = new Map<string, { privateKey: KeyObject; publicKey: KeyObject }>();
+const p256Pair = (secret: string) => {
+	let found = p256Pairs.get(secret);
+	if (!found) p256Pairs.set(secret, (found = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })));
+	return found;
+};
+const p256Public = (secret: string) => (p256Pair(secret).publicKey.export({ format: 'der', type: 'spki' }) as Buffer).toString('base64');
 
 export const fixtures: Fixture[] = [
 	token({ label: 'none', scheme: 'none', secrets: [], credentials: {}, sign: ({ payload }) => post({}, payload) }),
@@ -382,6 +392,22 @@ export const fixtures: Fixture[] = [
 			},
 		},
 		{ timestamped: true, signedHeaders: ['telnyx-timestamp'], forgedSecret: plainSecret.filter((s) => !DISCORD_SEEDS.includes(s)) },
+	),
+	signed(
+		{
+			label: 'sendgrid',
+			scheme: 'sendgrid',
+			secrets: SENDGRID_SECRETS,
+			credentials: { secret: p256Public(SENDGRID_SECRETS[0]), previousSecret: p256Public(SENDGRID_SECRETS[1]) },
+			sign: (o) => {
+				const signature = ed25519Sign('sha256', Buffer.concat([Buffer.from(String(o.timestamp)), o.payload.raw]), p256Pair(o.secret).privateKey);
+				return post(
+					{ 'x-twilio-email-event-webhook-signature': encoded(o, signature, 'base64'), 'x-twilio-email-event-webhook-timestamp': String(o.timestamp) },
+					o.payload,
+				);
+			},
+		},
+		{ timestamped: true, signedHeaders: ['x-twilio-email-event-webhook-timestamp'], forgedSecret: plainSecret.filter((s) => !SENDGRID_SECRETS.includes(s)) },
 	),
 	// The catalogue's presets, each signed as its spec says.
 	...catalogueFixtures(anyPayload),
