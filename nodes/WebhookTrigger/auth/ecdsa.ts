@@ -27,11 +27,16 @@ export function p256PublicKey(value: string): KeyObject | undefined {
 	return key;
 }
 
-/** The DER signature bytes of a base64 text (a P-256 DER signature is 8 to 72 bytes), or undefined. */
+/**
+ * The DER signature bytes of a canonical base64 text, or undefined: one SEQUENCE (8 to 72 bytes)
+ * whose length byte covers exactly the rest, and no other text decoding to the same bytes (a
+ * lenient decoder would let trailing characters or bytes ride along with a genuine signature).
+ */
 export function p256Signature(text: string): Buffer | undefined {
 	if (!BASE64.test(text) || text.length > 100) return undefined;
 	const bytes = Buffer.from(text, 'base64');
-	return bytes.length >= 8 && bytes.length <= 72 && bytes[0] === 0x30 ? bytes : undefined;
+	if (bytes.toString('base64') !== text) return undefined;
+	return bytes.length >= 8 && bytes.length <= 72 && bytes[0] === 0x30 && bytes[1] === bytes.length - 2 ? bytes : undefined;
 }
 
 export function verifyP256(key: KeyObject, message: Buffer, signature: Buffer): boolean {

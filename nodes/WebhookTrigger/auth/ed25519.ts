@@ -18,7 +18,10 @@ export type KeyEncoding = 'hex' | 'base64';
 /** The 64 signature bytes of a hex or base64 text, or undefined when it is not one. */
 export function ed25519Signature(text: string, encoding: KeyEncoding): Buffer | undefined {
 	if (encoding === 'hex') return HEX_SIGNATURE.test(text) ? Buffer.from(text, 'hex') : undefined;
-	return BASE64_SIGNATURE.test(text) ? Buffer.from(text, 'base64') : undefined;
+	if (!BASE64_SIGNATURE.test(text)) return undefined;
+	// Canonical only: set bits after the last byte would make another text for the same signature.
+	const bytes = Buffer.from(text, 'base64');
+	return bytes.toString('base64') === text ? bytes : undefined;
 }
 
 const keys = new Map<string, KeyObject>();

@@ -15,7 +15,7 @@ import { isRejected, requiredHeader, SIGNING_SECRET_CREDENTIAL, type SigningSecr
  * credential's Secret holds the provider's public key (Previous Secret: the old one while rotating);
  * the timestamp (seconds) is checked against the credential's Tolerance before the signature.
  */
-export interface Ed25519Spec {
+export interface AsymmetricSpec {
 	displayName: string;
 	description: string;
 	signatureHeader: string;
@@ -37,7 +37,7 @@ interface Scheme {
 	verify(key: KeyObject, message: Buffer, signature: Buffer): boolean;
 }
 
-function schemeOf(spec: Ed25519Spec): Scheme {
+function schemeOf(spec: AsymmetricSpec): Scheme {
 	if (spec.algorithm === 'ecdsa-p256') return { key: p256PublicKey, signature: p256Signature, verify: verifyP256 };
 	return {
 		key: (value) => ed25519PublicKey(value, spec.encoding),
@@ -46,7 +46,7 @@ function schemeOf(spec: Ed25519Spec): Scheme {
 	};
 }
 
-export function ed25519Preset(scheme: string, spec: Ed25519Spec): SchemeVerifier<SigningSecretCredentials> {
+export function asymmetricPreset(scheme: string, spec: AsymmetricSpec): SchemeVerifier<SigningSecretCredentials> {
 	const crypto = schemeOf(spec);
 	const algorithm = spec.algorithm ?? 'ed25519';
 	const hidden = { headers: [spec.signatureHeader], query: [] };

@@ -1,5 +1,5 @@
 import type { Handshake, VerificationRequest } from '../types';
-import { ed25519Preset } from './asymmetric';
+import { asymmetricPreset } from './asymmetric';
 import { parsedBody } from './body';
 
 /**
@@ -14,7 +14,7 @@ function ping(request: VerificationRequest): Handshake | undefined {
 	return body?.type === 1 ? { kind: 'handshake', status: 200, contentType: 'application/json', body: '{"type":1}' } : undefined;
 }
 
-export const discordVerifier = ed25519Preset('discord', {
+export const discordVerifier = asymmetricPreset('discord', {
 	displayName: 'Discord Interactions',
 	description: 'X-Signature-Ed25519 with the application public key; answers PING',
 	signatureHeader: 'x-signature-ed25519',

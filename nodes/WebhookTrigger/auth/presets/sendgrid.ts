@@ -1,4 +1,4 @@
-import { ed25519Preset } from './asymmetric';
+import { asymmetricPreset } from './asymmetric';
 
 /**
  * SendGrid Event Webhook (signed): `X-Twilio-Email-Event-Webhook-Signature` is the base64 DER
@@ -6,7 +6,7 @@ import { ed25519Preset } from './asymmetric';
  * credential's Secret holds the Verification Key SendGrid shows (base64 DER public key).
  * https://www.twilio.com/docs/sendgrid/for-developers/tracking-events/getting-started-event-webhook-security-features
  */
-export const sendgridVerifier = ed25519Preset('sendgrid', {
+export const sendgridVerifier = asymmetricPreset('sendgrid', {
 	displayName: 'SendGrid Event Webhook',
 	description: 'X-Twilio-Email-Event-Webhook-Signature (ECDSA P-256) with the verification key',
 	signatureHeader: 'x-twilio-email-event-webhook-signature',

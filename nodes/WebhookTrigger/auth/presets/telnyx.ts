@@ -1,4 +1,4 @@
-import { ed25519Preset } from './asymmetric';
+import { asymmetricPreset } from './asymmetric';
 
 /**
  * Telnyx (API v2): `telnyx-signature-ed25519` (base64) is Telnyx's Ed25519 signature of
@@ -6,7 +6,7 @@ import { ed25519Preset } from './asymmetric';
  * (base64, Mission Control > Keys & Credentials > Public Key).
  * https://developers.telnyx.com/docs/messaging/messages/receiving-webhooks
  */
-export const telnyxVerifier = ed25519Preset('telnyx', {
+export const telnyxVerifier = asymmetricPreset('telnyx', {
 	displayName: 'Telnyx',
 	description: 'telnyx-signature-ed25519 with the account public key, with a replay window',
 	signatureHeader: 'telnyx-signature-ed25519',
