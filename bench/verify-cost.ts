@@ -50,6 +50,11 @@ const stripeHeaders = (raw: Buffer) => {
 	return { 'stripe-signature': `t=${t},v1=${createHmac('sha256', SECRET).update(`${t}.`).update(raw).digest('hex')}` };
 };
 
+const workosHeaders = (raw: Buffer) => {
+	const t = Date.now();
+	return { 'workos-signature': `t=${t}, v1=${createHmac('sha256', SECRET).update(`${t}.`).update(raw).digest('hex')}` };
+};
+
 const cases: Case[] = [
 	{
 		label: 'raw createHmac + timingSafeEqual',
@@ -63,6 +68,9 @@ const cases: Case[] = [
 	{ label: 'generic HMAC-SHA256, valid', run: ours('hmac', hmacCredentials, (raw) => ({ 'x-signature': `sha256=${hex(raw)}` }), true) },
 	{ label: 'generic HMAC-SHA256, wrong signature', run: ours('hmac', hmacCredentials, (raw) => ({ 'x-signature': `sha256=${hex(raw, 'wrong')}` }), false) },
 	{ label: 'Stripe preset, valid', run: ours('stripe', { secret: SECRET }, stripeHeaders, true) },
+	// Catalogue presets (presets/common.ts): the body alone, and `t=…,v1=…` with a millisecond timestamp.
+	{ label: 'Razorpay (catalogue spec), valid', run: ours('razorpay', { secret: SECRET }, (raw) => ({ 'x-razorpay-signature': hex(raw) }), true) },
+	{ label: 'WorkOS (catalogue spec, t=…,v1=…), valid', run: ours('workos', { secret: SECRET }, workosHeaders, true) },
 ];
 
 /**

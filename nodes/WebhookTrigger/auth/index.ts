@@ -6,6 +6,10 @@ import { noneVerifier, type NoCredentials } from './none';
 import { queryVerifier, type QueryCredentials } from './query';
 import { slackVerifier, type SlackCredentials } from './slack';
 import { calendlyVerifier } from './presets/calendly';
+import { catalogueVerifiers } from './presets/catalogue';
+import { discordVerifier } from './presets/discord';
+import { sendgridVerifier } from './presets/sendgrid';
+import { telnyxVerifier } from './presets/telnyx';
 import { githubVerifier } from './presets/github';
 import { hotmartVerifier } from './presets/hotmart';
 import { intercomVerifier } from './presets/intercom';
@@ -74,6 +78,11 @@ export const verifiers = {
 	linear: linearVerifier,
 	hotmart: hotmartVerifier,
 	kiwify: kiwifyVerifier,
+	discord: discordVerifier,
+	telnyx: telnyxVerifier,
+	sendgrid: sendgridVerifier,
+	// Common-shape presets as data (presets/catalogue.ts).
+	...catalogueVerifiers,
 } satisfies Record<string, SchemeVerifier<never>>;
 
 /** Every scheme's name: the registry's keys. */

@@ -1,7 +1,8 @@
-import { createHmac } from 'crypto';
+import { createHash, createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, sign as ed25519Sign, type KeyObject } from 'crypto';
 import fc from 'fast-check';
 
 import type { AuthScheme } from '../../../nodes/WebhookTrigger/auth';
+import { catalogueFixtures } from './catalogueFixtures';
 
 /**
  * Every scheme of the verifier registry as its sender signs a call, written from the providers'
@@ -161,6 +162,23 @@ const preset = (scheme: AuthScheme, sign: Fixture['sign'], rest: Partial<Fixture
 const TWILIO_URL = 'https://hooks.example.com/webhook/sms?site=1';
 const STANDARD_SECRETS = ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'whsec_cHJldmlvdXMtc2VjcmV0LWtleS0xMjM0'];
 const standardKey = (secret: string) => Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
+
+const DISCORD_SEEDS = ['discord-current-Ed01', 'discord-previous-Ed02'];
+const PKCS8_ED25519 = Buffer.from('302e020100300506032b657004220420', 'hex');
+const discordKey = (secret: string) =>
+	createPrivateKey({ key: Buffer.concat([PKCS8_ED25519, createHash('sha256').update(secret).digest()]), format: 'der', type: 'pkcs8' });
+const discordPublicHex = (secret: string) =>
+	(createPublicKey(discordKey(secret)).export({ format: 'der', type: 'spki' }) as Buffer).subarray(-32).toString('hex');
+
+// SendGrid: a "secret" names a P-256 key pair made once per run; the credential holds the public key.
+const SENDGRID_SECRETS = ['sendgrid-current-Ec01', 'sendgrid-previous-Ec02'];
+const p256Pairs = new Map<string, { privateKey: KeyObject; publicKey: KeyObject }>();
+const p256Pair = (secret: string) => {
+	let found = p256Pairs.get(secret);
+	if (!found) p256Pairs.set(secret, (found = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })));
+	return found;
+};
+const p256Public = (secret: string) => (p256Pair(secret).publicKey.export({ format: 'der', type: 'spki' }) as Buffer).toString('base64');
 
 export const fixtures: Fixture[] = [
 	token({ label: 'none', scheme: 'none', secrets: [], credentials: {}, sign: ({ payload }) => post({}, payload) }),
@@ -344,4 +362,53 @@ export const fixtures: Fixture[] = [
 		sign: ({ secret, payload }) => post({ 'x-hotmart-hottok': secret }, payload),
 	}),
 	preset('kiwify', (o) => post({}, o.payload, { signature: encoded(o, digest('sha1', o.secret, o.payload.raw), 'hex') })),
+	// Discord: Ed25519 over timestamp + body. A "secret" is a seed; the credential holds its public key.
+	signed(
+		{
+			label: 'discord',
+			scheme: 'discord',
+			secrets: DISCORD_SEEDS,
+			credentials: { secret: discordPublicHex(DISCORD_SEEDS[0]), previousSecret: discordPublicHex(DISCORD_SEEDS[1]) },
+			sign: (o) => {
+				const signature = ed25519Sign(null, Buffer.concat([Buffer.from(String(o.timestamp)), o.payload.raw]), discordKey(o.secret));
+				return post({ 'x-signature-ed25519': encoded(o, signature, 'hex'), 'x-signature-timestamp': String(o.timestamp) }, o.payload);
+			},
+		},
+		{ timestamped: true, signedHeaders: ['x-signature-timestamp'], forgedSecret: plainSecret.filter((s) => !DISCORD_SEEDS.includes(s)) },
+	),
+	// Telnyx: Ed25519 over `timestamp|body`, base64; the credential holds the base64 public key.
+	signed(
+		{
+			label: 'telnyx',
+			scheme: 'telnyx',
+			secrets: DISCORD_SEEDS,
+			credentials: {
+				secret: Buffer.from(discordPublicHex(DISCORD_SEEDS[0]), 'hex').toString('base64'),
+				previousSecret: Buffer.from(discordPublicHex(DISCORD_SEEDS[1]), 'hex').toString('base64'),
+			},
+			sign: (o) => {
+				const signature = ed25519Sign(null, Buffer.concat([Buffer.from(`${o.timestamp}|`), o.payload.raw]), discordKey(o.secret));
+				return post({ 'telnyx-signature-ed25519': encoded(o, signature, 'base64'), 'telnyx-timestamp': String(o.timestamp) }, o.payload);
+			},
+		},
+		{ timestamped: true, signedHeaders: ['telnyx-timestamp'], forgedSecret: plainSecret.filter((s) => !DISCORD_SEEDS.includes(s)) },
+	),
+	signed(
+		{
+			label: 'sendgrid',
+			scheme: 'sendgrid',
+			secrets: SENDGRID_SECRETS,
+			credentials: { secret: p256Public(SENDGRID_SECRETS[0]), previousSecret: p256Public(SENDGRID_SECRETS[1]) },
+			sign: (o) => {
+				const signature = ed25519Sign('sha256', Buffer.concat([Buffer.from(String(o.timestamp)), o.payload.raw]), p256Pair(o.secret).privateKey);
+				return post(
+					{ 'x-twilio-email-event-webhook-signature': encoded(o, signature, 'base64'), 'x-twilio-email-event-webhook-timestamp': String(o.timestamp) },
+					o.payload,
+				);
+			},
+		},
+		{ timestamped: true, signedHeaders: ['x-twilio-email-event-webhook-timestamp'], forgedSecret: plainSecret.filter((s) => !SENDGRID_SECRETS.includes(s)) },
+	),
+	// The catalogue's presets, each signed as its spec says.
+	...catalogueFixtures(anyPayload),
 ];

@@ -43,7 +43,8 @@ export interface SignedPresetSpec {
 	encoding: SignatureEncoding;
 	/** Signs a timestamp: `parse` must return one, checked against the credential's tolerance. */
 	timestamped: boolean;
-	parse(request: VerificationRequest): ParsedSignature | Rejected;
+	/** `credentials` for what the node adds to them (the public `webhookUrl` of URL-signing presets). */
+	parse(request: VerificationRequest, credentials?: unknown): ParsedSignature | Rejected;
 	/** Turns the saved secret into the HMAC key (Standard Webhooks: base64 after `whsec_`). */
 	key?(secret: string): string | Buffer | undefined;
 	/** A handshake answered only after the signature verified (Zoom url_validation). */
@@ -118,7 +119,7 @@ export function signedPreset(spec: SignedPresetSpec): SchemeVerifier<SigningSecr
 				previous: saved.previous === '' ? '' : (toKey(saved.previous) ?? ''),
 			};
 
-			const parsed = spec.parse(request);
+			const parsed = spec.parse(request, credentials);
 			if (isRejected(parsed)) return parsed;
 			let timestamp: number | undefined;
 			if (spec.timestamped) {

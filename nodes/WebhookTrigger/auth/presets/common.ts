@@ -1,0 +1,137 @@
+import { stripPrefix, type HmacAlgorithm, type SignatureEncoding } from '../hmac-core';
+import { credentialString, methodOf, rawBytes, readHeader } from '../request';
+import type { Rejected, VerificationRequest } from '../types';
+import { reject, signatureRejection, type PresetDefaults, type SchemeVerifier } from '../verifier';
+import { standardWebhooksKey } from './standardWebhooks';
+import { isRejected, parseKeyValues, requiredHeader, signedPreset, type SigningSecretCredentials } from './signed';
+
+/**
+ * A provider that signs in a common HMAC shape, as data: which header, which algorithm and
+ * encoding, what text precedes the signature, and which parts are signed in which order. The
+ * catalogue (./catalogue.ts) lists them; `commonPreset` turns one into a verifier on the shared
+ * signing-secret credential, with rotation, replay window and constant-time checks from signed.ts.
+ */
+
+/** One part of the signed message, concatenated in order. `url`: the public webhook URL n8n publishes. */
+export type SignedPart = 'body' | 'timestamp' | 'id' | 'url' | 'method' | { text: string };
+
+export interface CommonSpec {
+	displayName: string;
+	description: string;
+	/** The provider's signing documentation. */
+	docs: string;
+	/** The header carrying the signature. */
+	header: string;
+	algorithm: HmacAlgorithm;
+	encoding: SignatureEncoding;
+	/** Text in front of each signature (`sha256=`, `v1,`), compared case-insensitively. */
+	prefix?: string;
+	/** Several signatures in one header, separated by this (`,` or a space). */
+	list?: string;
+	/** `t=…,v1=…` headers: the pair separator, the timestamp's key (if it is there) and the signatures' key. */
+	fields?: { separator: string; timestamp?: string; signature: string };
+	signs: readonly SignedPart[];
+	/** A signed timestamp checked against the replay window: in its own header or in `fields`. */
+	timestamp?: { header?: string; unit: 'seconds' | 'milliseconds' | 'iso' };
+	/** The header of a signed message id. */
+	idHeader?: string;
+	/** How the saved secret becomes the key: as text (default) or the base64 after `whsec_` (Svix). */
+	key?: 'text' | 'whsec';
+	/** Other headers to hide with the signature. */
+	alsoHide?: string[];
+	preset: PresetDefaults;
+}
+
+const DIGITS = /^\d{1,15}$/;
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
+
+/** Text the replay check always calls malformed. */
+const UNREADABLE = 'unreadable';
+
+/**
+ * Whole seconds as text (what the replay check reads). Milliseconds and ISO 8601 that do not read
+ * as such are `unreadable` (malformed there): a seconds value in an ISO header is not accepted.
+ */
+export function secondsOf(value: string, unit: 'seconds' | 'milliseconds' | 'iso'): string {
+	if (unit === 'seconds') return value;
+	if (unit === 'milliseconds') return DIGITS.test(value) ? String(Math.floor(Number(value) / 1000)) : UNREADABLE;
+	const ms = ISO.test(value) ? Date.parse(value) : NaN;
+	return Number.isFinite(ms) && ms >= 0 ? String(Math.floor(ms / 1000)) : UNREADABLE;
+}
+
+function keyFor(kind: CommonSpec['key']): ((secret: string) => string | Buffer | undefined) | undefined {
+	return kind === 'whsec' ? standardWebhooksKey : undefined;
+}
+
+interface Header {
+	candidates: string[];
+	timestamp?: string;
+}
+
+/** The signatures (and a `t=` timestamp) in the header, prefixes removed; a rejection when none is usable. */
+function readSignatures(spec: CommonSpec, value: string): Header | Rejected {
+	let timestamp: string | undefined;
+	let raw: string[];
+	if (spec.fields) {
+		const fields = parseKeyValues(value, spec.fields.separator);
+		timestamp = spec.fields.timestamp === undefined ? undefined : fields.get(spec.fields.timestamp)?.[0];
+		raw = fields.get(spec.fields.signature) ?? [];
+	} else {
+		raw = spec.list === undefined ? [value] : value.split(spec.list).map((part) => part.trim()).filter((part) => part !== '');
+	}
+	const candidates: string[] = [];
+	for (const entry of raw) {
+		const candidate = stripPrefix(entry, spec.prefix ?? '');
+		if (candidate !== undefined) candidates.push(candidate);
+	}
+	if (candidates.length === 0) return signatureRejection('malformed');
+	return { candidates, timestamp };
+}
+
+function part(piece: SignedPart, values: { timestamp?: string; id?: string; url: string }, request: VerificationRequest): Buffer {
+	if (piece === 'body') return rawBytes(request);
+	if (typeof piece === 'object') return Buffer.from(piece.text, 'utf8');
+	if (piece === 'method') return Buffer.from(methodOf(request), 'utf8');
+	const text = piece === 'url' ? values.url : piece === 'id' ? values.id : values.timestamp;
+	return Buffer.from(text ?? '', 'utf8');
+}
+
+export function commonPreset(scheme: string, spec: CommonSpec): SchemeVerifier<SigningSecretCredentials> {
+	const signsUrl = spec.signs.includes('url');
+	const timestampHeader = spec.timestamp?.header;
+	const verifier = signedPreset({
+		scheme,
+		displayName: spec.displayName,
+		description: spec.description,
+		algorithm: spec.algorithm,
+		encoding: spec.encoding,
+		timestamped: spec.timestamp !== undefined,
+		key: keyFor(spec.key),
+		parse(request, credentials) {
+			const header = requiredHeader(request, spec.header);
+			if (isRejected(header)) return header;
+			const signatures = readSignatures(spec, header);
+			if (isRejected(signatures)) return signatures;
+			let sent = signatures.timestamp;
+			if (timestampHeader !== undefined) {
+				const value = requiredHeader(request, timestampHeader, 'timestamp');
+				if (isRejected(value)) return value;
+				sent = value;
+			}
+			let id: string | undefined;
+			if (spec.idHeader !== undefined) {
+				const field = readHeader(request, spec.idHeader);
+				if (field.kind !== 'present') return reject('missing_id', `Send exactly one ${spec.idHeader} header`);
+				id = field.value;
+			}
+			const url = signsUrl ? credentialString(credentials, 'webhookUrl') : '';
+			if (signsUrl && url === '') return reject('not_configured', `${spec.displayName}: the webhook's public URL is unknown`);
+			const payload = spec.signs.map((piece) => part(piece, { timestamp: sent, id, url }, request));
+			const timestamp = spec.timestamp === undefined || sent === undefined ? undefined : secondsOf(sent, spec.timestamp.unit);
+			return { payload, candidates: signatures.candidates, timestamp };
+		},
+		secretFields: { headers: [spec.header, ...(spec.alsoHide ?? [])], query: [] },
+		preset: spec.preset,
+	});
+	return signsUrl ? { ...verifier, signsPublicUrl: true } : verifier;
+}
