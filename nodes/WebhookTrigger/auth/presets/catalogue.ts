@@ -2,6 +2,7 @@ import type { SchemeVerifier } from '../verifier';
 import { commonPreset, type CommonSpec } from './common';
 import type { SigningSecretCredentials } from './signed';
 import { tokenPreset, type TokenSpec } from './token';
+import { COMMERCE_AND_PAYMENTS } from './catalogueCommerce';
 
 /**
  * Providers that sign in a common shape, as data (./common.ts) or send a plain token (./token.ts).
@@ -26,112 +27,7 @@ const SVIX = {
 } as const satisfies Partial<CatalogueEntry>;
 
 export const CATALOGUE = {
-	// Latin America: commerce and messaging
-	nuvemshop: {
-		kind: 'hmac',
-		displayName: 'Nuvemshop / Tiendanube',
-		description: 'x-linkedstore-hmac-sha256 (hex) with the app secret',
-		docs: 'https://tiendanube.github.io/api-documentation/resources/webhook',
-		header: 'x-linkedstore-hmac-sha256',
-		algorithm: 'sha256',
-		encoding: 'hex',
-		signs: ['body'],
-		preset: { eventPath: 'body.event' },
-	},
-	asaas: {
-		kind: 'token',
-		displayName: 'Asaas',
-		description: 'The authentication token in asaas-access-token',
-		docs: 'https://docs.asaas.com/docs/receive-asaas-events-at-your-webhook-endpoint',
-		header: 'asaas-access-token',
-		preset: { eventPath: 'body.event', deliveryIdPath: 'body.id' },
-	},
-	line: {
-		kind: 'hmac',
-		displayName: 'LINE Messaging API',
-		description: 'x-line-signature (base64) with the channel secret',
-		docs: 'https://developers.line.biz/en/reference/messaging-api/#signature-validation',
-		header: 'x-line-signature',
-		algorithm: 'sha256',
-		encoding: 'base64',
-		signs: ['body'],
-		preset: { eventPath: 'body.events.0.type', deliveryIdPath: 'body.events.0.webhookEventId' },
-	},
-	telegram: {
-		kind: 'token',
-		displayName: 'Telegram Bot',
-		description: 'The secret_token of setWebhook in X-Telegram-Bot-Api-Secret-Token',
-		docs: 'https://core.telegram.org/bots/api#setwebhook',
-		header: 'x-telegram-bot-api-secret-token',
-		preset: { deliveryIdPath: 'body.update_id' },
-	},
-	viber: {
-		kind: 'hmac',
-		displayName: 'Viber Bot',
-		description: 'X-Viber-Content-Signature (hex) with the bot token',
-		docs: 'https://developers.viber.com/docs/api/rest-bot-api/#callbacks',
-		header: 'x-viber-content-signature',
-		algorithm: 'sha256',
-		encoding: 'hex',
-		signs: ['body'],
-		preset: { eventPath: 'body.event', deliveryIdPath: 'body.message_token' },
-	},
-	// Payments
-	square: {
-		kind: 'hmac',
-		displayName: 'Square',
-		description: 'x-square-hmacsha256-signature over the notification URL and the body',
-		docs: 'https://developer.squareup.com/docs/webhooks/step3validate',
-		header: 'x-square-hmacsha256-signature',
-		algorithm: 'sha256',
-		encoding: 'base64',
-		signs: ['url', 'body'],
-		preset: { eventPath: 'body.type', deliveryIdPath: 'body.event_id' },
-	},
-	razorpay: {
-		kind: 'hmac',
-		displayName: 'Razorpay',
-		description: 'X-Razorpay-Signature (hex) with the webhook secret',
-		docs: 'https://razorpay.com/docs/webhooks/validate-test/',
-		header: 'x-razorpay-signature',
-		algorithm: 'sha256',
-		encoding: 'hex',
-		signs: ['body'],
-		preset: { eventPath: 'body.event', deliveryIdPath: 'headers.x-razorpay-event-id' },
-	},
-	lemonSqueezy: {
-		kind: 'hmac',
-		displayName: 'Lemon Squeezy',
-		description: 'X-Signature (hex) with the signing secret',
-		docs: 'https://docs.lemonsqueezy.com/help/webhooks/signing-requests',
-		header: 'x-signature',
-		algorithm: 'sha256',
-		encoding: 'hex',
-		signs: ['body'],
-		preset: { eventPath: 'body.meta.event_name' },
-	},
-	coinbaseCommerce: {
-		kind: 'hmac',
-		displayName: 'Coinbase Commerce',
-		description: 'X-CC-Webhook-Signature (hex) with the shared secret',
-		docs: 'https://docs.cdp.coinbase.com/commerce/api-arcitecture/webhooks-security',
-		header: 'x-cc-webhook-signature',
-		algorithm: 'sha256',
-		encoding: 'hex',
-		signs: ['body'],
-		preset: { eventPath: 'body.event.type', deliveryIdPath: 'body.event.id' },
-	},
-	checkoutCom: {
-		kind: 'hmac',
-		displayName: 'Checkout.com',
-		description: 'Cko-Signature (hex) with the webhook key',
-		docs: 'https://www.checkout.com/docs/workflows',
-		header: 'cko-signature',
-		algorithm: 'sha256',
-		encoding: 'hex',
-		signs: ['body'],
-		preset: { eventPath: 'body.type', deliveryIdPath: 'body.id' },
-	},
+	...COMMERCE_AND_PAYMENTS,
 	// Developer tools and operations
 	gitlab: {
 		kind: 'token',
