@@ -114,7 +114,9 @@ describe.each(storeTargets())('bindCustomer on the %s store', (_kind, target) =>
 		it('picks the oldest of several matches and reports all matched ids, oldest first', async () => {
 			const newer = await insertCustomer({ email: 'ana@example.com' });
 			const older = await insertCustomer({ phone: '+5511987654321' });
-			await store.query('UPDATE customers SET created_at = $2 WHERE id = $1', [older, new Date(Date.now() - 24 * 60 * 60 * 1000).toISOString()]);
+			// Both times set here: the server's clock (now()) and this process's may differ.
+			await store.query('UPDATE customers SET created_at = $2 WHERE id = $1', [newer, '2026-06-02T00:00:00.000Z']);
+			await store.query('UPDATE customers SET created_at = $2 WHERE id = $1', [older, '2026-06-01T00:00:00.000Z']);
 			const result = await bind({
 				email: { value: 'ana@example.com', find: true },
 				phone: { value: '11987654321', find: true },
