@@ -19,15 +19,18 @@ import { inQueueMode } from './store/queueMode';
 import type { PostgresCredentials, Store } from './store/types';
 import { EmbeddedStoreError } from './store/types';
 
+/** The settings that say which database n8n runs on: a few reads per call, not all of process.env. */
+const WHERE_N8N_KEEPS_ITS_DATA = ['DB_TYPE', 'DB_POSTGRESDB_HOST', 'DB_POSTGRESDB_PORT', 'DB_POSTGRESDB_DATABASE', 'DB_POSTGRESDB_USER'];
+
 let n8nPostgresRead: { settings: string; credentials: PostgresCredentials | undefined } | undefined;
 
 /**
  * n8n's own PostgreSQL when n8n runs on it (always in queue mode): the default store then keeps
  * its tables there, in its own schema, so every n8n process shares them with no credential. Read
- * again only when n8n's `DB_*` settings differ (they do not while n8n runs; tests change them).
+ * again only when those settings differ (they do not while n8n runs; tests change them).
  */
 export function n8nPostgres(): PostgresCredentials | undefined {
-	const settings = JSON.stringify(Object.entries(process.env).filter(([name]) => name.startsWith('DB_')));
+	const settings = WHERE_N8N_KEEPS_ITS_DATA.map((name) => process.env[name] ?? '').join('\n');
 	if (n8nPostgresRead?.settings !== settings) {
 		const db = n8nDatabaseOf();
 		const credentials: PostgresCredentials | undefined =
