@@ -5,13 +5,14 @@ import { join } from 'path';
 import { bindChat } from '../nodes/shared/store/chats';
 import { bindCustomer } from '../nodes/shared/store/customers';
 import { closeAllStores, openStore } from '../nodes/shared/store/open';
+import { sqliteSupported } from '../nodes/shared/store/sqlite';
 import type { Store } from '../nodes/shared/store/types';
 import { postgresCredentialsFromUrl } from '../test/support/postgres';
 
 /**
  * Customer Bind and Chat Bind throughput on each store, next to a baseline measured in the same
  * run on the same store: one single-row INSERT in its own transaction (the least a bind can cost).
- *   npm run bench:binds                       embedded store only
+ *   npm run bench:binds                       SQLite only (on Node 22.13+)
  *   TEST_POSTGRES_URL=postgres://… npm run bench:binds   also PostgreSQL (a temporary schema)
  */
 const N = Number(process.env.BENCH_N ?? 500);
@@ -100,7 +101,8 @@ async function againstUpsert(kind: string, store: Store, tag: string, person: (i
 export async function main(): Promise<void> {
 	const folder = mkdtempSync(join(tmpdir(), 'wgw-bench-'));
 	try {
-		await run('embedded (PGlite)', await openStore({ kind: 'embedded', dataDir: folder }));
+		if (sqliteSupported()) await run('SQLite (node:sqlite)', await openStore({ kind: 'sqlite', file: join(folder, 'store.sqlite') }));
+		else console.log(`SQLite: skipped, Node ${process.versions.node} has no node:sqlite (run this bench on Node 22.13+)`);
 		const url = process.env.TEST_POSTGRES_URL;
 		if (url) {
 			const schema = `wgw_bench_${process.pid}`;

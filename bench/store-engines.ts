@@ -13,15 +13,18 @@ import { closeAllStores, openStore } from '../nodes/shared/store/open';
 import { sqliteSupported } from '../nodes/shared/store/sqlite';
 import type { Store } from '../nodes/shared/store/types';
 import { versions } from '../test/e2e/harness/versions';
+import { postgresCredentialsFromUrl } from '../test/support/postgres';
+
+const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/webhook_gateway_test';
 
 /**
- * SQLite (node:sqlite) against PGlite, each in a fresh process on the same Node (24: node:sqlite
- * needs ≥ 22.13), on a new database: open time (create + migrate), RSS the open adds (after GC),
+ * SQLite (node:sqlite) against PostgreSQL (TEST_POSTGRES_URL, a new schema), each in a fresh
+ * process on the same Node (24: node:sqlite needs ≥ 22.13), on a new database: open time (create + migrate), RSS the open adds (after GC),
  * then claims/s (duplicate-suppression claims), upserts/s (delivery-log INSERT … ON CONFLICT DO
  * UPDATE) and binds/s (Customer Bind), 8 at a time, as the trigger's concurrent calls make them.
  *   npm run bench:store-engines [-- <operations per measure, default 2000>]
  */
-const ENGINES = ['pglite', 'sqlite'] as const;
+const ENGINES = ['postgres', 'sqlite'] as const;
 type Engine = (typeof ENGINES)[number];
 
 interface Figures {
@@ -58,7 +61,12 @@ function record(id: string): DeliveryRecord {
 async function measure(engine: Engine, dir: string, n: number): Promise<Figures> {
 	const before = rssMb();
 	const started = performance.now();
-	const store: Store = await openStore(engine === 'sqlite' ? { kind: 'sqlite', file: join(dir, 'store.sqlite') } : { kind: 'embedded', dataDir: dir });
+	const schema = `wgw_engines_${process.pid}`;
+	const store: Store = await openStore(
+		engine === 'sqlite'
+			? { kind: 'sqlite', file: join(dir, 'store.sqlite') }
+			: { kind: 'postgres', credentials: postgresCredentialsFromUrl(POSTGRES_URL, schema), pool: { max: 8 } },
+	);
 	const openMs = Math.round(performance.now() - started);
 	const addedRssMb = Math.round(rssMb() - before);
 	const now = new Date();
@@ -69,6 +77,7 @@ async function measure(engine: Engine, dir: string, n: number): Promise<Figures>
 	const ids = Array.from({ length: Math.ceil(n * 0.75) }, () => randomUUID());
 	const upsertsPerS = await rate(n, async (i) => await insertDeliveries(store, [record(ids[i % ids.length])]));
 	const bindsPerS = await rate(n, async (i) => await bindCustomer(store, { email: { value: `p${i}@example.com`, find: true } }));
+	if (engine === 'postgres') await store.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
 	await closeAllStores();
 	return { openMs, addedRssMb, claimsPerS, upsertsPerS, bindsPerS };
 }
@@ -94,7 +103,7 @@ export async function main(args: string[]): Promise<void> {
 		const { stdout } = await promisify(execFile)(node, ['--expose-gc', 'scripts/run-ts.js', 'bench/store-engines.ts', '--child', engine, String(n)], { maxBuffer: 1 << 20 });
 		results[engine] = JSON.parse(stdout.trim().split('\n').pop() as string) as Figures;
 	}
-	const base = results.pglite;
+	const base = results.postgres;
 	const ratio = (key: keyof Figures, engine: Engine) => {
 		const value = results[engine][key] / base[key];
 		if (!Number.isFinite(value)) return '–';
@@ -105,8 +114,8 @@ export async function main(args: string[]): Promise<void> {
 	console.log(['engine', 'open ms', 'added RSS MB', 'claims/s', 'upserts/s', 'binds/s'].join('\t'));
 	for (const engine of ENGINES) {
 		const f = results[engine];
-		const cell = (key: keyof Figures) => (engine === 'pglite' ? String(f[key]) : `${f[key]} (${ratio(key, engine)})`);
+		const cell = (key: keyof Figures) => (engine === 'postgres' ? String(f[key]) : `${f[key]} (${ratio(key, engine)})`);
 		console.log([engine, cell('openMs'), cell('addedRssMb'), cell('claimsPerS'), cell('upsertsPerS'), cell('bindsPerS')].join('\t'));
 	}
-	console.log('(ratios: sqlite ÷ PGlite, the baseline)');
+	console.log('(ratios: sqlite ÷ PostgreSQL on this host, the baseline)');
 }

@@ -21,7 +21,7 @@ import { configuredOutputs, routeItems } from './gate/routing';
 import type { RoutingCase } from './gate/routing';
 import { duplicateKeyPathOf } from './triggerOptions';
 import type { TriggerOptions } from './triggerOptions';
-import { EmbeddedInQueueMode, storeOfNode } from '../shared/storeResolver';
+import { DefaultStoreUnavailable, storeOfNode } from '../shared/storeResolver';
 import { callNodeOf, callReportsOf, deliveryLogFor } from './webhookContext';
 import { webhookGatewayPostgresConnectionTest } from '../shared/storeAccess';
 import { postgresStoreCredential } from '../shared/storeDescription';
@@ -106,7 +106,7 @@ export class WebhookTrigger implements INodeType {
 		const executionId = this.getExecutionId();
 		const log = deliveryLogFor(this);
 		// Reached only by a run webhook() did not admit (e.g. pinned data in a manual run).
-		if (log instanceof EmbeddedInQueueMode) throw new NodeOperationError(this.getNode(), log.message);
+		if (log instanceof DefaultStoreUnavailable) throw new NodeOperationError(this.getNode(), log.message);
 		const deliveryIds = this.getInputData()
 			.map((item) => item.json.deliveryId)
 			.filter((id): id is string => typeof id === 'string');

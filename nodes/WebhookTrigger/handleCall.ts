@@ -24,7 +24,7 @@ import { outcomeOf, replyFor } from './replies';
 import { resumeSettingsOf } from './delivery/resume';
 import { duplicateKeyPathOf } from './triggerOptions';
 import type { TriggerOptions } from './triggerOptions';
-import { EmbeddedInQueueMode } from '../shared/storeResolver';
+import { DefaultStoreUnavailable } from '../shared/storeResolver';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -38,8 +38,8 @@ export interface CallNode {
 	test: boolean;
 	responseMode: string;
 	options: TriggerOptions;
-	/** The delivery log; EmbeddedInQueueMode when the node's store cannot serve this n8n. */
-	log: DeliveryLog | EmbeddedInQueueMode | undefined;
+	/** The delivery log; DefaultStoreUnavailable when the node's store cannot serve this n8n. */
+	log: DeliveryLog | DefaultStoreUnavailable | undefined;
 	/** Throws on a bad allowlist entry (a configuration error). */
 	callerRules: () => CallerRules;
 	/** Decrypts the credential; throws on a configuration error. */
@@ -76,7 +76,7 @@ const CONFIGURATION_ERROR_REPLY = replyFor('configuration_error');
 
 export async function handleCall(node: CallNode, call: IncomingCall, deliveryId: string, reports: CallReports): Promise<CallResult> {
 	const { options, log } = node;
-	const logOn = log !== undefined && !(log instanceof EmbeddedInQueueMode);
+	const logOn = log !== undefined && !(log instanceof DefaultStoreUnavailable);
 	// Before the credential is read, the names it makes secret are unknown (deliveryRecord.ts).
 	let redactions: Redactions | 'unknown' = 'unknown';
 	const record = (answered: Answered) => {
@@ -109,7 +109,7 @@ export async function handleCall(node: CallNode, call: IncomingCall, deliveryId:
 		return answer(CONFIGURATION_ERROR_REPLY);
 	};
 
-	if (log instanceof EmbeddedInQueueMode) return misconfigured(log);
+	if (log instanceof DefaultStoreUnavailable) return misconfigured(log);
 
 	let config: Omit<GateConfig, keyof CallerRules>;
 	try {

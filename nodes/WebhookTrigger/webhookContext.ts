@@ -17,7 +17,7 @@ import { LogLimiter } from './logLimiter';
 import type { VariableMapping } from './gate/paths';
 import type { RoutingCase } from './gate/routing';
 import type { TriggerOptions } from './triggerOptions';
-import { EmbeddedInQueueMode, queueModeRefusal, storeOfNode } from '../shared/storeResolver';
+import { DefaultStoreUnavailable, storeRefusal, storeOfNode } from '../shared/storeResolver';
 import type { TriggerStore } from '../shared/storeResolver';
 
 /** A node parameter from the webhook or the execute step (whose reads take an item index). */
@@ -41,12 +41,12 @@ function deliveryLogOf(store: TriggerStore, logger: Logger): DeliveryLog {
 
 /**
  * The node's delivery log, or undefined when it is off. A log on the embedded store in queue mode
- * is refused (EmbeddedInQueueMode): a log silently off would look like calls that never arrived.
+ * is refused (DefaultStoreUnavailable): a log silently off would look like calls that never arrived.
  */
-export function deliveryLogFor(context: IWebhookFunctions | IExecuteFunctions): DeliveryLog | EmbeddedInQueueMode | undefined {
+export function deliveryLogFor(context: IWebhookFunctions | IExecuteFunctions): DeliveryLog | DefaultStoreUnavailable | undefined {
 	if (parameter(context, 'deliveryLog', true) === false) return undefined;
 	const store = storeOfNode(context);
-	return queueModeRefusal(store) ?? deliveryLogOf(store, context.logger);
+	return storeRefusal(store) ?? deliveryLogOf(store, context.logger);
 }
 
 /** The allowlists, parsed (and cached) before anything else is read. */

@@ -10,7 +10,7 @@ export const storeProperty: INodeProperties = {
 			name: 'Default (No Credential)',
 			value: 'embedded',
 			description:
-				"When n8n runs on PostgreSQL (always in queue mode): n8n's database, in a schema of its own. Otherwise an embedded database in the n8n user folder, for one n8n process.",
+				"When n8n runs on PostgreSQL (always in queue mode): n8n's database, in a schema of its own. Otherwise a SQLite file beside n8n's own database (needs Node.js 22.13+), shared by the n8n processes of that host.",
 		},
 		{
 			name: 'PostgreSQL',
@@ -26,9 +26,9 @@ export const embeddedFolderOption: INodeProperties = {
 	name: 'embeddedFolder',
 	type: 'string',
 	default: '',
-	placeholder: '~/.n8n/webhook-gateway',
+	placeholder: '~/.n8n',
 	description:
-		'Folder of the embedded database, used by one n8n process only. Empty: "webhook-gateway" inside the n8n user folder. A folder given here must be allowed by n8n\'s file-access rules (N8N_RESTRICT_FILE_ACCESS_TO, N8N_BLOCK_FILE_ACCESS_TO_N8N_FILES) and be empty or hold a store. Customer Bind and Chat Bind must use the same folder.',
+		'Folder of the SQLite file (webhook-gateway.sqlite) when n8n runs on SQLite. Empty: beside n8n\'s own database. A folder given here must be allowed by n8n\'s file-access rules (N8N_RESTRICT_FILE_ACCESS_TO, N8N_BLOCK_FILE_ACCESS_TO_N8N_FILES) and be on a local disk. Customer Bind and Chat Bind must use the same folder.',
 };
 
 export const defaultCountryOption: INodeProperties = {

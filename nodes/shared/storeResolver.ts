@@ -1,10 +1,11 @@
 /**
  * Which store a node uses, from its "Store" parameter — the one place that decides it for every
- * node: the default — n8n's own PostgreSQL when n8n runs on it, else the embedded store (one n8n
- * process; its folder the default inside n8n's, or for the bind nodes one the user names, checked
- * against n8n's file-access rules) — or a PostgreSQL credential (shared by every process). The Webhook Trigger and Wait for Webhook get a lazily opened handle: the PostgreSQL
- * credential is decrypted only when the store is used — a write batch, a duplicate check — never
- * for a call refused before that.
+ * node: the default follows n8n — n8n's own PostgreSQL when n8n runs on it, else the package's
+ * SQLite file beside n8n's (node:sqlite; for the bind nodes in a folder the user may name, checked
+ * against n8n's file-access rules) — or a PostgreSQL credential (a server of the user's choice).
+ * The Webhook Trigger and Wait for Webhook get a lazily opened handle: the PostgreSQL credential is
+ * decrypted only when the store is used — a write batch, a duplicate check — never for a call
+ * refused before that.
  */
 import { realpath } from 'fs/promises';
 import { homedir } from 'os';
@@ -12,10 +13,9 @@ import { basename, dirname, isAbsolute, join, resolve } from 'path';
 
 import type { FileSystemHelperFunctions, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 
-import { n8nDatabaseOf } from './store/n8nDatabase';
+import { n8nDatabaseOf, n8nFolderOf, SQLITE_FILE_NAME } from './store/n8nDatabase';
 import { openStore } from './store/open';
-import { refuseQueueMode } from './store/pglite';
-import { inQueueMode } from './store/queueMode';
+import { SQLITE_MIN_NODE, sqliteSupported } from './store/sqlite';
 import type { PostgresCredentials, Store } from './store/types';
 import { EmbeddedStoreError } from './store/types';
 
@@ -50,17 +50,22 @@ export function n8nPostgres(): PostgresCredentials | undefined {
 	return n8nPostgresRead.credentials;
 }
 
-/** n8n keeps its data in `<N8N_USER_FOLDER or home>/.n8n`; the embedded store lives beside it. */
+/** The package's SQLite file when n8n runs on SQLite: beside n8n's own database file. */
+export function defaultSqliteFile(): string {
+	const db = n8nDatabaseOf();
+	return db.engine === 'sqlite' ? db.file : join(n8nFolderOf({ env: process.env }), SQLITE_FILE_NAME);
+}
+
+/** The folder of the default SQLite file (n8n's folder unless DB_SQLITE_DATABASE moves n8n's file). */
 export function defaultEmbeddedFolder(): string {
-	const base = process.env.N8N_USER_FOLDER || homedir();
-	return join(base, '.n8n', 'webhook-gateway');
+	return dirname(defaultSqliteFile());
 }
 
 /** The folder a configured value names: `~/` is the home folder, a relative path is relative to n8n's folder. */
 export function configuredFolder(configured: string): string {
 	const folder = configured.trim();
 	if (folder.startsWith('~/')) return join(homedir(), folder.slice(2));
-	return isAbsolute(folder) ? resolve(folder) : resolve(defaultEmbeddedFolder(), '..', folder);
+	return isAbsolute(folder) ? resolve(folder) : resolve(n8nFolderOf({ env: process.env }), folder);
 }
 
 /**
@@ -83,8 +88,8 @@ type FileAccessHelpers = Partial<Pick<FileSystemHelperFunctions, 'resolvePath'>>
 };
 
 /**
- * The embedded folder for this node. Empty: the package's default inside n8n's folder, which is
- * trusted (n8n's N8N_BLOCK_FILE_ACCESS_TO_N8N_FILES would otherwise block it). A configured path is
+ * The folder of the SQLite file for this node. Empty: beside n8n's own database, which is trusted
+ * (n8n's N8N_BLOCK_FILE_ACCESS_TO_N8N_FILES would otherwise block it). A configured path is
  * a path the workflow author chose, so it obeys n8n's file-access rules like any file node
  * (N8N_RESTRICT_FILE_ACCESS_TO, N8N_BLOCK_FILE_ACCESS_TO_N8N_FILES), checked by n8n's own helper;
  * one that resolves to the default folder is the default.
@@ -125,12 +130,13 @@ export async function storeForItem(context: IExecuteFunctions, itemIndex: number
 	const own = n8nPostgres();
 	if (own) return await openStore({ kind: 'postgres', credentials: own });
 	const configured = String(context.getNodeParameter('options.embeddedFolder', itemIndex, '') ?? '');
-	refuseQueueMode(configured.trim() === '' ? defaultEmbeddedFolder() : configuredFolder(configured));
-	return await openStore({ kind: 'embedded', dataDir: await embeddedFolderFor(context, configured) });
+	const folder = await embeddedFolderFor(context, configured);
+	const file = folder === defaultEmbeddedFolder() ? defaultSqliteFile() : join(folder, SQLITE_FILE_NAME);
+	return await openStore({ kind: 'sqlite', file });
 }
 
 export interface TriggerStore {
-	/** One per embedded folder or PostgreSQL credential: what process-wide caches are keyed by. */
+	/** One per SQLite file or PostgreSQL credential: what process-wide caches are keyed by. */
 	key: string;
 	open(): Promise<Store>;
 }
@@ -142,17 +148,19 @@ export interface StoreSource {
 	readCredentials: () => Promise<unknown>;
 }
 
-/** The embedded store cannot serve several processes: in queue mode the trigger must use PostgreSQL. */
-export class EmbeddedInQueueMode extends Error {
-	constructor() {
-		super('n8n runs in queue mode (EXECUTIONS_MODE=queue): the embedded store serves one process only; choose the PostgreSQL store');
-		this.name = 'EmbeddedInQueueMode';
+/** The default store is a SQLite file and this Node has no node:sqlite: the trigger must use PostgreSQL. */
+export class DefaultStoreUnavailable extends Error {
+	constructor(version = process.versions.node) {
+		super(
+			`n8n runs on SQLite and on Node.js ${version}: the default store needs Node.js ${SQLITE_MIN_NODE} or later (node:sqlite); choose the PostgreSQL store`,
+		);
+		this.name = 'DefaultStoreUnavailable';
 	}
 }
 
-/** EmbeddedInQueueMode when `store` is the embedded store and n8n runs in queue mode. */
-export function queueModeRefusal(store: TriggerStore): EmbeddedInQueueMode | undefined {
-	return store.key.startsWith('embedded:') && inQueueMode() ? new EmbeddedInQueueMode() : undefined;
+/** DefaultStoreUnavailable when `store` is a SQLite file and this Node cannot open one. */
+export function storeRefusal(store: TriggerStore): DefaultStoreUnavailable | undefined {
+	return store.key.startsWith('sqlite:') && !sqliteSupported() ? new DefaultStoreUnavailable() : undefined;
 }
 
 /** The newest way to read each PostgreSQL credential (a credential may be edited while n8n runs). */
@@ -172,13 +180,13 @@ export function triggerStoreOf(source: StoreSource): TriggerStore {
 	}
 	const own = n8nPostgres();
 	if (own) return { key: 'n8n-postgres', open: async () => await openStore({ kind: 'postgres', credentials: own }) };
-	const folder = defaultEmbeddedFolder();
+	const file = defaultSqliteFile();
 	const store: TriggerStore = {
-		key: `embedded:${folder}`,
+		key: `sqlite:${file}`,
 		open: async () => {
-			const refusal = queueModeRefusal(store);
+			const refusal = storeRefusal(store);
 			if (refusal) throw refusal;
-			return await openStore({ kind: 'embedded', dataDir: folder });
+			return await openStore({ kind: 'sqlite', file });
 		},
 	};
 	return store;

@@ -236,7 +236,7 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('Cust
 		expect(retry.nodes.After.outputs[0][0]).toMatchObject({ customerAction: 'created' });
 	});
 
-	it('keeps the embedded data across an n8n restart', async () => {
+	it("keeps the default store's data (SQLite beside n8n's) across an n8n restart", async () => {
 		const email = `restart.${version.key}@example.com`;
 		const before = await call('embedded', { customer: { name: 'Rita', email, phone: '+5511955554444' } });
 		const id = (before.nodes['Customer Bind'].outputs[0][0].customer as { id: string }).id;

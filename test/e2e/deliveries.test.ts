@@ -8,7 +8,7 @@ jest.setTimeout(300_000);
 
 /**
  * Issue 15 in a real n8n: 10 valid + 10 forged calls → 20 delivery records with the right
- * outcomes (embedded store, the default); the Webhook Deliveries node returns them inside a
+ * outcomes (the default store: SQLite beside n8n's); the Webhook Deliveries node returns them inside a
  * workflow; the forged calls started nothing; after a restart the records are still there; no
  * secret in any record or in n8n's log. Issue 25: a clean stop (SIGTERM) right after a burst keeps
  * every call's record and execution link.

@@ -12,7 +12,7 @@ jest.setTimeout(300_000);
 /**
  * Issue 14 (duplicate suppression) in a real n8n: the same signed delivery sent 20 times at once →
  * 20 answers with 200, exactly one execution; after an n8n restart the same delivery again → no
- * execution. On the embedded store and, with TEST_POSTGRES_URL, on PostgreSQL.
+ * execution. On the default store (SQLite beside n8n's) and, with TEST_POSTGRES_URL, on PostgreSQL.
  */
 
 const SECRET = 'duplicates-e2e-hmac-secret-2718';

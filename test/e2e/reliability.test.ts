@@ -360,10 +360,12 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('reli
 			check('a PostgreSQL delivery row', JSON.stringify(rows.rows));
 		}
 		check("n8n's log", n8n.log);
-		// Stopped, so every file is complete: the embedded store's data files and n8n's database,
-		// grepped as bytes (short values are stored uncompressed).
+		// Stopped, so every file is complete: the default store's SQLite file (and its WAL, if any
+		// is left) and n8n's database, grepped as bytes (short values are stored uncompressed).
 		await n8n.stop();
-		const files = [...filesUnder(join(n8n.userFolder, '.n8n', 'webhook-gateway')), join(n8n.userFolder, '.n8n', 'database.sqlite')];
+		const n8nFolder = join(n8n.userFolder, '.n8n');
+		const files = filesUnder(n8nFolder).filter((file) => /\/(webhook-gateway\.sqlite(-wal|-shm)?|database\.sqlite)$/.test(file));
+		expect(files).toContain(join(n8nFolder, 'webhook-gateway.sqlite'));
 		for (const file of files) check(file.slice(n8n.userFolder.length), readFileSync(file).toString('latin1'));
 		figures.secretsChecked = secrets.size;
 		figures.filesChecked = files.length;

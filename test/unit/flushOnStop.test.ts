@@ -36,7 +36,7 @@ function fakeStore(fail = false) {
 			return { rows: [] as R[], rowCount: 0 };
 		},
 	};
-	const store = { ...db, kind: 'embedded', schema: 'public', transaction: async (fn) => await fn(db), close: async () => undefined } as Store;
+	const store = { ...db, kind: 'postgres', schema: 'public', transaction: async (fn) => await fn(db), close: async () => undefined } as Store;
 	return { store, inserted };
 }
 

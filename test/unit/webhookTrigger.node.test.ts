@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { WebhookTrigger } from '../../nodes/WebhookTrigger/WebhookTrigger.node';
 import { DeliveryLog } from '../../nodes/WebhookTrigger/delivery/deliveryLog';
 import type { DeliveryRecord } from '../../nodes/shared/store/deliveries';
+import * as sqlite from '../../nodes/shared/store/sqlite';
 
 /**
  * The node's wiring with a fake n8n context: which parameters and credentials it reads before it
@@ -80,6 +81,14 @@ function fakeContext(input: Record<string, unknown>, ip = '203.0.113.7') {
 
 const trigger = new WebhookTrigger();
 
+// The default store as on n8n's own images (Node 22/24, node:sqlite), whichever Node runs jest;
+// the refusal below 22.13 has its own cases. No case here opens the store.
+let sqliteOnThisNode: jest.SpyInstance;
+beforeEach(() => {
+	sqliteOnThisNode = jest.spyOn(sqlite, 'sqliteSupported').mockReturnValue(true);
+});
+afterEach(() => sqliteOnThisNode.mockRestore());
+
 describe('Webhook Trigger node wiring', () => {
 	it('refuses a caller outside the IP allowlist before it reads the credential or other parameters (review #8)', async () => {
 		const fake = fakeContext({ authentication: 'hmac', ipAllowlist: '10.0.0.0/8', path: 'orders' });
@@ -133,35 +142,32 @@ describe('Webhook Trigger node wiring', () => {
 		expect(fake.logger.error.mock.calls[0][0]).toContain('does not have any credentials');
 	});
 
-	describe('in n8n queue mode (EXECUTIONS_MODE=queue)', () => {
-		const saved = process.env.EXECUTIONS_MODE;
+	describe('n8n on SQLite and on a Node without node:sqlite (below 22.13)', () => {
+		let supported: jest.SpyInstance;
 		beforeEach(() => {
-			process.env.EXECUTIONS_MODE = 'queue';
+			supported = jest.spyOn(sqlite, 'sqliteSupported').mockReturnValue(false);
 		});
-		afterEach(() => {
-			if (saved === undefined) delete process.env.EXECUTIONS_MODE;
-			else process.env.EXECUTIONS_MODE = saved;
-		});
+		afterEach(() => supported.mockRestore());
 
-		it('refuses a delivery log on the embedded store: 500 configuration_error, the reason in n8n\'s log, nothing started', async () => {
+		it('refuses a delivery log on the default store: 500 configuration_error, the reason in n8n\'s log, nothing started', async () => {
 			const fake = fakeContext({ authentication: 'hmac', deliveryLog: true, store: 'embedded' });
-			fake.context.getWorkflow = () => ({ id: 'wf-queue', active: true });
+			fake.context.getWorkflow = () => ({ id: 'wf-old-node', active: true });
 			const result = await trigger.webhook.call(fake.context);
 			expect(result).toEqual({ noWebhookResponse: true });
 			expect(fake.sent.status).toBe(500);
 			expect(JSON.parse(fake.sent.body!)).toMatchObject({ error: 'configuration_error' });
 			expect(fake.getCredentials).not.toHaveBeenCalled();
-			expect(fake.logger.error.mock.calls[0][0]).toMatch(/answered 500 configuration_error: n8n runs in queue mode .*choose the PostgreSQL store/);
+			expect(fake.logger.error.mock.calls[0][0]).toMatch(/answered 500 configuration_error: n8n runs on SQLite and on Node\.js .*needs Node\.js 22\.13 or later .*choose the PostgreSQL store/);
 		});
 
-		it('admits calls with the delivery log off (nothing uses the embedded store)', async () => {
+		it('admits calls with the delivery log off (nothing uses the default store)', async () => {
 			const fake = fakeContext({ authentication: 'none', deliveryLog: false, store: 'embedded' });
 			const result = await trigger.webhook.call(fake.context);
 			expect(result.workflowData).toHaveLength(1);
 			expect(fake.sent.status).toBeUndefined();
 		});
 
-		it('fails execute() with a node error for a delivery log on the embedded store', async () => {
+		it('fails execute() with a node error for a delivery log on the default store', async () => {
 			const parameters: Record<string, unknown> = { deliveryLog: true, store: 'embedded' };
 			const context = {
 				getInputData: () => [{ json: {} }],
@@ -171,7 +177,7 @@ describe('Webhook Trigger node wiring', () => {
 				getNodeParameter: (name: string, _index: number, fallback?: unknown) => parameters[name] ?? fallback,
 			} as unknown as IExecuteFunctions;
 			await expect(trigger.execute.call(context)).rejects.toThrow(NodeOperationError);
-			await expect(trigger.execute.call(context)).rejects.toThrow(/queue mode .*choose the PostgreSQL store/);
+			await expect(trigger.execute.call(context)).rejects.toThrow(/needs Node\.js 22\.13 or later .*choose the PostgreSQL store/);
 		});
 	});
 });

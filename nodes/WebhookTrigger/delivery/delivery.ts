@@ -19,7 +19,7 @@
  *    execution or resume of that delivery actually started;
  * 3. no execution or resume starts twice for one delivery key within its window.
  */
-import { EmbeddedInQueueMode } from '../../shared/storeResolver';
+import { DefaultStoreUnavailable } from '../../shared/storeResolver';
 import type { TriggerStore } from '../../shared/storeResolver';
 import { claimDelivery, duplicateReply, IN_PROGRESS_WAIT_MS, markStarted, STORE_UNAVAILABLE_REPLY } from './duplicates';
 import type { Reply } from '../gate/gate';
@@ -52,7 +52,7 @@ export type DeliveryDecision =
 	/** Start this workflow with the item. */
 	| { kind: 'run'; reason: string | null }
 	/** The node's store cannot serve this n8n (the embedded store in queue mode): a configuration error. */
-	| { kind: 'misconfigured'; error: EmbeddedInQueueMode };
+	| { kind: 'misconfigured'; error: DefaultStoreUnavailable };
 
 export interface DeliveryPorts {
 	store: TriggerStore;
@@ -81,7 +81,7 @@ export async function decideDelivery(ports: DeliveryPorts, plan: DeliveryPlan, c
 		}
 	};
 	const unavailable = async (error: unknown, reply: Reply, what: string): Promise<DeliveryDecision> => {
-		if (error instanceof EmbeddedInQueueMode) return { kind: 'misconfigured', error };
+		if (error instanceof DefaultStoreUnavailable) return { kind: 'misconfigured', error };
 		await release();
 		return { kind: 'answer', reply, problem: `${what}, answered 503: ${(error as Error).message}` };
 	};
@@ -103,7 +103,7 @@ export async function decideDelivery(ports: DeliveryPorts, plan: DeliveryPlan, c
 			);
 			if (!claim.first) return { kind: 'answer', reply: duplicateReply(claim) };
 		} catch (error) {
-			if (error instanceof EmbeddedInQueueMode) return { kind: 'misconfigured', error };
+			if (error instanceof DefaultStoreUnavailable) return { kind: 'misconfigured', error };
 			return { kind: 'answer', reply: STORE_UNAVAILABLE_REPLY, problem: `duplicate check failed, answered 503: ${(error as Error).message}` };
 		}
 	}

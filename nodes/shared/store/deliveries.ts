@@ -263,7 +263,7 @@ export async function pruneDeliveries(db: Queryable, workflowId: string, retenti
  * first; the rows stay. Returns the number of rows whose item it removed. Sizes are as stored
  * (`pg_column_size`: jsonb, after the database's compression), which the database reads without
  * decompressing: 1,000 bodies of 64 KiB take milliseconds, where measuring their JSON text
- * (`octet_length(item::text)`) took 300 ms of the embedded store's thread each prune.
+ * (`octet_length(item::text)`) took 300 ms of the database's time each prune.
  */
 async function pruneKeptBodies(db: Queryable, workflowId: string, maxBytes: number): Promise<number> {
 	const result = await db.query(

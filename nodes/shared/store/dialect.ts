@@ -1,6 +1,6 @@
 /**
  * The SQL differences between the two engines, in one place. Store functions are written in
- * PostgreSQL (pg and PGlite run them unchanged); the SQLite engine rewrites the mechanical
+ * PostgreSQL (pg runs them unchanged); the SQLite engine rewrites the mechanical
  * differences of every statement itself (`toSqlite`: placeholders, casts, now()), and asks its
  * dialect here for the structural ones (arrays as rows, row locks, DDL types).
  */

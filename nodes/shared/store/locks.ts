@@ -23,8 +23,8 @@ export function contactLockKey(type: string, normalized: string): string {
  * statement a fresh snapshot, so it sees what the previous lock holder committed.
  */
 export async function lockKeys(tx: Queryable, store: Store, keys: readonly string[]): Promise<void> {
-	// The embedded store runs one transaction at a time already, and SQLite's transactions hold
-	// the database's write lock from BEGIN IMMEDIATE: locks there would only cost time.
+	// SQLite's transactions hold the database's write lock from BEGIN IMMEDIATE: locks there
+	// would only cost time.
 	if (store.kind !== 'postgres') return;
 	const namespace = hash32(`webhook-gateway:${store.schema}`);
 	const ids = [...new Set(keys.map(hash32))].sort((a, b) => a - b);

@@ -7,7 +7,7 @@ export interface Migration {
 	/** Strictly increasing; never renumber or edit a released migration — add a new one. */
 	version: number;
 	name: string;
-	/** One statement per entry (the embedded store runs one statement per query). Unqualified names. */
+	/** One statement per entry (one statement per query keeps both engines simple). Unqualified names. */
 	statements: readonly string[];
 }
 

@@ -1,4 +1,4 @@
-/** One query layer over the stores: embedded PGlite, PostgreSQL (pg Pool) and SQLite (node:sqlite). */
+/** One query layer over the stores: PostgreSQL (pg Pool) and SQLite (node:sqlite). */
 import type { Dialect } from './dialect';
 
 export type Row = Record<string, unknown>;
@@ -12,17 +12,17 @@ export interface QueryResult<R = Row> {
 export interface Queryable {
 	/** One parameterised statement ($1, $2, …). Never put input values in `sql`. */
 	query<R = Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
-	/** The SQL differences of this engine; absent means PostgreSQL (pg, PGlite, test doubles). */
+	/** The SQL differences of this engine; absent means PostgreSQL (pg, test doubles). */
 	readonly dialect?: Dialect;
 }
 
 export interface Store extends Queryable {
-	readonly kind: 'embedded' | 'postgres' | 'sqlite';
-	/** Schema holding the tables; 'public' for the embedded store, 'main' for SQLite. */
+	readonly kind: 'postgres' | 'sqlite';
+	/** Schema holding the tables; 'main' for SQLite. */
 	readonly schema: string;
 	/**
 	 * Runs `fn` in one transaction: COMMIT when it resolves, ROLLBACK when it throws.
-	 * Inside `fn` use only `tx` — calling the store itself there waits for this transaction (embedded).
+	 * Inside `fn` use only `tx` — calling the store itself there waits for this transaction (SQLite: one connection).
 	 */
 	transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
 	/**
@@ -65,8 +65,8 @@ export class StoreConnectionError extends Error {
 }
 
 /**
- * The embedded store cannot be used as configured: its folder belongs to another process, n8n
- * runs in queue mode, or the folder is not allowed or not a store. A setup problem the user fixes
+ * The default (SQLite) store cannot be used as configured: this Node has no node:sqlite, or the
+ * folder a node names is not allowed. A setup problem the user fixes
  * (the nodes show it as a NodeOperationError), not an outage.
  */
 export class EmbeddedStoreError extends Error {

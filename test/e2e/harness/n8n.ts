@@ -145,7 +145,7 @@ export async function installN8n(versions: N8nVersion[]): Promise<void> {
 	if (!missing.length) return;
 	const keys = missing.map((version) => version.key);
 	// stdout to our stderr: it reaches the terminal also where stdout is captured (jest workers).
-	// PATH: n8n 1.x is built for and run on this process's Node (versions.ts), whatever `node` is first.
+	// npm itself runs on this process's Node; each line's n8n is built for its own Node (install-n8n.sh).
 	const env = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH}` };
 	const child = spawn('bash', [installScript, ...keys], { stdio: ['ignore', 2, 2], env });
 	// Our exit (a stop signal during the install) ends it too: on SIGTERM the script stops its whole

@@ -5,27 +5,33 @@ import { NodeOperationError } from 'n8n-workflow';
 import { ChatBind } from '../../../nodes/ChatBind/ChatBind.node';
 import { CustomerBind } from '../../../nodes/CustomerBind/CustomerBind.node';
 import { closeAllStores } from '../../../nodes/shared/store/open';
+import { sqliteSupported } from '../../../nodes/shared/store/sqlite';
 import { Client } from 'pg';
+import { eachBacking, enginesUnderTest, n8nPostgresSettings } from '../../support/defaultStore';
 import { fakeExecuteContext, n8nFileHelpers } from '../../support/executeContext';
-import { StoreWorker } from '../../support/storeWorkers';
-import '../store/targets'; // loads PGlite with Node's own loader
 
-/** Customer Bind and Chat Bind as n8n runs them (execute() on a context), on the embedded store. */
+/**
+ * Customer Bind and Chat Bind as n8n runs them (execute() on a context), on the default store as
+ * n8n backs it: a SQLite file beside n8n's database, or n8n's own PostgreSQL.
+ */
 jest.setTimeout(120_000);
 
 let root: string;
 let n8nFolder: string;
-const saved = { userFolder: process.env.N8N_USER_FOLDER, mode: process.env.EXECUTIONS_MODE };
+const saved = { userFolder: process.env.N8N_USER_FOLDER };
+/** Distinct people per run: n8n's PostgreSQL schema outlives the run. */
+const run = `${process.pid}${Date.now().toString(36)}`;
+const phone = `11933${String(Date.now() % 1_000_000).padStart(6, '0')}`;
+
+/** A fresh n8n user folder for each group: what one group's binds leave there is not another's. */
+function useUserFolder(name: string): void {
+	process.env.N8N_USER_FOLDER = join(root, name);
+	n8nFolder = join(root, name, '.n8n');
+}
 
 beforeAll(() => {
 	root = realpathSync(mkdtempSync(join(tmpdir(), 'wg-nodes-')));
-	process.env.N8N_USER_FOLDER = join(root, 'user');
-	n8nFolder = join(root, 'user', '.n8n');
-});
-
-afterEach(() => {
-	if (saved.mode === undefined) delete process.env.EXECUTIONS_MODE;
-	else process.env.EXECUTIONS_MODE = saved.mode;
+	useUserFolder('user');
 });
 
 afterAll(async () => {
@@ -42,32 +48,40 @@ const customerFields = (email: string, whatsapp: string) => ({
 	],
 });
 
-function customerBind(options: Record<string, unknown>, fields = customerFields('a@x.io', ''), continueOnFail = false) {
+function customerBind(options: Record<string, unknown>, fields = customerFields(`a.${run}@x.io`, ''), continueOnFail = false) {
 	const context = fakeExecuteContext({
 		parameters: { store: 'embedded', fields, options },
-		// n8n blocks nodes from its own folder by default; the package's default folder is inside it.
+		// n8n blocks nodes from its own folder by default; the package's default file is inside it.
 		helpers: n8nFileHelpers({ n8nFolder }),
 		continueOnFail,
 	});
 	return new CustomerBind().execute.call(context);
 }
 
-describe('Customer Bind output', () => {
+eachBacking('Customer Bind output, default store on %s', (name, backing) => {
+	beforeAll(() => {
+		useUserFolder(`user-${name.includes('SQLite') ? 'sqlite' : 'postgres'}`);
+		backing.use();
+	});
+	afterAll(async () => {
+		await closeAllStores();
+		backing.restore();
+	});
+
 	it('reports contacts it could not attach (skippedContacts) on the item', async () => {
-		const bob = await customerBind({ defaultCountry: 'BR' }, customerFields('bob@example.com', '11933333333'));
+		const bob = await customerBind({ defaultCountry: 'BR' }, customerFields(`bob.${run}@example.com`, phone));
 		expect(bob[0][0].json.skippedContacts).toEqual([]);
-		const ana = await customerBind({ defaultCountry: 'BR' }, customerFields('ana@example.com', '11933333333'));
+		const ana = await customerBind({ defaultCountry: 'BR' }, customerFields(`ana.${run}@example.com`, phone));
 		expect(ana[0][0].json).toMatchObject({
 			customerAction: 'created',
-			skippedContacts: [
-				{ type: 'whatsapp', value: '+5511933333333', customerId: (bob[0][0].json.customer as { id: string }).id },
-			],
+			skippedContacts: [{ type: 'whatsapp', value: `+55${phone}`, customerId: (bob[0][0].json.customer as { id: string }).id }],
 		});
-		expect(existsSync(join(n8nFolder, 'webhook-gateway', 'PG_VERSION'))).toBe(true); // the trusted default
+		// The trusted default: the package's file beside n8n's own database (none when n8n is on PostgreSQL).
+		expect(existsSync(join(n8nFolder, 'webhook-gateway.sqlite'))).toBe(name.includes('SQLite'));
 	});
 });
 
-describe('Embedded Data Folder through the nodes', () => {
+describe('Embedded Data Folder through the nodes (n8n on SQLite)', () => {
 	it("refuses a folder n8n's file-access rules block, creating nothing there", async () => {
 		const configured = join(n8nFolder, 'elsewhere');
 		const error = await customerBind({ embeddedFolder: configured }).catch((e: unknown) => e);
@@ -83,49 +97,43 @@ describe('Embedded Data Folder through the nodes', () => {
 		);
 	});
 
-	it('tells the second process to use the PostgreSQL store', async () => {
+	(sqliteSupported() ? it : it.skip)('keeps the SQLite file in an allowed folder it names, shared by both nodes', async () => {
+		useUserFolder('user-folder-option');
 		const folder = join(root, 'shared-store');
-		const other = await StoreWorker.start(folder);
-		try {
-			expect(await other.send({ cmd: 'open' })).toEqual({ ok: true });
-			const error = await customerBind({ embeddedFolder: folder }).catch((e: unknown) => e);
-			expect(error).toBeInstanceOf(NodeOperationError);
-			expect((error as Error).message).toMatch(
-				new RegExp(`^The embedded store folder "${folder}" is in use by another process \\(pid ${other.pid} .*use the PostgreSQL store`),
-			);
-		} finally {
-			await other.stop();
-		}
+		const [[item]] = await customerBind({ embeddedFolder: folder });
+		expect(item.json).toMatchObject({ customerAction: 'created' });
+		const chat = fakeExecuteContext({
+			parameters: { store: 'embedded', channel: 'whatsapp', contactType: 'whatsapp', contact: '+5511933333333', options: { embeddedFolder: folder } },
+			helpers: n8nFileHelpers({ n8nFolder }),
+		});
+		const [[bound]] = await new ChatBind().execute.call(chat);
+		expect(bound.json).toMatchObject({ chatAction: 'created' });
+		expect(existsSync(join(folder, 'webhook-gateway.sqlite'))).toBe(true);
+		expect(existsSync(join(n8nFolder, 'webhook-gateway.sqlite'))).toBe(false);
 	});
 
-	it('refuses the embedded store in queue mode, in both nodes', async () => {
-		process.env.EXECUTIONS_MODE = 'queue';
-		const queueMode = /cannot be used in n8n queue mode \(EXECUTIONS_MODE=queue\): use the PostgreSQL store\.$/;
-		await expect(customerBind({})).rejects.toThrow(queueMode);
+	(sqliteSupported() ? it.skip : it)('below Node 22.13 both nodes name the PostgreSQL store', async () => {
+		const tooOld = /needs Node\.js 22\.13 or later; this n8n runs on Node\.js .*Use the PostgreSQL store\.$/;
+		await expect(customerBind({})).rejects.toThrow(tooOld);
 		const chat = fakeExecuteContext({
 			parameters: { store: 'embedded', channel: 'whatsapp', contactType: 'whatsapp', contact: '+5511933333333', options: {} },
 			helpers: n8nFileHelpers({ n8nFolder }),
 		});
 		const error = await new ChatBind().execute.call(chat).catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(NodeOperationError);
-		expect((error as Error).message).toMatch(queueMode);
+		expect((error as Error).message).toMatch(tooOld);
 	});
+});
 
-	it("uses n8n's own PostgreSQL (its DB_* settings, a schema of its own) when n8n runs on it, also in queue mode", async () => {
-		const url = process.env.TEST_POSTGRES_URL;
-		if (!url) throw new Error('TEST_POSTGRES_URL is not set (README: Tests)');
-		const server = new URL(url);
-		const n8nSettings = {
-			DB_TYPE: 'postgresdb',
-			DB_POSTGRESDB_HOST: server.hostname,
-			DB_POSTGRESDB_PORT: server.port || '5432',
-			DB_POSTGRESDB_DATABASE: server.pathname.slice(1),
-			DB_POSTGRESDB_USER: decodeURIComponent(server.username) || 'postgres',
-			DB_POSTGRESDB_PASSWORD: decodeURIComponent(server.password),
-		};
+// Skipped where the run is SQLite's alone (the store-node24 project; PostgreSQL ran before it) or
+// there is no PostgreSQL (README: Tests; CI always has one).
+(enginesUnderTest().includes('postgres') && process.env.TEST_POSTGRES_URL ? describe : describe.skip)("n8n's own PostgreSQL", () => {
+	it('keeps the tables in a schema of its own (its DB_* settings), also in queue mode', async () => {
+		const url = process.env.TEST_POSTGRES_URL as string;
+		const n8nSettings = { ...n8nPostgresSettings(url), EXECUTIONS_MODE: 'queue' };
 		const before = { ...process.env };
-		Object.assign(process.env, n8nSettings, { EXECUTIONS_MODE: 'queue' });
-		const email = `n8n-db.${Date.now()}@example.com`;
+		Object.assign(process.env, n8nSettings);
+		const email = `n8n-db.${run}@example.com`;
 		try {
 			const [[item]] = await customerBind({}, customerFields(email, ''));
 			expect(item.json).toMatchObject({ customerAction: 'created' });

@@ -13,7 +13,7 @@ import type { DeliveryRecord } from '../../../nodes/shared/store/deliveries';
 import { scopeOf } from '../../../nodes/shared/correlation';
 import { acceptHandover, registerWait } from '../../../nodes/shared/store/waits';
 import type { Queryable, Store } from '../../../nodes/shared/store/types';
-import { storeTargets, truncate } from '../store/targets';
+import { eachStore, truncate } from '../store/targets';
 
 /**
  * Model-based test of one delivery's life through the whole call pipeline (handleCall.ts, with
@@ -134,7 +134,7 @@ function faultyStore(store: Store, fault: { failAt: number; count: number }): St
 	};
 }
 
-describe.each(storeTargets())('one delivery under faults, on the %s store', (_kind, target) => {
+eachStore()('one delivery under faults, on the %s store', (_kind, target) => {
 	let store: Store;
 
 	beforeAll(async () => {

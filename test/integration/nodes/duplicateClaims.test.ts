@@ -6,21 +6,24 @@ import type { IExecuteFunctions, IWebhookFunctions, IWebhookResponseData } from 
 import { WebhookTrigger } from '../../../nodes/WebhookTrigger/WebhookTrigger.node';
 import { IN_PROGRESS_WAIT_MS } from '../../../nodes/WebhookTrigger/delivery/duplicates';
 import { keyHash } from '../../../nodes/shared/store/deliveryKeys';
-import { closeAllStores, openStore } from '../../../nodes/shared/store/open';
-import '../store/targets'; // loads PGlite with Node's own loader
+import { closeAllStores } from '../../../nodes/shared/store/open';
+import { triggerStoreOf } from '../../../nodes/shared/storeResolver';
+import { eachBacking } from '../../support/defaultStore';
 
 /**
  * Duplicate suppression as n8n runs it: webhook() claims the delivery key, the execution's first
  * step (execute()) marks it started. A copy is a duplicate only once the first copy's execution
  * runs; a claim whose execution never started is taken over, so the provider's retry is not lost.
- * Embedded store (the default), one node, fake n8n contexts.
+ * The default store as n8n would back it (a SQLite file beside n8n's, or n8n's own PostgreSQL),
+ * one node, fake n8n contexts.
  */
 jest.setTimeout(120_000);
 
 let root: string;
 const saved = process.env.N8N_USER_FOLDER;
 const trigger = new WebhookTrigger();
-const WORKFLOW = 'wf-dup';
+// Its own keys on a shared database (n8n's PostgreSQL schema outlives the run).
+const WORKFLOW = `wf-dup-${process.pid}-${Date.now().toString(36)}`;
 const NODE = 'Orders In';
 const parameters = {
 	authentication: 'none',
@@ -94,7 +97,13 @@ async function startExecution(result: IWebhookResponseData) {
 const started = (outcome: { result: IWebhookResponseData; sent: { status?: number } }) =>
 	outcome.result.workflowData !== undefined && outcome.sent.status === undefined;
 
-describe('duplicate claims through the Webhook Trigger', () => {
+eachBacking('duplicate claims through the Webhook Trigger, default store on %s', (_name, backing) => {
+	beforeAll(() => backing.use());
+	afterAll(async () => {
+		await closeAllStores();
+		backing.restore();
+	});
+
 	it('answers a copy that arrives while the first is being started as a duplicate once it runs', async () => {
 		const first = await deliver('evt_1');
 		expect(started(first)).toBe(true);
@@ -128,8 +137,12 @@ describe('duplicate claims through the Webhook Trigger', () => {
 		expect(JSON.parse(copy.sent.body!)).toMatchObject({ error: 'delivery_in_progress' });
 
 		// Ten minutes on, the claim counts as abandoned: the provider's retry starts the workflow.
-		const db = await openStore({ kind: 'embedded', dataDir: join(root, 'user', '.n8n', 'webhook-gateway') });
-		await db.query("UPDATE delivery_keys SET first_seen = first_seen - interval '11 minutes' WHERE key_hash = $1", [keyHash('evt_2')]);
+		const db = await triggerStoreOf({ kind: 'embedded', credentialId: undefined, readCredentials: async () => ({}) }).open();
+		await db.query('UPDATE delivery_keys SET first_seen = $1 WHERE workflow_id = $2 AND key_hash = $3', [
+			new Date(Date.now() - 11 * 60_000),
+			WORKFLOW,
+			keyHash('evt_2'),
+		]);
 		const retry = await deliver('evt_2');
 		expect(started(retry)).toBe(true);
 		await startExecution(retry.result);

@@ -2,11 +2,11 @@ import { bindCustomer } from '../../../nodes/shared/store/customers';
 import type { CustomerBindInput } from '../../../nodes/shared/store/customers';
 import { FieldError } from '../../../nodes/shared/store/normalize';
 import type { Store } from '../../../nodes/shared/store/types';
-import { countRows, storeTargets, truncateAll } from './targets';
+import { countRows, eachStore, truncateAll } from './targets';
 
 const BR = { defaultCountry: 'BR' };
 
-describe.each(storeTargets())('bindCustomer on the %s store', (_kind, target) => {
+eachStore()('bindCustomer on the %s store', (_kind, target) => {
 	let store: Store;
 
 	beforeAll(async () => {
@@ -251,10 +251,10 @@ describe.each(storeTargets())('bindCustomer on the %s store', (_kind, target) =>
 	});
 
 	describe('concurrency', () => {
-		// On the embedded store these pass with or without any locking: PGlite runs one transaction at
-		// a time per process (one in-process queue). The proofs that count are the PostgreSQL runs of
-		// these tests (advisory locks, real parallel connections; always run in CI) and, for several
-		// processes on one embedded folder, the two-process tests in folderLock.test.ts.
+		// On SQLite these pass with or without any locking: one process has one connection and its
+		// transactions take turns. The proofs that count are the PostgreSQL runs of these tests
+		// (advisory locks, real parallel connections; always run in CI) and, for several processes on
+		// one SQLite file, the two-process tests in sqliteProcesses.test.ts.
 		it('50 concurrent binds of one new person create exactly one customer', async () => {
 			const person = (i: number): CustomerBindInput => ({
 				name: { value: 'Ana' },

@@ -6,7 +6,7 @@ import { redactionsFor } from '../../../nodes/WebhookTrigger/auth';
 import { getDelivery, listDeliveries, pruneDeliveries } from '../../../nodes/shared/store/deliveries';
 import type { DeliveryRecord } from '../../../nodes/shared/store/deliveries';
 import type { Store } from '../../../nodes/shared/store/types';
-import { dumpRows, storeTargets, truncate } from './targets';
+import { dumpRows, eachStore, truncate } from './targets';
 
 /**
  * The delivery log on both stores: rows for each outcome, batching, the bounded buffer under a
@@ -69,7 +69,7 @@ const noise = (bytes: number) => randomBytes(Math.ceil((bytes * 3) / 4)).toStrin
 
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 
-describe.each(storeTargets())('delivery log on the %s store', (_kind, target) => {
+eachStore()('delivery log on the %s store', (_kind, target) => {
 	let store: Store;
 
 	beforeAll(async () => {
@@ -181,7 +181,7 @@ describe.each(storeTargets())('delivery log on the %s store', (_kind, target) =>
 	it('bounds the buffer under a forged flood and writes the overflow as a counted row', async () => {
 		let release: () => void = () => undefined;
 		const gate = new Promise<void>((resolve) => (release = resolve));
-		// The store is slow to open (as the embedded one is on first use): the buffer fills meanwhile.
+		// The store is slow to open (a server far away, a first open): the buffer fills meanwhile.
 		const log = new DeliveryLog(async () => { await gate; return store; }, { maxBuffered: 1000, flushIntervalMs: 10, pruneIntervalMs: 60_000 });
 		let buffered = 0;
 		for (let i = 0; i < 20_000; i++) if (log.record(record('wf-flood', { outcome: 'rejected', status: 401, reason: 'signature_mismatch' }))) buffered++;

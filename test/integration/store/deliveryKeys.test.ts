@@ -2,7 +2,7 @@ import { randomUUID } from 'crypto';
 
 import { claimDeliveryKey, keyHash, markDeliveriesStarted, pruneDeliveryKeys, readDeliveryKey } from '../../../nodes/shared/store/deliveryKeys';
 import type { Store } from '../../../nodes/shared/store/types';
-import { dumpRows, storeTargets, truncate } from './targets';
+import { dumpRows, eachStore, truncate } from './targets';
 
 /**
  * Duplicate suppression's one atomic statement. The concurrency case proves something only on
@@ -12,7 +12,7 @@ import { dumpRows, storeTargets, truncate } from './targets';
 const HOUR = 60 * 60 * 1000;
 const NOW = new Date(Date.UTC(2026, 10, 24, 12));
 
-describe.each(storeTargets())('delivery keys on the %s store', (_kind, target) => {
+eachStore()('delivery keys on the %s store', (_kind, target) => {
 	let store: Store;
 
 	beforeAll(async () => {

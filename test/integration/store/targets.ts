@@ -6,24 +6,17 @@ import { sqliteSupported } from '../../../nodes/shared/store/sqlite';
 import { postgresCredentialsFromUrl } from '../../support/postgres';
 import type { PostgresCredentials, Store } from '../../../nodes/shared/store/types';
 
-// PGlite's CommonJS build calls import() internally, which Jest's module sandbox rejects unless
-// node runs with --experimental-vm-modules. Load it with Node's own loader instead (what n8n does).
-jest.mock('@electric-sql/pglite', () => {
-	const { getBuiltinModule } = process as unknown as { getBuiltinModule(id: 'module'): typeof import('module') };
-	return getBuiltinModule('module').createRequire(__filename)('@electric-sql/pglite');
-});
-
 /**
- * The stores every integration case runs against: embedded PGlite in a temp folder, PostgreSQL (a
- * fresh schema per test file, dropped afterwards) when TEST_POSTGRES_URL is set, and SQLite in a
- * temp file where node:sqlite exists (Node ≥ 22.13; under jest on Node 20, the store-node24
- * project runs these suites again on Node 24). TEST_STORE_ENGINES=sqlite,… picks some of them.
+ * The stores every integration case runs against: PostgreSQL (a fresh schema per test file,
+ * dropped afterwards) when TEST_POSTGRES_URL is set, and SQLite in a temp file where node:sqlite
+ * exists (Node ≥ 22.13; under jest on Node 20, the store-node24 project runs these suites again on
+ * Node 24). TEST_STORE_ENGINES=sqlite,… picks some of them.
  */
 export interface StoreTarget {
-	kind: 'embedded' | 'postgres' | 'sqlite';
+	kind: 'postgres' | 'sqlite';
 	open(): Promise<Store>;
 	cleanup(): Promise<void>;
-	/** Folder (embedded) or credentials (postgres) behind this target. */
+	/** Folder of the file (sqlite) or credentials (postgres) behind this target. */
 	dataDir?: string;
 	credentials?: PostgresCredentials;
 }
@@ -37,7 +30,7 @@ export function warnIfNoPostgres(): void {
 	if (POSTGRES_URL || warned) return;
 	warned = true;
 	const suite = relative(process.cwd(), expect.getState().testPath ?? 'this suite');
-	process.stdout.write(`TEST_POSTGRES_URL is not set: skipped the PostgreSQL runs of ${suite}; the embedded store (PGlite) ran.\n`);
+	process.stdout.write(`TEST_POSTGRES_URL is not set: skipped the PostgreSQL runs of ${suite}.\n`);
 }
 
 export function uniqueSchema(): string {
@@ -47,20 +40,6 @@ export function uniqueSchema(): string {
 /** Credentials from TEST_POSTGRES_URL with a fresh schema. */
 export function postgresCredentials(schema = uniqueSchema()): PostgresCredentials {
 	return postgresCredentialsFromUrl(POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test', schema);
-}
-
-function embeddedTarget(): StoreTarget {
-	const dataDir = mkdtempSync(join(tmpdir(), 'wg-store-'));
-	let store: Store | undefined;
-	return {
-		kind: 'embedded',
-		dataDir,
-		open: async () => (store = await openStore({ kind: 'embedded', dataDir })),
-		cleanup: async () => {
-			await store?.close();
-			rmSync(dataDir, { recursive: true, force: true });
-		},
-	};
 }
 
 function postgresTarget(): StoreTarget {
@@ -93,18 +72,29 @@ function sqliteTarget(): StoreTarget {
 	};
 }
 
-const ENGINES = (process.env.TEST_STORE_ENGINES ?? 'embedded,postgres,sqlite').split(',').map((e) => e.trim());
+const ENGINES = (process.env.TEST_STORE_ENGINES ?? 'postgres,sqlite').split(',').map((e) => e.trim());
 
 /** Rows for describe.each: [kind, target]. */
 export function storeTargets(): Array<[string, StoreTarget]> {
 	const targets: Array<[string, StoreTarget]> = [];
-	if (ENGINES.includes('embedded')) targets.push(['embedded', embeddedTarget()]);
 	if (ENGINES.includes('postgres')) {
 		warnIfNoPostgres();
 		if (POSTGRES_URL) targets.push(['postgres', postgresTarget()]);
 	}
 	if (ENGINES.includes('sqlite') && sqliteSupported()) targets.push(['sqlite', sqliteTarget()]);
 	return targets;
+}
+
+/**
+ * `describe.each` over the targets of this run, or one skipped group naming why there is none (Node
+ * 20 without TEST_POSTGRES_URL: the store-node24 project still runs SQLite): never jest's error
+ * for an empty table.
+ */
+export function eachStore(targets: Array<[string, StoreTarget]> = storeTargets()) {
+	return (name: string, fn: (kind: string, target: StoreTarget) => void): void => {
+		if (targets.length > 0) describe.each(targets)(name, fn);
+		else describe.skip(name.replace('%s', 'no'), () => it('needs PostgreSQL (TEST_POSTGRES_URL) or SQLite (Node 22.13+)', () => undefined));
+	};
 }
 
 /** Empties `tables` (listed children first): SQLite has no TRUNCATE. */

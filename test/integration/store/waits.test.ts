@@ -3,7 +3,7 @@ import { randomUUID } from 'crypto';
 import { keyHash as sha256 } from '../../../nodes/shared/store/deliveryKeys';
 import { acceptHandover, claimWait, pruneWaits, registerWait, releaseWait } from '../../../nodes/shared/store/waits';
 import type { Store } from '../../../nodes/shared/store/types';
-import { dumpRows, storeTargets, truncate } from './targets';
+import { dumpRows, eachStore, truncate } from './targets';
 
 /**
  * The correlated-resume registry. The concurrency case proves something only on PostgreSQL (PGlite
@@ -14,7 +14,7 @@ import { dumpRows, storeTargets, truncate } from './targets';
 const MINUTE = 60 * 1000;
 const NOW = new Date(Date.UTC(2026, 10, 24, 12));
 
-describe.each(storeTargets())('waiting executions on the %s store', (kind, target) => {
+eachStore()('waiting executions on the %s store', (kind, target) => {
 	let store: Store;
 
 	beforeAll(async () => {

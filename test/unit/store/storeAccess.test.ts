@@ -3,7 +3,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { NodeOperationError } from 'n8n-workflow';
 import { toNodeError } from '../../../nodes/shared/storeAccess';
-import { defaultEmbeddedFolder, embeddedFolderFor } from '../../../nodes/shared/storeResolver';
+import { defaultEmbeddedFolder, defaultSqliteFile, embeddedFolderFor } from '../../../nodes/shared/storeResolver';
 import { EmbeddedStoreError } from '../../../nodes/shared/store/types';
 import { fakeExecuteContext, n8nFileHelpers } from '../../support/executeContext';
 import type { FileAccessRules } from '../../support/executeContext';
@@ -37,9 +37,10 @@ const notAllowed = (configured: string, resolved: string) =>
 	new EmbeddedStoreError(`Embedded Data Folder "${configured}" (${resolved}) is not allowed by n8n's file-access rules.`, '');
 
 describe('Embedded Data Folder and n8n file-access rules', () => {
-	it('trusts the default folder inside n8n folder, which n8n blocks for nodes', async () => {
-		expect(defaultEmbeddedFolder()).toBe(join(n8nFolder, 'webhook-gateway'));
-		for (const configured of ['', '   ', 'webhook-gateway', join(n8nFolder, 'x', '..', 'webhook-gateway')]) {
+	it("trusts the default: n8n's own folder, beside its database, which n8n blocks for nodes", async () => {
+		expect(defaultEmbeddedFolder()).toBe(n8nFolder);
+		expect(defaultSqliteFile()).toBe(join(n8nFolder, 'webhook-gateway.sqlite'));
+		for (const configured of ['', '   ', '.', n8nFolder, join(n8nFolder, 'x', '..')]) {
 			const { result, checked } = folderFor(configured);
 			await expect(result).resolves.toBe(defaultEmbeddedFolder());
 			expect(checked).toEqual([]);
@@ -49,13 +50,24 @@ describe('Embedded Data Folder and n8n file-access rules', () => {
 	it.each([
 		['a relative path into n8n folder', 'nodes', () => join(n8nFolder, 'nodes')],
 		['.. back into n8n folder', () => join(root, 'data', '..', 'user', '.n8n', 'database'), () => join(n8nFolder, 'database')],
-		['n8n folder itself', () => n8nFolder, () => n8nFolder],
 		['a folder under the default one', () => join(n8nFolder, 'webhook-gateway', 'inner'), () => join(n8nFolder, 'webhook-gateway', 'inner')],
 	] as Array<[string, string | (() => string), () => string]>)('refuses %s', async (_name, configuredOf, resolvedOf) => {
 		const configured = typeof configuredOf === 'string' ? configuredOf : configuredOf();
 		const { result, checked } = folderFor(configured);
 		await expect(result).rejects.toEqual(notAllowed(configured, resolvedOf()));
 		expect(checked).toEqual([resolvedOf()]); // n8n judged the resolved path, not the text typed
+	});
+
+	it("follows n8n's database file when DB_SQLITE_DATABASE moves it", () => {
+		const saved = process.env.DB_SQLITE_DATABASE;
+		process.env.DB_SQLITE_DATABASE = join(root, 'db', 'n8n.sqlite');
+		try {
+			expect(defaultSqliteFile()).toBe(join(root, 'db', 'webhook-gateway.sqlite'));
+			expect(defaultEmbeddedFolder()).toBe(join(root, 'db'));
+		} finally {
+			if (saved === undefined) delete process.env.DB_SQLITE_DATABASE;
+			else process.env.DB_SQLITE_DATABASE = saved;
+		}
 	});
 
 	it('accepts a folder outside n8n folder when no restriction is set', async () => {

@@ -6,9 +6,9 @@ import { versions } from '../test/e2e/harness/versions';
 import { noOp, nodeType, workflow } from '../test/e2e/harness/workflow';
 
 /**
- * What the embedded store (PGlite, loaded lazily) adds to an n8n process: RSS of the n8n main
- * process after start, after calls that never touch the store (the baseline), after the first
- * bind (first open of a new data folder, migrations), and after a restart (reopening it).
+ * What the default store (a SQLite file beside n8n's; node:sqlite loaded lazily) adds to an n8n
+ * process: RSS of the n8n main process after start, after calls that never touch the store (the baseline), after the first
+ * bind (first open of a new file, migrations), and after a restart (reopening it).
  *   npm run bench:store-rss [-- v1|v2]
  */
 const secret = 'bench-secret';
