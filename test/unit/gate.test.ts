@@ -31,6 +31,8 @@ const hmacCredentials = {
 	encoding: 'hex',
 	prefix: 'sha256=',
 };
+/** The gate with the generic HMAC scheme on hmacCredentials. */
+const hmacConfig = (overrides: Partial<GateConfig> = {}) => gateConfig({ scheme: 'hmac', credentials: hmacCredentials, ...overrides });
 const slackCredentials = { signingSecret: SLACK_SECRET };
 const metaCredentials = { verifyToken: META_VERIFY_TOKEN, appSecret: META_APP_SECRET };
 
@@ -194,7 +196,7 @@ describe('admitCall', () => {
 			const payload = { text: 'x'.repeat(200) };
 			const incoming = jsonCall(payload, { headers: BAD_SIGNATURE });
 			const body = expectRejection(
-				admitCall(incoming, gateConfig({ scheme: 'hmac', credentials: hmacCredentials, maxBodyBytes: 100 })),
+				admitCall(incoming, hmacConfig({ maxBodyBytes: 100 })),
 				413,
 				'payload_too_large',
 			);
@@ -205,20 +207,20 @@ describe('admitCall', () => {
 		it('admits a body of exactly the limit', () => {
 			const incoming = hmacCall({ text: 'x'.repeat(50) });
 			const limit = (incoming.rawBody as Buffer).length;
-			const gate = gateConfig({ scheme: 'hmac', credentials: hmacCredentials, maxBodyBytes: limit });
+			const gate = hmacConfig({ maxBodyBytes: limit });
 			expectRun(admitCall(incoming, gate));
 			expectRejection(admitCall(incoming, { ...gate, maxBodyBytes: limit - 1 }), 413, 'payload_too_large');
 		});
 
 		it('checks the signature before the schema', () => {
 			const incoming = jsonCall({ email: 5 }, { headers: BAD_SIGNATURE });
-			const gate = gateConfig({ scheme: 'hmac', credentials: hmacCredentials, jsonSchema: EMAIL_SCHEMA });
+			const gate = hmacConfig({ jsonSchema: EMAIL_SCHEMA });
 			expectRejection(admitCall(incoming, gate), 401, 'signature_mismatch');
 		});
 
 		it('answers 422 with the schema errors once authentication passed', () => {
 			const incoming = hmacCall({ email: 5 });
-			const gate = gateConfig({ scheme: 'hmac', credentials: hmacCredentials, jsonSchema: EMAIL_SCHEMA });
+			const gate = hmacConfig({ jsonSchema: EMAIL_SCHEMA });
 			const body = expectRejection(admitCall(incoming, gate), 422, 'schema_violation');
 			expect(body.errors).toEqual([{ path: '/email', message: 'must be string' }]);
 			expectRun(admitCall(hmacCall({ email: 'ana@example.com' }), gate));
@@ -337,7 +339,7 @@ describe('admitCall', () => {
 
 		it('checks the declared size before the media type on a signed scheme', () => {
 			const incoming = call({ body: form, rawBody: undefined, headers: { 'content-length': '5000' } });
-			const gate = gateConfig({ scheme: 'hmac', credentials: hmacCredentials, maxBodyBytes: 4096 });
+			const gate = hmacConfig({ maxBodyBytes: 4096 });
 			expectRejection(admitCall(incoming, gate), 413, 'payload_too_large');
 		});
 
@@ -378,9 +380,7 @@ describe('admitCall', () => {
 			const run = expectRun(
 				admitCall(
 					incoming,
-					gateConfig({
-						scheme: 'hmac',
-						credentials: hmacCredentials,
+					hmacConfig({
 						variables: [
 							{ path: 'headers.x-signature', name: 'sig' },
 							{ path: 'body.order', name: 'order' },
@@ -420,9 +420,7 @@ describe('admitCall', () => {
 			const run = expectRun(
 				admitCall(
 					incoming,
-					gateConfig({
-						scheme: 'hmac',
-						credentials: hmacCredentials,
+					hmacConfig({
 						variables: [
 							{ path: 'headers.authorization', name: 'auth' },
 							{ path: 'headers.cookie', name: 'cookie' },
@@ -450,7 +448,7 @@ describe('admitCall', () => {
 			const incoming = jsonCall(payload, {
 				headers: { 'x-signature': `sha256=${hexHmac(HMAC_SECRET, JSON.stringify(payload))}` },
 			}, raw);
-			const gate = gateConfig({ scheme: 'hmac', credentials: hmacCredentials });
+			const gate = hmacConfig();
 			expectRejection(admitCall(incoming, gate), 401, 'signature_mismatch');
 			const signedRaw = jsonCall(payload, { headers: { 'x-signature': `sha256=${hexHmac(HMAC_SECRET, raw)}` } }, raw);
 			expectRun(admitCall(signedRaw, gate));
@@ -588,14 +586,14 @@ describe('admitCall', () => {
 
 	describe('rejection bodies', () => {
 		const bearer = gateConfig({ scheme: 'bearer', credentials: { token: BEARER_TOKEN } });
-		const hmac = gateConfig({ scheme: 'hmac', credentials: hmacCredentials });
+		const hmac = hmacConfig();
 		const meta = gateConfig({ scheme: 'meta', credentials: metaCredentials });
 		const cases: Array<[string, IncomingCall, GateConfig, number, string]> = [
 			['wrong bearer token', jsonCall({}, { headers: { authorization: `Bearer ${BEARER_TOKEN}x` } }), bearer, 401, 'invalid_token'],
 			['missing HMAC signature', jsonCall({ a: 1 }), hmac, 401, 'missing_signature'],
 			['malformed HMAC signature', jsonCall({ a: 1 }, { headers: { 'x-signature': 'md5=abc' } }), hmac, 401, 'malformed_signature'],
 			['bad Meta signature', jsonCall({ a: 1 }, { headers: { 'x-hub-signature-256': BAD_SIGNATURE['x-signature'] } }), meta, 401, 'signature_mismatch'],
-			['HMAC credential without a secret', hmacCall({ a: 1 }), gateConfig({ scheme: 'hmac', credentials: { ...hmacCredentials, secret: '' } }), 401, 'not_configured'],
+			['HMAC credential without a secret', hmacCall({ a: 1 }), hmacConfig({ credentials: { ...hmacCredentials, secret: '' } }), 401, 'not_configured'],
 			['IP not allowed', hmacCall({ a: 1 }, { ip: OTHER_IP }), { ...hmac, ipAllowlist: parseIpAllowlist('10.0.0.0/8') }, 403, 'ip_not_allowed'],
 		];
 
