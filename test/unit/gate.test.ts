@@ -3,6 +3,7 @@ import { parseIpAllowlist, parseOriginAllowlist } from '../../nodes/WebhookTrigg
 import { AUTH_SCHEMES, signsBody } from '../../nodes/WebhookTrigger/auth';
 import type { AuthScheme } from '../../nodes/WebhookTrigger/auth';
 import { admitCall } from '../support/admitCall';
+import { gateConfig } from '../support/gateConfig';
 import type { GateConfig, IncomingCall, Reply, Run } from '../../nodes/WebhookTrigger/gate/gate';
 
 /**
@@ -30,6 +31,8 @@ const hmacCredentials = {
 	encoding: 'hex',
 	prefix: 'sha256=',
 };
+/** The gate with the generic HMAC scheme on hmacCredentials. */
+const hmacConfig = (overrides: Partial<GateConfig> = {}) => gateConfig({ scheme: 'hmac', credentials: hmacCredentials, ...overrides });
 const slackCredentials = { signingSecret: SLACK_SECRET };
 const metaCredentials = { verifyToken: META_VERIFY_TOKEN, appSecret: META_APP_SECRET };
 
@@ -38,23 +41,6 @@ const EMAIL_SCHEMA = JSON.stringify({
 	required: ['email'],
 	properties: { email: { type: 'string' } },
 });
-
-function config(overrides: Partial<GateConfig> = {}): GateConfig {
-	return {
-		scheme: 'none',
-		credentials: {},
-		ipAllowlist: parseIpAllowlist(''),
-		originAllowlist: parseOriginAllowlist(''),
-		maxBodyBytes: 1024 * 1024,
-		jsonSchema: '',
-		eventPath: '',
-		cases: [],
-		variables: [],
-		saveBodyAs: '',
-		method: 'POST',
-		...overrides,
-	};
-}
 
 /** A POST to the `default` webhook carrying `raw` as its bytes and `body` as n8n parsed it. */
 function call(overrides: Partial<IncomingCall> = {}): IncomingCall {
@@ -139,7 +125,7 @@ describe('admitCall', () => {
 				params: { id: '7' },
 				headers: { 'x-request-id': 'req-1' },
 			});
-			const run = expectRun(admitCall(incoming, config()));
+			const run = expectRun(admitCall(incoming, gateConfig()));
 			expect(run.output).toBe(0);
 			expect(run.outputs).toBe(1);
 			expect(run.item).toEqual({
@@ -163,7 +149,7 @@ describe('admitCall', () => {
 				ip: undefined,
 				headers: { origin: ['https://app.example.com', 'https://other.example.com'] },
 			});
-			const run = expectRun(admitCall(incoming, config()));
+			const run = expectRun(admitCall(incoming, gateConfig()));
 			expect(run.item.method).toBe('POST');
 			expect(run.item.origin).toBe('https://app.example.com');
 			expect(run.item.ip).toBeNull();
@@ -172,7 +158,7 @@ describe('admitCall', () => {
 
 	describe('order of checks', () => {
 		const bearer = (overrides: Partial<GateConfig> = {}) =>
-			config({ scheme: 'bearer', credentials: { token: BEARER_TOKEN }, ...overrides });
+			gateConfig({ scheme: 'bearer', credentials: { token: BEARER_TOKEN }, ...overrides });
 
 		it('checks the IP allowlist before the origin allowlist and the token', () => {
 			const incoming = jsonCall({}, {
@@ -210,7 +196,7 @@ describe('admitCall', () => {
 			const payload = { text: 'x'.repeat(200) };
 			const incoming = jsonCall(payload, { headers: BAD_SIGNATURE });
 			const body = expectRejection(
-				admitCall(incoming, config({ scheme: 'hmac', credentials: hmacCredentials, maxBodyBytes: 100 })),
+				admitCall(incoming, hmacConfig({ maxBodyBytes: 100 })),
 				413,
 				'payload_too_large',
 			);
@@ -221,20 +207,20 @@ describe('admitCall', () => {
 		it('admits a body of exactly the limit', () => {
 			const incoming = hmacCall({ text: 'x'.repeat(50) });
 			const limit = (incoming.rawBody as Buffer).length;
-			const gate = config({ scheme: 'hmac', credentials: hmacCredentials, maxBodyBytes: limit });
+			const gate = hmacConfig({ maxBodyBytes: limit });
 			expectRun(admitCall(incoming, gate));
 			expectRejection(admitCall(incoming, { ...gate, maxBodyBytes: limit - 1 }), 413, 'payload_too_large');
 		});
 
 		it('checks the signature before the schema', () => {
 			const incoming = jsonCall({ email: 5 }, { headers: BAD_SIGNATURE });
-			const gate = config({ scheme: 'hmac', credentials: hmacCredentials, jsonSchema: EMAIL_SCHEMA });
+			const gate = hmacConfig({ jsonSchema: EMAIL_SCHEMA });
 			expectRejection(admitCall(incoming, gate), 401, 'signature_mismatch');
 		});
 
 		it('answers 422 with the schema errors once authentication passed', () => {
 			const incoming = hmacCall({ email: 5 });
-			const gate = config({ scheme: 'hmac', credentials: hmacCredentials, jsonSchema: EMAIL_SCHEMA });
+			const gate = hmacConfig({ jsonSchema: EMAIL_SCHEMA });
 			const body = expectRejection(admitCall(incoming, gate), 422, 'schema_violation');
 			expect(body.errors).toEqual([{ path: '/email', message: 'must be string' }]);
 			expectRun(admitCall(hmacCall({ email: 'ana@example.com' }), gate));
@@ -247,19 +233,19 @@ describe('admitCall', () => {
 				rawBody: Buffer.from(text),
 				headers: { 'content-type': 'text/plain' },
 			});
-			expectRejection(admitCall(incoming, config({ jsonSchema: EMAIL_SCHEMA })), 400, 'invalid_json');
+			expectRejection(admitCall(incoming, gateConfig({ jsonSchema: EMAIL_SCHEMA })), 400, 'invalid_json');
 			// Without a schema the same call runs: the body is only parsed for validation.
-			expectRun(admitCall(incoming, config()));
+			expectRun(admitCall(incoming, gateConfig()));
 		});
 
 		it('validates a text body that is JSON by parsing it, and keeps the text in the item', () => {
 			const text = '{"email":"ana@example.com"}';
 			const incoming = call({ body: text, rawBody: Buffer.from(text), headers: { 'content-type': 'text/plain' } });
-			const run = expectRun(admitCall(incoming, config({ jsonSchema: EMAIL_SCHEMA })));
+			const run = expectRun(admitCall(incoming, gateConfig({ jsonSchema: EMAIL_SCHEMA })));
 			expect(run.item.body).toBe(text);
 			const invalid = '{"email":5}';
 			const bad = call({ body: invalid, rawBody: Buffer.from(invalid), headers: { 'content-type': 'text/plain' } });
-			expectRejection(admitCall(bad, config({ jsonSchema: EMAIL_SCHEMA })), 422, 'schema_violation');
+			expectRejection(admitCall(bad, gateConfig({ jsonSchema: EMAIL_SCHEMA })), 422, 'schema_violation');
 		});
 
 		it('passes a verifier rejection through with its status and headers', () => {
@@ -279,7 +265,7 @@ describe('admitCall', () => {
 		});
 
 		it('answers 405 with Allow set to the configured method on a non-meta scheme', () => {
-			const gate = config({ scheme: 'bearer', credentials: { token: BEARER_TOKEN }, method: 'PUT' });
+			const gate = gateConfig({ scheme: 'bearer', credentials: { token: BEARER_TOKEN }, method: 'PUT' });
 			// A valid token and an oversized declared body: 405 comes before both.
 			const incoming = setupCall({ headers: { authorization: `Bearer ${BEARER_TOKEN}`, 'content-length': '999999999' } });
 			const reply = expectReply(admitCall(incoming, gate), 405);
@@ -289,12 +275,12 @@ describe('admitCall', () => {
 		});
 
 		it('answers 405 on the public scheme too', () => {
-			const reply = expectReply(admitCall(setupCall(), config({ method: 'PATCH' })), 405);
+			const reply = expectReply(admitCall(setupCall(), gateConfig({ method: 'PATCH' })), 405);
 			expect(reply.headers).toEqual({ Allow: 'PATCH' });
 		});
 
 		it('checks the allowlists before answering 405', () => {
-			const gate = config({ method: 'PUT', ipAllowlist: parseIpAllowlist(CALLER_IP) });
+			const gate = gateConfig({ method: 'PUT', ipAllowlist: parseIpAllowlist(CALLER_IP) });
 			const reply = admitCall(setupCall({ ip: OTHER_IP }), gate);
 			expectRejection(reply, 403, 'ip_not_allowed');
 			expect((reply as Reply).headers).toEqual({});
@@ -302,7 +288,7 @@ describe('admitCall', () => {
 
 		it('answers the Meta subscription handshake with the challenge as text', () => {
 			const incoming = setupCall({ query: handshakeQuery(META_VERIFY_TOKEN) });
-			const result = admitCall(incoming, config({ scheme: 'meta', credentials: metaCredentials }));
+			const result = admitCall(incoming, gateConfig({ scheme: 'meta', credentials: metaCredentials }));
 			expect(result).toEqual({
 				kind: 'reply',
 				code: 'handshake',
@@ -315,14 +301,14 @@ describe('admitCall', () => {
 
 		it('refuses a wrong Meta verify token without echoing either token', () => {
 			const incoming = setupCall({ query: handshakeQuery('guess') });
-			const reply = admitCall(incoming, config({ scheme: 'meta', credentials: metaCredentials }));
+			const reply = admitCall(incoming, gateConfig({ scheme: 'meta', credentials: metaCredentials }));
 			expectRejection(reply, 403, 'verify_token_mismatch');
 			expect((reply as Reply).body).not.toContain('guess');
 		});
 
 		it('checks the IP allowlist before the Meta handshake', () => {
 			const incoming = setupCall({ ip: OTHER_IP, query: handshakeQuery(META_VERIFY_TOKEN) });
-			const gate = config({
+			const gate = gateConfig({
 				scheme: 'meta',
 				credentials: metaCredentials,
 				ipAllowlist: parseIpAllowlist(`${CALLER_IP}/32`),
@@ -348,17 +334,17 @@ describe('admitCall', () => {
 			],
 		] as const)('refuses a %s-signed call with 415 (a signature over no bytes would verify)', (scheme, credentials, headers) => {
 			const incoming = call({ body: form, rawBody: undefined, headers: { 'content-type': 'multipart/form-data', ...headers } });
-			expectRejection(admitCall(incoming, config({ scheme, credentials })), 415, 'unsupported_media_type');
+			expectRejection(admitCall(incoming, gateConfig({ scheme, credentials })), 415, 'unsupported_media_type');
 		});
 
 		it('checks the declared size before the media type on a signed scheme', () => {
 			const incoming = call({ body: form, rawBody: undefined, headers: { 'content-length': '5000' } });
-			const gate = config({ scheme: 'hmac', credentials: hmacCredentials, maxBodyBytes: 4096 });
+			const gate = hmacConfig({ maxBodyBytes: 4096 });
 			expectRejection(admitCall(incoming, gate), 413, 'payload_too_large');
 		});
 
 		it('runs a public call and sizes it by its Content-Length header', () => {
-			const gate = config({ maxBodyBytes: 4096 });
+			const gate = gateConfig({ maxBodyBytes: 4096 });
 			const fits = call({ body: form, rawBody: undefined, headers: { 'content-length': '4096' } });
 			expect(expectRun(admitCall(fits, gate)).item.body).toEqual(form);
 			const tooBig = call({ body: form, rawBody: undefined, headers: { 'content-length': '4097' } });
@@ -367,7 +353,7 @@ describe('admitCall', () => {
 		});
 
 		it('sizes a multipart body without Content-Length (chunked) by the bytes n8n received (review #7)', () => {
-			const gate = config({ maxBodyBytes: 4096 });
+			const gate = gateConfig({ maxBodyBytes: 4096 });
 			// n8n's multipart parser: fields in `data`, files (saved to disk) with their size in `files`.
 			const upload = (size: number) => ({
 				data: { name: 'Ana' },
@@ -394,9 +380,7 @@ describe('admitCall', () => {
 			const run = expectRun(
 				admitCall(
 					incoming,
-					config({
-						scheme: 'hmac',
-						credentials: hmacCredentials,
+					hmacConfig({
 						variables: [
 							{ path: 'headers.x-signature', name: 'sig' },
 							{ path: 'body.order', name: 'order' },
@@ -436,9 +420,7 @@ describe('admitCall', () => {
 			const run = expectRun(
 				admitCall(
 					incoming,
-					config({
-						scheme: 'hmac',
-						credentials: hmacCredentials,
+					hmacConfig({
 						variables: [
 							{ path: 'headers.authorization', name: 'auth' },
 							{ path: 'headers.cookie', name: 'cookie' },
@@ -466,7 +448,7 @@ describe('admitCall', () => {
 			const incoming = jsonCall(payload, {
 				headers: { 'x-signature': `sha256=${hexHmac(HMAC_SECRET, JSON.stringify(payload))}` },
 			}, raw);
-			const gate = config({ scheme: 'hmac', credentials: hmacCredentials });
+			const gate = hmacConfig();
 			expectRejection(admitCall(incoming, gate), 401, 'signature_mismatch');
 			const signedRaw = jsonCall(payload, { headers: { 'x-signature': `sha256=${hexHmac(HMAC_SECRET, raw)}` } }, raw);
 			expectRun(admitCall(signedRaw, gate));
@@ -485,7 +467,7 @@ describe('admitCall', () => {
 		const verification = '{"token":"t0","challenge":"chal-5531","type":"url_verification"}';
 
 		it('answers a signed url_verification with the challenge as JSON and runs nothing', () => {
-			const result = admitCall(slackCall(verification, SLACK_SECRET), config({ scheme: 'slack', credentials: slackCredentials }));
+			const result = admitCall(slackCall(verification, SLACK_SECRET), gateConfig({ scheme: 'slack', credentials: slackCredentials }));
 			expect(result).toEqual({
 				kind: 'reply',
 				code: 'handshake',
@@ -497,14 +479,14 @@ describe('admitCall', () => {
 		});
 
 		it('does not answer a url_verification signed with another secret', () => {
-			const result = admitCall(slackCall(verification, 'not-the-secret'), config({ scheme: 'slack', credentials: slackCredentials }));
+			const result = admitCall(slackCall(verification, 'not-the-secret'), gateConfig({ scheme: 'slack', credentials: slackCredentials }));
 			const body = expectRejection(result, 401, 'signature_mismatch');
 			expect(JSON.stringify(body)).not.toContain('chal-5531');
 		});
 
 		it('runs a signed event with the timestamp in the verification details', () => {
 			const raw = '{"type":"event_callback","event":{"type":"app_mention"}}';
-			const run = expectRun(admitCall(slackCall(raw, SLACK_SECRET), config({ scheme: 'slack', credentials: slackCredentials })));
+			const run = expectRun(admitCall(slackCall(raw, SLACK_SECRET), gateConfig({ scheme: 'slack', credentials: slackCredentials })));
 			expect(run.item.verification).toEqual({ scheme: 'slack', timestamp: ts, secret: 'current' });
 			expect((run.item.headers as Record<string, unknown>)['x-slack-signature']).toBe('[redacted]');
 		});
@@ -517,7 +499,7 @@ describe('admitCall', () => {
 			{ label: '', value: '42' },
 		];
 		const routed = (event: unknown) =>
-			expectRun(admitCall(jsonCall({ event }), config({ eventPath: ' body.event ', cases })));
+			expectRun(admitCall(jsonCall({ event }), gateConfig({ eventPath: ' body.event ', cases })));
 
 		it('sends a matching event to its case output, named by its label', () => {
 			const run = routed('order.refunded');
@@ -531,7 +513,7 @@ describe('admitCall', () => {
 			expect(unknown.output).toBe(3);
 			expect(unknown.outputs).toBe(4);
 			expect(unknown.item.event).toEqual({ path: 'body.event', value: 'order.created', case: null });
-			const missing = expectRun(admitCall(jsonCall({}), config({ eventPath: 'body.event', cases })));
+			const missing = expectRun(admitCall(jsonCall({}), gateConfig({ eventPath: 'body.event', cases })));
 			expect(missing.output).toBe(3);
 			expect(missing.item.event).toEqual({ path: 'body.event', value: null, case: null });
 		});
@@ -543,7 +525,7 @@ describe('admitCall', () => {
 		});
 
 		it('ignores cases when the event path is blank', () => {
-			const run = expectRun(admitCall(jsonCall({ event: 'order.paid' }), config({ eventPath: '  ', cases })));
+			const run = expectRun(admitCall(jsonCall({ event: 'order.paid' }), gateConfig({ eventPath: '  ', cases })));
 			expect(run.output).toBe(0);
 			expect(run.outputs).toBe(1);
 			expect(run.item.event).toEqual({ path: null, value: null, case: null });
@@ -562,7 +544,7 @@ describe('admitCall', () => {
 			const run = expectRun(
 				admitCall(
 					incoming,
-					config({
+					gateConfig({
 						variables: [
 							{ path: 'body.data[0].email', name: 'email' },
 							{ path: 'body.data[1].email', name: 'second' },
@@ -586,14 +568,14 @@ describe('admitCall', () => {
 			const run = expectRun(
 				admitCall(
 					jsonCall(payload),
-					config({ variables: [{ path: 'body.event', name: 'event' }], saveBodyAs: ' payload ' }),
+					gateConfig({ variables: [{ path: 'body.event', name: 'event' }], saveBodyAs: ' payload ' }),
 				),
 			);
 			expect(run.item.variables).toEqual({ event: 'order.paid', payload });
 		});
 
 		it('saves the body under __proto__ as plain data, not as the prototype', () => {
-			const run = expectRun(admitCall(jsonCall(payload), config({ saveBodyAs: '__proto__' })));
+			const run = expectRun(admitCall(jsonCall(payload), gateConfig({ saveBodyAs: '__proto__' })));
 			const variables = run.item.variables as Record<string, unknown>;
 			expect(Object.keys(variables)).toEqual(['__proto__']);
 			expect(Object.getOwnPropertyDescriptor(variables, '__proto__')?.value).toEqual(payload);
@@ -603,15 +585,15 @@ describe('admitCall', () => {
 	});
 
 	describe('rejection bodies', () => {
-		const bearer = config({ scheme: 'bearer', credentials: { token: BEARER_TOKEN } });
-		const hmac = config({ scheme: 'hmac', credentials: hmacCredentials });
-		const meta = config({ scheme: 'meta', credentials: metaCredentials });
+		const bearer = gateConfig({ scheme: 'bearer', credentials: { token: BEARER_TOKEN } });
+		const hmac = hmacConfig();
+		const meta = gateConfig({ scheme: 'meta', credentials: metaCredentials });
 		const cases: Array<[string, IncomingCall, GateConfig, number, string]> = [
 			['wrong bearer token', jsonCall({}, { headers: { authorization: `Bearer ${BEARER_TOKEN}x` } }), bearer, 401, 'invalid_token'],
 			['missing HMAC signature', jsonCall({ a: 1 }), hmac, 401, 'missing_signature'],
 			['malformed HMAC signature', jsonCall({ a: 1 }, { headers: { 'x-signature': 'md5=abc' } }), hmac, 401, 'malformed_signature'],
 			['bad Meta signature', jsonCall({ a: 1 }, { headers: { 'x-hub-signature-256': BAD_SIGNATURE['x-signature'] } }), meta, 401, 'signature_mismatch'],
-			['HMAC credential without a secret', hmacCall({ a: 1 }), config({ scheme: 'hmac', credentials: { ...hmacCredentials, secret: '' } }), 401, 'not_configured'],
+			['HMAC credential without a secret', hmacCall({ a: 1 }), hmacConfig({ credentials: { ...hmacCredentials, secret: '' } }), 401, 'not_configured'],
 			['IP not allowed', hmacCall({ a: 1 }, { ip: OTHER_IP }), { ...hmac, ipAllowlist: parseIpAllowlist('10.0.0.0/8') }, 403, 'ip_not_allowed'],
 		];
 
@@ -627,7 +609,7 @@ describe('multipart on every scheme that signs the body', () => {
 		for (const scheme of AUTH_SCHEMES) {
 			const result = admitCall(
 				call({ body: form, rawBody: undefined, headers: { 'content-type': 'multipart/form-data' } }),
-				config({ scheme, credentials: {} }),
+				gateConfig({ scheme, credentials: {} }),
 			);
 			if (signsBody(scheme)) expectRejection(result, 415, 'unsupported_media_type');
 			else expect(result.kind === 'run' || (result.kind === 'reply' && result.status === 401)).toBe(true);

@@ -14,6 +14,7 @@ import { scopeOf } from '../../../nodes/shared/correlation';
 import { acceptHandover, registerWait } from '../../../nodes/shared/store/waits';
 import type { Queryable, Store } from '../../../nodes/shared/store/types';
 import { eachStore, truncate } from '../store/targets';
+import { requestConfig } from '../../support/gateConfig';
 
 /**
  * Model-based test of one delivery's life through the whole call pipeline (handleCall.ts, with
@@ -210,17 +211,11 @@ eachStore()('one delivery under faults, on the %s store', (_kind, target) => {
 						options,
 						log,
 						callerRules: () => ({ ipAllowlist: parseIpAllowlist('10.0.0.0/8'), originAllowlist: parseOriginAllowlist('https://shop.example') }),
-						gateConfig: async () => ({
-							scheme: cfg.auth,
-							credentials: cfg.auth === 'header' ? { headerName: 'x-partner-key', token: SECRET } : { parameterName: 'partner', token: SECRET },
-							maxBodyBytes: 1024 * 1024,
-							jsonSchema: '',
-							eventPath: '',
-							cases: [],
-							variables: [],
-							saveBodyAs: '',
-							method: 'POST',
-						}),
+						gateConfig: async () =>
+							requestConfig({
+								scheme: cfg.auth,
+								credentials: cfg.auth === 'header' ? { headerName: 'x-partner-key', token: SECRET } : { parameterName: 'partner', token: SECRET },
+							}),
 						rawBody: async () => Buffer.from(JSON.stringify(call.body)),
 						delivery: { store: trigger, handover, inProgressWaitMs: 0, busyRetryMs: 0 },
 					};

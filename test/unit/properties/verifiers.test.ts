@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 
-import { parseIpAllowlist, parseOriginAllowlist } from '../../../nodes/WebhookTrigger/gate/allowlist';
 import { AUTH_SCHEMES, schemeFields, verifiers } from '../../../nodes/WebhookTrigger/auth';
 import type { SchemeVerifier, VerificationRequest } from '../../../nodes/WebhookTrigger/auth';
 import { admitCall } from '../../support/admitCall';
-import type { GateConfig, IncomingCall, Reply, Run } from '../../../nodes/WebhookTrigger/gate/gate';
+import { gateConfig } from '../../support/gateConfig';
+import type { IncomingCall, Reply, Run } from '../../../nodes/WebhookTrigger/gate/gate';
 import { documentedRejections } from './documented';
 import { fixtures, NOW, NOW_SECONDS, TOLERANCE_SECONDS, type Fixture, type Wire } from './fixtures';
 import { forgeries, junk } from './forgeries';
@@ -39,22 +39,6 @@ const tally = (label: string, kind: 'valid' | 'forged' | 'junk') => {
 	counts.set(label, entry);
 };
 
-function config(fixture: Fixture): GateConfig {
-	return {
-		scheme: fixture.scheme,
-		credentials: fixture.credentials,
-		ipAllowlist: parseIpAllowlist(''),
-		originAllowlist: parseOriginAllowlist(''),
-		maxBodyBytes: 1024 * 1024,
-		jsonSchema: '',
-		eventPath: '',
-		cases: [],
-		variables: [],
-		saveBodyAs: '',
-		method: 'POST',
-	};
-}
-
 const incoming = (wire: Wire): IncomingCall => ({
 	webhookName: wire.webhookName,
 	method: wire.method,
@@ -78,7 +62,7 @@ function decide(fixture: Fixture, wire: Wire): Reply | Run {
 		now: NOW,
 	};
 	(verifiers[fixture.scheme] as SchemeVerifier<unknown>).verify(request, fixture.credentials);
-	return admitCall(incoming(wire), config(fixture));
+	return admitCall(incoming(wire), gateConfig({ scheme: fixture.scheme, credentials: fixture.credentials }));
 }
 
 /** A documented refusal that gives nothing away. */

@@ -3,7 +3,8 @@ import { credentialString, methodOf, rawBytes, readHeader } from '../request';
 import type { Rejected, VerificationRequest } from '../types';
 import { reject, signatureRejection, type PresetDefaults, type SchemeVerifier } from '../verifier';
 import { standardWebhooksKey } from './standardWebhooks';
-import { isRejected, parseKeyValues, requiredHeader, signedPreset, type SigningSecretCredentials } from './signed';
+import { readKeyValueHeader, type KeyValueFormat, type KeyValueSignatures } from './keyValueHeader';
+import { isRejected, requiredHeader, signedPreset, type SigningSecretCredentials } from './signed';
 
 /**
  * A provider that signs in a common HMAC shape, as data: which header, which algorithm and
@@ -28,8 +29,8 @@ export interface CommonSpec {
 	prefix?: string;
 	/** Several signatures in one header, separated by this (`,` or a space). */
 	list?: string;
-	/** `t=…,v1=…` headers: the pair separator, the timestamp's key (if it is there) and the signatures' key. */
-	fields?: { separator: string; timestamp?: string; signature: string };
+	/** `t=…,v1=…` headers: the field separator, the timestamp's key (if it is there) and the signatures' key. */
+	fields?: KeyValueFormat;
 	signs: readonly SignedPart[];
 	/** A signed timestamp checked against the replay window: in its own header or in `fields`. */
 	timestamp?: { header?: string; unit: 'seconds' | 'milliseconds' | 'iso' };
@@ -63,29 +64,25 @@ function keyFor(kind: CommonSpec['key']): ((secret: string) => string | Buffer |
 	return kind === 'whsec' ? standardWebhooksKey : undefined;
 }
 
-interface Header {
-	candidates: string[];
-	timestamp?: string;
-}
-
-/** The signatures (and a `t=` timestamp) in the header, prefixes removed; a rejection when none is usable. */
-function readSignatures(spec: CommonSpec, value: string): Header | Rejected {
-	let timestamp: string | undefined;
-	let raw: string[];
+/** The header's signatures (and a `t=` timestamp), prefixes removed; a rejection when none is usable. */
+function readSignatures(spec: CommonSpec, request: VerificationRequest): KeyValueSignatures | Rejected {
+	let sent: KeyValueSignatures;
 	if (spec.fields) {
-		const fields = parseKeyValues(value, spec.fields.separator);
-		timestamp = spec.fields.timestamp === undefined ? undefined : fields.get(spec.fields.timestamp)?.[0];
-		raw = fields.get(spec.fields.signature) ?? [];
+		const fields = readKeyValueHeader(request, spec.header, spec.fields);
+		if (isRejected(fields)) return fields;
+		sent = fields;
 	} else {
-		raw = spec.list === undefined ? [value] : value.split(spec.list).map((part) => part.trim()).filter((part) => part !== '');
+		const value = requiredHeader(request, spec.header);
+		if (isRejected(value)) return value;
+		sent = { candidates: spec.list === undefined ? [value] : value.split(spec.list).map((part) => part.trim()).filter((part) => part !== '') };
 	}
 	const candidates: string[] = [];
-	for (const entry of raw) {
+	for (const entry of sent.candidates) {
 		const candidate = stripPrefix(entry, spec.prefix ?? '');
 		if (candidate !== undefined) candidates.push(candidate);
 	}
 	if (candidates.length === 0) return signatureRejection('malformed');
-	return { candidates, timestamp };
+	return { candidates, timestamp: sent.timestamp };
 }
 
 function part(piece: SignedPart, values: { timestamp?: string; id?: string; url: string }, request: VerificationRequest): Buffer {
@@ -108,9 +105,7 @@ export function commonPreset(scheme: string, spec: CommonSpec): SchemeVerifier<S
 		timestamped: spec.timestamp !== undefined,
 		key: keyFor(spec.key),
 		parse(request, credentials) {
-			const header = requiredHeader(request, spec.header);
-			if (isRejected(header)) return header;
-			const signatures = readSignatures(spec, header);
+			const signatures = readSignatures(spec, request);
 			if (isRejected(signatures)) return signatures;
 			let sent = signatures.timestamp;
 			if (timestampHeader !== undefined) {

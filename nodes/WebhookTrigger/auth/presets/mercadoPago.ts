@@ -1,8 +1,9 @@
 import { readDottedQuery, readHeader } from '../request';
 import type { Rejected, VerificationRequest } from '../types';
-import { reject, signatureRejection } from '../verifier';
-import { isRejected, parseKeyValues, requiredHeader, signedPreset } from './signed';
+import { reject } from '../verifier';
 import { parsedBody } from './body';
+import { readKeyValueHeader } from './keyValueHeader';
+import { isRejected, signedPreset } from './signed';
 
 /**
  * Mercado Pago: `x-signature: ts=<unix>,v1=<hex>`, HMAC-SHA256 of the manifest
@@ -54,12 +55,9 @@ export const mercadoPagoVerifier = signedPreset({
 	encoding: 'hex',
 	timestamped: true,
 	parse(request) {
-		const header = requiredHeader(request, HEADER);
-		if (isRejected(header)) return header;
-		const fields = parseKeyValues(header, ',');
-		const ts = fields.get('ts')?.[0];
-		const candidates = fields.get('v1') ?? [];
-		if (candidates.length === 0) return signatureRejection('malformed');
+		const signed = readKeyValueHeader(request, HEADER, { separator: ',', timestamp: 'ts', signature: 'v1' });
+		if (isRejected(signed)) return signed;
+		const { candidates, timestamp: ts } = signed;
 		// Optional: a manifest without it leaves its part out; repeated, it is refused.
 		const requestId = readHeader(request, 'x-request-id');
 		if (requestId.kind === 'malformed') return reject('malformed_request_id');

@@ -80,19 +80,6 @@ export function requiredHeader(
 		: reject(REQUIRED_HEADER_CODES[what].malformed, `Send exactly one ${name} header`);
 }
 
-/** `t=1,v1=a,v1=b` (Stripe, Calendly) or `ts=1;h1=a` (Paddle): every value per key. */
-export function parseKeyValues(header: string, separator: string): Map<string, string[]> {
-	const fields = new Map<string, string[]>();
-	for (const part of header.split(separator)) {
-		const at = part.indexOf('=');
-		if (at <= 0) continue;
-		const key = part.slice(0, at).trim();
-		const value = part.slice(at + 1).trim();
-		fields.set(key, [...(fields.get(key) ?? []), value]);
-	}
-	return fields;
-}
-
 /** The raw body with `prefix` (e.g. `${t}.`) in front: bytes, so the body is signed as sent (not copied). */
 export function prefixed(prefix: string, request: VerificationRequest, suffix = ''): SignedBytes {
 	return [Buffer.from(prefix, 'utf8'), rawBytes(request), Buffer.from(suffix, 'utf8')];

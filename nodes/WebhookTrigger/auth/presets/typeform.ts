@@ -1,28 +1,14 @@
-import { rawBytes } from '../request';
-import { stripPrefix } from '../hmac-core';
-import { signatureRejection } from '../verifier';
-import { isRejected, requiredHeader, signedPreset } from './signed';
+import { commonPreset } from './common';
 
-/**
- * Typeform: `Typeform-Signature: sha256=<base64>`, HMAC-SHA256 of the raw body.
- * https://www.typeform.com/developers/webhooks/secure-your-webhooks/
- */
-const HEADER = 'typeform-signature';
-
-export const typeformVerifier = signedPreset({
-	scheme: 'typeform',
+/** Typeform: `Typeform-Signature: sha256=<base64>`, HMAC-SHA256 of the raw body. */
+export const typeformVerifier = commonPreset('typeform', {
 	displayName: 'Typeform',
 	description: 'Typeform-Signature (sha256=base64)',
+	docs: 'https://www.typeform.com/developers/webhooks/secure-your-webhooks/',
+	header: 'typeform-signature',
 	algorithm: 'sha256',
 	encoding: 'base64',
-	timestamped: false,
-	parse(request) {
-		const header = requiredHeader(request, HEADER);
-		if (isRejected(header)) return header;
-		const candidate = stripPrefix(header, 'sha256=');
-		if (candidate === undefined) return signatureRejection('malformed');
-		return { payload: rawBytes(request), candidates: [candidate] };
-	},
-	secretFields: { headers: [HEADER], query: [] },
+	prefix: 'sha256=',
+	signs: ['body'],
 	preset: { eventPath: 'body.event_type', deliveryIdPath: 'body.event_id' },
 });

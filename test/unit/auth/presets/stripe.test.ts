@@ -32,6 +32,13 @@ describe('stripe preset', () => {
 		).toMatchObject({ kind: 'rejected', code: 'missing_timestamp' });
 	});
 
+	it('calls a header with t but only v0 (test-mode) signatures a missing signature, one without t or v1 malformed', () => {
+		const verify = (header: string) =>
+			stripeVerifier.verify(request({ headers: { 'stripe-signature': header } }, BODY, undefined, NOW), { secret: 'whsec_test' });
+		expect(verify(`t=${NOW_SECONDS},v0=${'0'.repeat(64)}`)).toMatchObject({ kind: 'rejected', code: 'missing_signature' });
+		expect(verify(`v0=${'0'.repeat(64)}`)).toMatchObject({ kind: 'rejected', code: 'malformed_signature' });
+	});
+
 	it('names body.type and body.id', () => {
 		expect(presetDefaults('stripe')).toEqual({ eventPath: 'body.type', deliveryIdPath: 'body.id' });
 	});
