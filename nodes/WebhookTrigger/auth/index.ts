@@ -21,6 +21,7 @@ import { shopifyVerifier } from './presets/shopify';
 import type { SigningSecretCredentials } from './presets/signed';
 import { standardWebhooksVerifier } from './presets/standardWebhooks';
 import { stripeVerifier } from './presets/stripe';
+import { wiseVerifier } from './presets/wise';
 import { twilioVerifier, type TwilioCredentials } from './presets/twilio';
 import { typeformVerifier } from './presets/typeform';
 import { woocommerceVerifier } from './presets/woocommerce';
@@ -81,6 +82,7 @@ export const verifiers = {
 	discord: discordVerifier,
 	telnyx: telnyxVerifier,
 	sendgrid: sendgridVerifier,
+	wise: wiseVerifier,
 	// Common-shape presets as data (presets/catalogue.ts).
 	...catalogueVerifiers,
 } satisfies Record<string, SchemeVerifier<never>>;

@@ -180,6 +180,16 @@ const p256Pair = (secret: string) => {
 };
 const p256Public = (secret: string) => (p256Pair(secret).publicKey.export({ format: 'der', type: 'spki' }) as Buffer).toString('base64');
 
+// Wise: a "secret" names an RSA key pair made once per run (slow to make: forgeries pick from two).
+const WISE_SECRETS = ['wise-current-Rs01', 'wise-previous-Rs02'];
+const rsaPairs = new Map<string, { privateKey: KeyObject; publicKey: KeyObject }>();
+const rsaPair = (secret: string) => {
+	let found = rsaPairs.get(secret);
+	if (!found) rsaPairs.set(secret, (found = generateKeyPairSync('rsa', { modulusLength: 2048 })));
+	return found;
+};
+const rsaPem = (secret: string) => rsaPair(secret).publicKey.export({ format: 'pem', type: 'spki' }) as string;
+
 export const fixtures: Fixture[] = [
 	token({ label: 'none', scheme: 'none', secrets: [], credentials: {}, sign: ({ payload }) => post({}, payload) }),
 	token({
@@ -408,6 +418,17 @@ export const fixtures: Fixture[] = [
 			},
 		},
 		{ timestamped: true, signedHeaders: ['x-twilio-email-event-webhook-timestamp'], forgedSecret: plainSecret.filter((s) => !SENDGRID_SECRETS.includes(s)) },
+	),
+	// Wise: RSA-SHA256 over the raw body, base64; the credential holds the PEM public key.
+	signed(
+		{
+			label: 'wise',
+			scheme: 'wise',
+			secrets: WISE_SECRETS,
+			credentials: { secret: rsaPem(WISE_SECRETS[0]), previousSecret: rsaPem(WISE_SECRETS[1]) },
+			sign: (o) => post({ 'x-signature-sha256': encoded(o, ed25519Sign('sha256', o.payload.raw, rsaPair(o.secret).privateKey), 'base64') }, o.payload),
+		},
+		{ forgedSecret: fc.constantFrom('wise-forged-Rs03', 'wise-forged-Rs04') },
 	),
 	// The catalogue's presets, each signed as its spec says.
 	...catalogueFixtures(anyPayload),
