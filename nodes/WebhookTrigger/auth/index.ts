@@ -21,6 +21,7 @@ import { shopifyVerifier } from './presets/shopify';
 import type { SigningSecretCredentials } from './presets/signed';
 import { standardWebhooksVerifier } from './presets/standardWebhooks';
 import { stripeVerifier } from './presets/stripe';
+import { twitchVerifier } from './presets/twitch';
 import { wiseVerifier } from './presets/wise';
 import { twilioVerifier, type TwilioCredentials } from './presets/twilio';
 import { typeformVerifier } from './presets/typeform';
@@ -83,6 +84,7 @@ export const verifiers = {
 	telnyx: telnyxVerifier,
 	sendgrid: sendgridVerifier,
 	wise: wiseVerifier,
+	twitch: twitchVerifier,
 	// Common-shape presets as data (presets/catalogue.ts).
 	...catalogueVerifiers,
 } satisfies Record<string, SchemeVerifier<never>>;
@@ -123,6 +125,11 @@ export function publicWebhookUrl(context: {
 	const path = query >= 0 ? received.slice(0, query) : received;
 	const url = path.includes('/webhook-test/') ? base.replace(/\/webhook\/(?!.*\/webhook\/)/, '/webhook-test/') : base;
 	return url + (query >= 0 ? received.slice(query) : '');
+}
+
+/** Schemes that answer a provider's GET handshake on the `setup` webhook; the others refuse GET with 405. */
+export function answersGet(scheme: AuthScheme): boolean {
+	return isAuthScheme(scheme) && verifiers[scheme].handshakeOnGet === true;
 }
 
 /** Whether the scheme signs the body, so needs the raw bytes n8n keeps for all but multipart. */

@@ -6,7 +6,7 @@
  */
 import { DateTime } from 'luxon';
 
-import { redactionsFor, signsBody, verifyRequest } from '../auth';
+import { answersGet, redactionsFor, signsBody, verifyRequest } from '../auth';
 import type { AuthScheme, VerificationRequest } from '../auth';
 import type { IpAllowlist, OriginAllowlist } from './allowlist';
 import { isIpAllowed, isOriginAllowed } from './allowlist';
@@ -118,7 +118,7 @@ export function admitCaller(call: Pick<IncomingCall, 'ip' | 'headers'>, rules: C
 
 /** The checks after the caller's: method, size, authentication and handshakes, schema; then the item. */
 export function admitRequest(call: IncomingCall, config: Omit<GateConfig, keyof CallerRules>): Reply | Run {
-	if (call.webhookName === 'setup' && config.scheme !== 'meta') {
+	if (call.webhookName === 'setup' && !answersGet(config.scheme)) {
 		return replyFor('method_not_allowed', { message: `This webhook accepts ${config.method}`, headers: { Allow: config.method } });
 	}
 
@@ -143,7 +143,11 @@ export function admitRequest(call: IncomingCall, config: Omit<GateConfig, keyof 
 		return replyFor(verification.code, { status: verification.status, message: verification.message, headers: verification.headers });
 	}
 	if (verification.kind === 'handshake') {
-		return answerFor('handshake', verification.body, { status: verification.status, contentType: verification.contentType });
+		return answerFor('handshake', verification.body, {
+			status: verification.status,
+			contentType: verification.contentType,
+			headers: verification.headers,
+		});
 	}
 
 	if (config.jsonSchema.trim() !== '') {

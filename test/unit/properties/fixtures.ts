@@ -430,6 +430,24 @@ export const fixtures: Fixture[] = [
 		},
 		{ forgedSecret: fc.constantFrom('wise-forged-Rs03', 'wise-forged-Rs04') },
 	),
+	// Twitch EventSub: hex HMAC-SHA256 of message id + RFC 3339 timestamp + body.
+	preset(
+		'twitch',
+		(o) => {
+			const id = `msg-${o.timestamp}`;
+			const timestamp = new Date(o.timestamp * 1000).toISOString().replace('Z', '123456Z');
+			return post(
+				{
+					'twitch-eventsub-message-id': id,
+					'twitch-eventsub-message-timestamp': timestamp,
+					'twitch-eventsub-message-type': 'notification',
+					'twitch-eventsub-message-signature': `sha256=${encoded(o, digest('sha256', o.secret, id + timestamp, o.payload.raw), 'hex')}`,
+				},
+				o.payload,
+			);
+		},
+		{ timestamped: true, signedHeaders: ['twitch-eventsub-message-id', 'twitch-eventsub-message-timestamp'] },
+	),
 	// The catalogue's presets, each signed as its spec says.
 	...catalogueFixtures(anyPayload),
 ];
