@@ -21,6 +21,9 @@ import { shopifyVerifier } from './presets/shopify';
 import type { SigningSecretCredentials } from './presets/signed';
 import { standardWebhooksVerifier } from './presets/standardWebhooks';
 import { stripeVerifier } from './presets/stripe';
+import { asanaVerifier } from './presets/asana';
+import { dropboxVerifier } from './presets/dropbox';
+import { oktaVerifier } from './presets/okta';
 import { twitchVerifier } from './presets/twitch';
 import { wiseVerifier } from './presets/wise';
 import { twilioVerifier, type TwilioCredentials } from './presets/twilio';
@@ -85,6 +88,9 @@ export const verifiers = {
 	sendgrid: sendgridVerifier,
 	wise: wiseVerifier,
 	twitch: twitchVerifier,
+	dropbox: dropboxVerifier,
+	asana: asanaVerifier,
+	okta: oktaVerifier,
 	// Common-shape presets as data (presets/catalogue.ts).
 	...catalogueVerifiers,
 } satisfies Record<string, SchemeVerifier<never>>;

@@ -448,6 +448,17 @@ export const fixtures: Fixture[] = [
 		},
 		{ timestamped: true, signedHeaders: ['twitch-eventsub-message-id', 'twitch-eventsub-message-timestamp'] },
 	),
+	// Dropbox and Asana: hex HMAC-SHA256 of the body (their handshakes are unit-tested in their preset files).
+	preset('dropbox', (o) => post({ 'x-dropbox-signature': encoded(o, digest('sha256', o.secret, o.payload.raw), 'hex') }, o.payload)),
+	preset('asana', (o) => post({ 'x-hook-signature': encoded(o, digest('sha256', o.secret, o.payload.raw), 'hex') }, o.payload)),
+	// Okta event hooks: the Authentication secret in Authorization, no signature.
+	token({
+		label: 'okta',
+		scheme: 'okta',
+		secrets: ['okta-current-Ok01', 'okta-previous-Ok02'],
+		credentials: { secret: 'okta-current-Ok01', previousSecret: 'okta-previous-Ok02' },
+		sign: ({ secret, payload }) => post({ authorization: secret }, payload),
+	}),
 	// The catalogue's presets, each signed as its spec says.
 	...catalogueFixtures(anyPayload),
 ];
