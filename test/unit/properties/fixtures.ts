@@ -419,6 +419,27 @@ export const fixtures: Fixture[] = [
 		},
 		{ timestamped: true, signedHeaders: ['x-twilio-email-event-webhook-timestamp'], forgedSecret: plainSecret.filter((s) => !SENDGRID_SECRETS.includes(s)) },
 	),
+	// Standard Webhooks v1a: Ed25519 over `id.timestamp.body`; the credential holds whpk_ public keys.
+	signed(
+		{
+			label: 'standardWebhooks (v1a)',
+			scheme: 'standardWebhooks',
+			secrets: DISCORD_SEEDS,
+			credentials: {
+				secret: `whpk_${Buffer.from(discordPublicHex(DISCORD_SEEDS[0]), 'hex').toString('base64')}`,
+				previousSecret: `whpk_${Buffer.from(discordPublicHex(DISCORD_SEEDS[1]), 'hex').toString('base64')}`,
+			},
+			sign: (o) => {
+				const id = `msg_${o.timestamp.toString(36)}`;
+				const signature = ed25519Sign(null, Buffer.concat([Buffer.from(`${id}.${o.timestamp}.`), o.payload.raw]), discordKey(o.secret));
+				return post(
+					{ 'webhook-id': id, 'webhook-timestamp': String(o.timestamp), 'webhook-signature': `v1a,${encoded(o, signature, 'base64')}` },
+					o.payload,
+				);
+			},
+		},
+		{ timestamped: true, signedHeaders: ['webhook-id', 'webhook-timestamp'], forgedSecret: plainSecret.filter((s) => !DISCORD_SEEDS.includes(s)) },
+	),
 	// Wise: RSA-SHA256 over the raw body, base64; the credential holds the PEM public key.
 	signed(
 		{
