@@ -24,6 +24,7 @@ import { stripeVerifier } from './presets/stripe';
 import { asanaVerifier } from './presets/asana';
 import { dropboxVerifier } from './presets/dropbox';
 import { oktaVerifier } from './presets/okta';
+import { microsoftGraphVerifier } from './presets/microsoftGraph';
 import { twitchVerifier } from './presets/twitch';
 import { wiseVerifier } from './presets/wise';
 import { twilioVerifier, type TwilioCredentials } from './presets/twilio';
@@ -91,6 +92,7 @@ export const verifiers = {
 	dropbox: dropboxVerifier,
 	asana: asanaVerifier,
 	okta: oktaVerifier,
+	microsoftGraph: microsoftGraphVerifier,
 	// Common-shape presets as data (presets/catalogue.ts).
 	...catalogueVerifiers,
 } satisfies Record<string, SchemeVerifier<never>>;
@@ -131,6 +133,12 @@ export function publicWebhookUrl(context: {
 	const path = query >= 0 ? received.slice(0, query) : received;
 	const url = path.includes('/webhook-test/') ? base.replace(/\/webhook\/(?!.*\/webhook\/)/, '/webhook-test/') : base;
 	return url + (query >= 0 ? received.slice(query) : '');
+}
+
+/** The body an accepted call's output keeps: the scheme's secrets in it removed (Graph's clientState). */
+export function bodyForOutput(scheme: AuthScheme, body: unknown): unknown {
+	const strip = isAuthScheme(scheme) ? (verifiers[scheme] as SchemeVerifier<unknown>).bodyWithoutSecrets : undefined;
+	return strip ? strip(body) : body;
 }
 
 /** Schemes that answer a provider's GET handshake on the `setup` webhook; the others refuse GET with 405. */

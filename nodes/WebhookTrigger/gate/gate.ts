@@ -6,7 +6,7 @@
  */
 import { DateTime } from 'luxon';
 
-import { answersGet, redactionsFor, signsBody, verifyRequest } from '../auth';
+import { answersGet, bodyForOutput, redactionsFor, signsBody, verifyRequest } from '../auth';
 import type { AuthScheme, VerificationRequest } from '../auth';
 import type { IpAllowlist, OriginAllowlist } from './allowlist';
 import { isIpAllowed, isOriginAllowed } from './allowlist';
@@ -164,18 +164,19 @@ export function admitRequest(call: IncomingCall, config: Omit<GateConfig, keyof 
 		redactionsFor(config.scheme, config.credentials),
 		CREDENTIAL_NAME,
 	);
-	const root = { body: call.body, headers, query, params: call.params };
+	const body = bodyForOutput(config.scheme, call.body);
+	const root = { body, headers, query, params: call.params };
 	const variables = mapVariables(root, config.variables);
 	const saveAs = config.saveBodyAs.trim();
 	// defineProperty: a variable named `__proto__` must be data, not a prototype swap.
-	if (saveAs !== '') Object.defineProperty(variables, saveAs, { value: call.body, enumerable: true, writable: true, configurable: true });
+	if (saveAs !== '') Object.defineProperty(variables, saveAs, { value: body, enumerable: true, writable: true, configurable: true });
 
 	const routing = isRoutingEnabled(config.eventPath);
 	const eventValue = routing ? resolvePath(root, config.eventPath.trim()) : null;
 	const route = routing ? routeEvent(eventValue, config.cases) : { index: 0, case: null };
 
 	const item = {
-		body: call.body,
+		body,
 		headers,
 		query,
 		params: call.params,

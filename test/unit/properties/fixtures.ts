@@ -480,6 +480,17 @@ export const fixtures: Fixture[] = [
 		credentials: { secret: 'okta-current-Ok01', previousSecret: 'okta-previous-Ok02' },
 		sign: ({ secret, payload }) => post({ authorization: secret }, payload),
 	}),
+	// Microsoft Graph: no signature; every notification carries the clientState (removed from the output).
+	token({
+		label: 'microsoftGraph',
+		scheme: 'microsoftGraph',
+		secrets: ['graph-state-current-G01', 'graph-state-previous-G02'],
+		credentials: { secret: 'graph-state-current-G01', previousSecret: 'graph-state-previous-G02' },
+		sign: ({ secret, payload }) => {
+			const value = { value: [{ clientState: secret, changeType: 'updated', resourceData: payload.parsed }] };
+			return post({}, { raw: Buffer.from(JSON.stringify(value)), parsed: value, contentType: 'application/json' });
+		},
+	}),
 	// The catalogue's presets, each signed as its spec says.
 	...catalogueFixtures(anyPayload),
 ];
