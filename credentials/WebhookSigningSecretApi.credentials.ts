@@ -23,7 +23,7 @@ export class WebhookSigningSecretApi implements ICredentialType {
 			default: '',
 			required: true,
 			description:
-				"The provider's webhook signing secret (Stripe/Standard Webhooks: whsec_…; Hotmart: the Hottok; token presets: the token; Discord: the application's public key), exactly as shown",
+				"The provider's webhook signing secret (Stripe/Standard Webhooks: whsec_…; Hotmart: the Hottok; token presets: the token; Discord, Telnyx, SendGrid, Wise: the provider's public key), exactly as shown",
 		},
 		{
 			displayName: 'Previous Secret',

@@ -8,7 +8,7 @@ import { storeProperty } from '../shared/storeDescription';
 
 /**
  * Two webhooks on one path: `default` for the configured method and `setup` for GET, which serves
- * provider handshakes (Meta's hub.challenge) and otherwise answers 405 without an execution.
+ * provider handshakes (Meta's hub.challenge, Dropbox's challenge, Okta's verification) and otherwise answers 405 without an execution.
  */
 export const webhookDescriptions: IWebhookDescription[] = [
 	{

@@ -191,7 +191,7 @@ export const REASONS = {
 		from: 'verifier',
 		message: 'The handshake lacks a required field',
 		cause:
-			"403: Meta's GET handshake without `hub.mode=subscribe`, `hub.verify_token` or `hub.challenge`; 400: Slack `url_verification` without `challenge`, Zoom `endpoint.url_validation` without `plainToken`",
+			"403: Meta's GET handshake without `hub.mode=subscribe`, `hub.verify_token` or `hub.challenge`; 400: Slack `url_verification` without `challenge`, Zoom `endpoint.url_validation` without `plainToken`, Twitch `webhook_callback_verification` without `challenge`, Dropbox GET without `challenge`, Asana `X-Hook-Secret` repeated or not printable, Okta's verification GET without `x-okta-verification-challenge`, Microsoft Graph `validationToken` repeated or over 1024 characters",
 		fix: "Subscribe from the provider's app settings; genuine handshakes carry every field",
 	},
 	verification_error: {
@@ -206,7 +206,8 @@ export const REASONS = {
 		statuses: [200],
 		outcome: 'handshake',
 		from: 'gate',
-		cause: "A provider's handshake, answered (Meta `hub.challenge`, Slack `url_verification`, Zoom `endpoint.url_validation`); no execution",
+		cause:
+			"A provider's handshake, answered (Meta `hub.challenge`, Slack `url_verification`, Zoom `endpoint.url_validation`, Discord PING, Twitch `webhook_callback_verification`, Dropbox `GET ?challenge`, Asana `X-Hook-Secret`, Okta's verification GET, Microsoft Graph `validationToken`); no execution",
 		fix: 'None: the provider is checking the URL',
 	},
 	invalid_json: {

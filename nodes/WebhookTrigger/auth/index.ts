@@ -21,6 +21,12 @@ import { shopifyVerifier } from './presets/shopify';
 import type { SigningSecretCredentials } from './presets/signed';
 import { standardWebhooksVerifier } from './presets/standardWebhooks';
 import { stripeVerifier } from './presets/stripe';
+import { asanaVerifier } from './presets/asana';
+import { dropboxVerifier } from './presets/dropbox';
+import { oktaVerifier } from './presets/okta';
+import { microsoftGraphVerifier } from './presets/microsoftGraph';
+import { twitchVerifier } from './presets/twitch';
+import { wiseVerifier } from './presets/wise';
 import { twilioVerifier, type TwilioCredentials } from './presets/twilio';
 import { typeformVerifier } from './presets/typeform';
 import { woocommerceVerifier } from './presets/woocommerce';
@@ -81,6 +87,12 @@ export const verifiers = {
 	discord: discordVerifier,
 	telnyx: telnyxVerifier,
 	sendgrid: sendgridVerifier,
+	wise: wiseVerifier,
+	twitch: twitchVerifier,
+	dropbox: dropboxVerifier,
+	asana: asanaVerifier,
+	okta: oktaVerifier,
+	microsoftGraph: microsoftGraphVerifier,
 	// Common-shape presets as data (presets/catalogue.ts).
 	...catalogueVerifiers,
 } satisfies Record<string, SchemeVerifier<never>>;
@@ -121,6 +133,17 @@ export function publicWebhookUrl(context: {
 	const path = query >= 0 ? received.slice(0, query) : received;
 	const url = path.includes('/webhook-test/') ? base.replace(/\/webhook\/(?!.*\/webhook\/)/, '/webhook-test/') : base;
 	return url + (query >= 0 ? received.slice(query) : '');
+}
+
+/** The body an accepted call's output keeps: the scheme's secrets in it removed (Graph's clientState). */
+export function bodyForOutput(scheme: AuthScheme, body: unknown): unknown {
+	const strip = isAuthScheme(scheme) ? (verifiers[scheme] as SchemeVerifier<unknown>).bodyWithoutSecrets : undefined;
+	return strip ? strip(body) : body;
+}
+
+/** Schemes that answer a provider's GET handshake on the `setup` webhook; the others refuse GET with 405. */
+export function answersGet(scheme: AuthScheme): boolean {
+	return isAuthScheme(scheme) && verifiers[scheme].handshakeOnGet === true;
 }
 
 /** Whether the scheme signs the body, so needs the raw bytes n8n keeps for all but multipart. */

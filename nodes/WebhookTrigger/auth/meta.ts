@@ -63,6 +63,7 @@ function signedDelivery(request: VerificationRequest, credentials: unknown): Ver
 export const metaVerifier: SchemeVerifier<MetaCredentials> = {
 	scheme: 'meta',
 	credentialType: 'webhookMetaApi',
+	handshakeOnGet: true,
 	displayName: 'Meta (WhatsApp, Messenger, Instagram)',
 	description: 'The hub.challenge handshake and X-Hub-Signature-256',
 	requirements: {

@@ -58,6 +58,8 @@ export interface Handshake {
 	status: StatusOf<'handshake'>;
 	contentType: 'application/json' | 'text/plain';
 	body: string;
+	/** Response headers the provider expects (Asana's X-Hook-Secret echoed, Dropbox's nosniff). */
+	headers?: Record<string, string>;
 }
 
 export type VerificationResult = Accepted | Rejected | Handshake;

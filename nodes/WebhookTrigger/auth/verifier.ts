@@ -39,6 +39,10 @@ export interface SchemeVerifier<C> extends Verifier<C> {
 	description: string;
 	/** What the credential's Test button checks; the fields the credential class declares. */
 	requirements?: CredentialRequirements;
+	/** The parsed body as the output may keep it: without a secret the provider sends in it (Graph's clientState). */
+	bodyWithoutSecrets?(body: unknown): unknown;
+	/** Answers a GET handshake on the node's `setup` webhook (Meta, Dropbox, Okta); other schemes refuse GET with 405. */
+	handshakeOnGet?: boolean;
 	/** The signature covers the public URL (Twilio): the node passes it in as credential `webhookUrl`. */
 	signsPublicUrl?: boolean;
 	/**

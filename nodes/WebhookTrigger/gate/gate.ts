@@ -6,7 +6,7 @@
  */
 import { DateTime } from 'luxon';
 
-import { redactionsFor, signsBody, verifyRequest } from '../auth';
+import { answersGet, bodyForOutput, redactionsFor, signsBody, verifyRequest } from '../auth';
 import type { AuthScheme, VerificationRequest } from '../auth';
 import type { IpAllowlist, OriginAllowlist } from './allowlist';
 import { isIpAllowed, isOriginAllowed } from './allowlist';
@@ -118,7 +118,7 @@ export function admitCaller(call: Pick<IncomingCall, 'ip' | 'headers'>, rules: C
 
 /** The checks after the caller's: method, size, authentication and handshakes, schema; then the item. */
 export function admitRequest(call: IncomingCall, config: Omit<GateConfig, keyof CallerRules>): Reply | Run {
-	if (call.webhookName === 'setup' && config.scheme !== 'meta') {
+	if (call.webhookName === 'setup' && !answersGet(config.scheme)) {
 		return replyFor('method_not_allowed', { message: `This webhook accepts ${config.method}`, headers: { Allow: config.method } });
 	}
 
@@ -143,7 +143,11 @@ export function admitRequest(call: IncomingCall, config: Omit<GateConfig, keyof 
 		return replyFor(verification.code, { status: verification.status, message: verification.message, headers: verification.headers });
 	}
 	if (verification.kind === 'handshake') {
-		return answerFor('handshake', verification.body, { status: verification.status, contentType: verification.contentType });
+		return answerFor('handshake', verification.body, {
+			status: verification.status,
+			contentType: verification.contentType,
+			headers: verification.headers,
+		});
 	}
 
 	if (config.jsonSchema.trim() !== '') {
@@ -160,18 +164,19 @@ export function admitRequest(call: IncomingCall, config: Omit<GateConfig, keyof 
 		redactionsFor(config.scheme, config.credentials),
 		CREDENTIAL_NAME,
 	);
-	const root = { body: call.body, headers, query, params: call.params };
+	const body = bodyForOutput(config.scheme, call.body);
+	const root = { body, headers, query, params: call.params };
 	const variables = mapVariables(root, config.variables);
 	const saveAs = config.saveBodyAs.trim();
 	// defineProperty: a variable named `__proto__` must be data, not a prototype swap.
-	if (saveAs !== '') Object.defineProperty(variables, saveAs, { value: call.body, enumerable: true, writable: true, configurable: true });
+	if (saveAs !== '') Object.defineProperty(variables, saveAs, { value: body, enumerable: true, writable: true, configurable: true });
 
 	const routing = isRoutingEnabled(config.eventPath);
 	const eventValue = routing ? resolvePath(root, config.eventPath.trim()) : null;
 	const route = routing ? routeEvent(eventValue, config.cases) : { index: 0, case: null };
 
 	const item = {
-		body: call.body,
+		body,
 		headers,
 		query,
 		params: call.params,

@@ -180,6 +180,16 @@ const p256Pair = (secret: string) => {
 };
 const p256Public = (secret: string) => (p256Pair(secret).publicKey.export({ format: 'der', type: 'spki' }) as Buffer).toString('base64');
 
+// Wise: a "secret" names an RSA key pair made once per run (slow to make: forgeries pick from two).
+const WISE_SECRETS = ['wise-current-Rs01', 'wise-previous-Rs02'];
+const rsaPairs = new Map<string, { privateKey: KeyObject; publicKey: KeyObject }>();
+const rsaPair = (secret: string) => {
+	let found = rsaPairs.get(secret);
+	if (!found) rsaPairs.set(secret, (found = generateKeyPairSync('rsa', { modulusLength: 2048 })));
+	return found;
+};
+const rsaPem = (secret: string) => rsaPair(secret).publicKey.export({ format: 'pem', type: 'spki' }) as string;
+
 export const fixtures: Fixture[] = [
 	token({ label: 'none', scheme: 'none', secrets: [], credentials: {}, sign: ({ payload }) => post({}, payload) }),
 	token({
@@ -409,6 +419,78 @@ export const fixtures: Fixture[] = [
 		},
 		{ timestamped: true, signedHeaders: ['x-twilio-email-event-webhook-timestamp'], forgedSecret: plainSecret.filter((s) => !SENDGRID_SECRETS.includes(s)) },
 	),
+	// Standard Webhooks v1a: Ed25519 over `id.timestamp.body`; the credential holds whpk_ public keys.
+	signed(
+		{
+			label: 'standardWebhooks (v1a)',
+			scheme: 'standardWebhooks',
+			secrets: DISCORD_SEEDS,
+			credentials: {
+				secret: `whpk_${Buffer.from(discordPublicHex(DISCORD_SEEDS[0]), 'hex').toString('base64')}`,
+				previousSecret: `whpk_${Buffer.from(discordPublicHex(DISCORD_SEEDS[1]), 'hex').toString('base64')}`,
+			},
+			sign: (o) => {
+				const id = `msg_${o.timestamp.toString(36)}`;
+				const signature = ed25519Sign(null, Buffer.concat([Buffer.from(`${id}.${o.timestamp}.`), o.payload.raw]), discordKey(o.secret));
+				return post(
+					{ 'webhook-id': id, 'webhook-timestamp': String(o.timestamp), 'webhook-signature': `v1a,${encoded(o, signature, 'base64')}` },
+					o.payload,
+				);
+			},
+		},
+		{ timestamped: true, signedHeaders: ['webhook-id', 'webhook-timestamp'], forgedSecret: plainSecret.filter((s) => !DISCORD_SEEDS.includes(s)) },
+	),
+	// Wise: RSA-SHA256 over the raw body, base64; the credential holds the PEM public key.
+	signed(
+		{
+			label: 'wise',
+			scheme: 'wise',
+			secrets: WISE_SECRETS,
+			credentials: { secret: rsaPem(WISE_SECRETS[0]), previousSecret: rsaPem(WISE_SECRETS[1]) },
+			sign: (o) => post({ 'x-signature-sha256': encoded(o, ed25519Sign('sha256', o.payload.raw, rsaPair(o.secret).privateKey), 'base64') }, o.payload),
+		},
+		{ forgedSecret: fc.constantFrom('wise-forged-Rs03', 'wise-forged-Rs04') },
+	),
+	// Twitch EventSub: hex HMAC-SHA256 of message id + RFC 3339 timestamp + body.
+	preset(
+		'twitch',
+		(o) => {
+			const id = `msg-${o.timestamp}`;
+			const timestamp = new Date(o.timestamp * 1000).toISOString().replace('Z', '123456Z');
+			return post(
+				{
+					'twitch-eventsub-message-id': id,
+					'twitch-eventsub-message-timestamp': timestamp,
+					'twitch-eventsub-message-type': 'notification',
+					'twitch-eventsub-message-signature': `sha256=${encoded(o, digest('sha256', o.secret, id + timestamp, o.payload.raw), 'hex')}`,
+				},
+				o.payload,
+			);
+		},
+		{ timestamped: true, signedHeaders: ['twitch-eventsub-message-id', 'twitch-eventsub-message-timestamp'] },
+	),
+	// Dropbox and Asana: hex HMAC-SHA256 of the body (their handshakes are unit-tested in their preset files).
+	preset('dropbox', (o) => post({ 'x-dropbox-signature': encoded(o, digest('sha256', o.secret, o.payload.raw), 'hex') }, o.payload)),
+	preset('asana', (o) => post({ 'x-hook-signature': encoded(o, digest('sha256', o.secret, o.payload.raw), 'hex') }, o.payload)),
+	// Okta event hooks: the Authentication secret in Authorization, no signature.
+	token({
+		label: 'okta',
+		scheme: 'okta',
+		secrets: ['okta-current-Ok01', 'okta-previous-Ok02'],
+		credentials: { secret: 'okta-current-Ok01', previousSecret: 'okta-previous-Ok02' },
+		sign: ({ secret, payload }) => post({ authorization: secret }, payload),
+	}),
+	// Microsoft Graph: no signature; every notification carries the clientState (removed from the output).
+	token({
+		label: 'microsoftGraph',
+		scheme: 'microsoftGraph',
+		secrets: ['graph-state-current-G01', 'graph-state-previous-G02'],
+		credentials: { secret: 'graph-state-current-G01', previousSecret: 'graph-state-previous-G02' },
+		sign: ({ secret, payload }) => {
+			const value = { value: [{ clientState: secret, changeType: 'updated', resourceData: payload.parsed }] };
+			return post({}, { raw: Buffer.from(JSON.stringify(value)), parsed: value, contentType: 'application/json' });
+		},
+	}),
 	// The catalogue's presets, each signed as its spec says.
 	...catalogueFixtures(anyPayload),
 ];
