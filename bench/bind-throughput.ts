@@ -4,6 +4,7 @@ import { join } from 'path';
 
 import { bindChat } from '../nodes/shared/store/chats';
 import { bindCustomer } from '../nodes/shared/store/customers';
+import { dialectOf } from '../nodes/shared/store/dialect';
 import { closeAllStores, openStore } from '../nodes/shared/store/open';
 import { sqliteSupported } from '../nodes/shared/store/sqlite';
 import type { Store } from '../nodes/shared/store/types';
@@ -76,7 +77,7 @@ async function run(kind: string, store: Store): Promise<void> {
  */
 async function againstUpsert(kind: string, store: Store, tag: string, person: (i: number) => Parameters<typeof bindCustomer>[1]): Promise<void> {
 	const concurrency = 8;
-	await store.query('CREATE TABLE IF NOT EXISTS bench_upsert (email text PRIMARY KEY, name text, phone text, updated_at timestamptz NOT NULL DEFAULT now())');
+	await store.query(dialectOf(store).ddl('CREATE TABLE IF NOT EXISTS bench_upsert (email text PRIMARY KEY, name text, phone text, updated_at timestamptz NOT NULL DEFAULT now())'));
 	console.log(`${kind} store, ${N} operations each, ${concurrency} at a time:`);
 	const upsert = await timed(`baseline: INSERT … ON CONFLICT DO UPDATE`, N, async (i) =>
 		await store.query(
@@ -92,7 +93,7 @@ async function againstUpsert(kind: string, store: Store, tag: string, person: (i
 		await Promise.all(Array.from({ length: concurrency }, async () => await bindCustomer(store, person(5 * N + r))));
 	}
 	const emails = Array.from({ length: rounds }, (_, r) => person(5 * N + r).email?.value);
-	const { rows: [{ customers }] } = await store.query<{ customers: number }>('SELECT count(*)::int AS customers FROM customers WHERE email = ANY($1)', [emails]);
+	const { rows: [{ customers }] } = await store.query<{ customers: number }>('SELECT count(*)::int AS customers FROM customers WHERE ' + dialectOf(store).inArray('email', '$1', 'text'), [emails]);
 	console.log(`  Customer Bind ratio to the upsert loop: ${(bind / upsert).toFixed(2)}x (target ≥ 0.5x)`);
 	console.log(`  ${concurrency} concurrent binds of one new person, ${rounds} times: ${customers} customers, ${customers - rounds} duplicates`);
 	await store.query('DROP TABLE bench_upsert');

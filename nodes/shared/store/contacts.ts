@@ -121,12 +121,13 @@ export async function addContacts(
 	const taken = keys.filter((key) => !added.has(id(key.type, key.normalized)));
 	const owners = new Map<string, string>();
 	if (taken.length > 0) {
+		// A row-value IN, not a join: SQLite would scan customer_contacts to join a json_each source.
 		const { rows } = await tx.query<{ type: string; normalized_value: string; customer_id: string }>(
 			`SELECT c.type, c.normalized_value, c.customer_id FROM customer_contacts c
-			JOIN ${dialect.arrayRows('k', [
+			WHERE (c.type, c.normalized_value) IN (SELECT k.type, k.normalized FROM ${dialect.arrayRows('k', [
 				{ name: 'type', slot: '$1', type: 'text' },
 				{ name: 'normalized', slot: '$2', type: 'text' },
-			])} ON c.type = k.type AND c.normalized_value = k.normalized`,
+			])})`,
 			[taken.map((key) => key.type), taken.map((key) => key.normalized)],
 		);
 		for (const row of rows) owners.set(id(row.type, row.normalized_value), row.customer_id);

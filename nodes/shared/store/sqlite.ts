@@ -1,5 +1,6 @@
 import { mkdirSync } from 'fs';
 import { dirname, resolve } from 'path';
+import { performance } from 'perf_hooks';
 import { setTimeout as sleep } from 'timers/promises';
 import { sqliteDialect, toSqlite, toSqliteParams } from './dialect';
 import type { SqliteValue } from './dialect';
@@ -62,12 +63,12 @@ export const BUSY_GIVE_UP_MS = 30_000;
  * lock inside the call and block n8n's event loop; here each retry waits asynchronously instead
  * (1 ms doubling to 50 ms, jittered so two processes do not retry in step).
  */
-async function retryBusy<T>(work: () => T): Promise<T> {
-	const started = Date.now();
+async function retryBusy<T>(work: () => T, clock: () => number = Date.now): Promise<T> {
+	const started = clock();
 	for (let attempt = 0; ; attempt++) {
 		const outcome = attemptSync(work);
 		if (outcome.ok) return outcome.value;
-		if (!isBusy(outcome.error) || Date.now() - started > BUSY_GIVE_UP_MS) throw outcome.error;
+		if (!isBusy(outcome.error) || clock() - started > BUSY_GIVE_UP_MS) throw outcome.error;
 		await sleep(Math.min(50, 2 ** attempt) * (0.5 + Math.random()));
 	}
 }
@@ -84,6 +85,19 @@ function attemptSync<T>(work: () => T): { ok: true; value: T } | { ok: false; er
 const RETURNS_ROWS = /^\s*(SELECT|WITH|VALUES|PRAGMA)\b|\bRETURNING\b/i;
 
 const MAX_CACHED_STATEMENTS = 200;
+
+/** A group commit takes at most this many transactions, and none after this long (other processes wait for the lock). */
+const GROUP_MAX = 64;
+const GROUP_MAX_MS = 20;
+
+/** Longest run of queued store work before the event loop gets a turn. */
+const YIELD_EVERY_MS = 2;
+
+interface PendingTransaction {
+	fn: (tx: Queryable) => Promise<unknown>;
+	resolve: (value: unknown) => void;
+	reject: (error: unknown) => void;
+}
 
 /**
  * A SQLite file opened with node:sqlite in WAL mode: readers never wait for the writer, and
@@ -110,10 +124,15 @@ export class SqliteStore implements Store {
 	constructor(
 		readonly file: string,
 		private readonly db: DatabaseSync,
+		private readonly clock: () => number = Date.now,
 	) {}
 
 	private enqueue<T>(work: () => Promise<T>): Promise<T> {
-		const run = this.tail.then(work, work);
+		const step = async () => {
+			await this.yieldIfLong();
+			return await work();
+		};
+		const run = this.tail.then(step, step);
 		this.tail = run.catch(() => undefined);
 		return run;
 	}
@@ -139,23 +158,93 @@ export class SqliteStore implements Store {
 	}
 
 	async query<R = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
-		return await this.enqueue(async () => await retryBusy(() => this.run<R>(sql, params)));
+		return await this.enqueue(async () => await retryBusy(() => this.run<R>(sql, params), this.clock));
 	}
 
+	/**
+	 * Group commit: transactions that arrive while one runs join it, each in its own SAVEPOINT, and
+	 * all commit together — one COMMIT (the WAL append, most of a small write's cost) for up to
+	 * {@link GROUP_MAX} of them. A failing one rolls back to its savepoint only; each resolves only
+	 * after the COMMIT that made it durable, and all of a group fail when that COMMIT fails.
+	 */
 	async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-		return await this.enqueue(async () => {
-			await retryBusy(() => this.db.exec('BEGIN IMMEDIATE'));
-			return await fn(this.tx)
-				.then(async (value) => {
-					await retryBusy(() => this.db.exec('COMMIT'));
-					return value;
-				})
-				.catch((error: unknown) => {
-					// Fails only when SQLite already rolled back (some errors end the transaction).
-					attemptSync(() => this.db.exec('ROLLBACK'));
-					throw error;
-				});
+		return await new Promise<T>((resolve, reject) => {
+			this.waiting.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+			this.scheduleGroup();
 		});
+	}
+
+	private waiting: PendingTransaction[] = [];
+
+	private lastYield = performance.now();
+
+	/**
+	 * Queued work resolves through promises only (node:sqlite never waits on I/O), so a long queue
+	 * would run to its end without n8n's event loop turning: let it turn every {@link YIELD_EVERY_MS}.
+	 */
+	private async yieldIfLong(): Promise<void> {
+		if (performance.now() - this.lastYield < YIELD_EVERY_MS) return;
+		await new Promise((resolve) => setImmediate(resolve));
+		this.lastYield = performance.now();
+	}
+
+	/** A group is queued or still taking transactions: a new one joins it. */
+	private grouping = false;
+
+	private scheduleGroup(): void {
+		if (this.grouping || this.waiting.length === 0) return;
+		this.grouping = true;
+		void this.enqueue(async () => await this.runGroup());
+	}
+
+	private async runGroup(): Promise<void> {
+		const begun = await retryBusy(() => this.db.exec('BEGIN IMMEDIATE'), this.clock).then(
+			() => undefined,
+			(error: unknown) => error ?? new Error('BEGIN failed'),
+		);
+		if (begun !== undefined) return this.failWaiting(begun);
+		const done: Array<{ pending: PendingTransaction; value: unknown }> = [];
+		const started = this.clock();
+		for (let taken = 0; taken < GROUP_MAX && this.clock() - started < GROUP_MAX_MS; taken++) {
+			if (this.waiting.length === 0) break;
+			await this.yieldIfLong();
+			const pending = this.waiting.shift();
+			if (pending === undefined) break;
+			this.db.exec('SAVEPOINT wgw_group');
+			try {
+				const value = await pending.fn(this.tx);
+				this.db.exec('RELEASE wgw_group');
+				done.push({ pending, value });
+			} catch (error) {
+				pending.reject(error);
+				// Fails only when SQLite already rolled the whole transaction back (some errors do).
+				const undone = attemptSync(() => this.db.exec('ROLLBACK TO wgw_group; RELEASE wgw_group'));
+				if (!undone.ok) return this.endGroup(done, error);
+			}
+		}
+		const committed = await retryBusy(() => this.db.exec('COMMIT'), this.clock).then(
+			() => undefined,
+			(error: unknown) => error ?? new Error('COMMIT failed'),
+		);
+		if (committed !== undefined) attemptSync(() => this.db.exec('ROLLBACK'));
+		this.endGroup(done, committed);
+	}
+
+	/** Settles a group's transactions (all fail with `error` when given) and lets the next group form. */
+	private endGroup(done: ReadonlyArray<{ pending: PendingTransaction; value: unknown }>, error?: unknown): void {
+		this.grouping = false;
+		for (const { pending, value } of done) {
+			if (error === undefined) pending.resolve(value);
+			else pending.reject(error);
+		}
+		this.scheduleGroup();
+	}
+
+	private failWaiting(error: unknown): void {
+		const failed = this.waiting;
+		this.waiting = [];
+		this.grouping = false;
+		for (const pending of failed) pending.reject(error);
 	}
 
 	async close(): Promise<void> {

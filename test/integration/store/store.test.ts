@@ -61,6 +61,27 @@ eachStore()('store basics on the %s store', (kind, target) => {
 		expect((await during).rows[0].n).toBe(0);
 		expect((await store.query<{ n: number }>('SELECT count(*)::int AS n FROM customers')).rows[0].n).toBe(0);
 	});
+
+	it('rolls back only the failing one of concurrent transactions (SQLite commits them as a group)', async () => {
+		await truncateAll(store);
+		const outcomes = await Promise.allSettled(
+			Array.from({ length: 12 }, async (_, i) =>
+				await store.transaction(async (tx) => {
+					await tx.query('INSERT INTO customers (name) VALUES ($1)', [`c${i}`]);
+					// A statement error in one and a thrown error in another, mid-group.
+					if (i === 3) await tx.query("INSERT INTO customer_contacts (customer_id, type, value, normalized_value) VALUES ('00000000-0000-4000-8000-000000000000', 'email', 'x', 'x')");
+					await tx.query('INSERT INTO customers (name) VALUES ($1)', [`d${i}`]);
+					if (i === 7) throw new Error('boom');
+					return i;
+				}),
+			),
+		);
+		expect(outcomes.map((o) => o.status)).toEqual(Array.from({ length: 12 }, (_, i) => (i === 3 || i === 7 ? 'rejected' : 'fulfilled')));
+		expect(outcomes.filter((o) => o.status === 'fulfilled').map((o) => o.value)).toEqual([0, 1, 2, 4, 5, 6, 8, 9, 10, 11]);
+		const { rows } = await store.query<{ name: string }>('SELECT name FROM customers ORDER BY name');
+		const expected = [0, 1, 2, 4, 5, 6, 8, 9, 10, 11].flatMap((i) => [`c${i}`, `d${i}`]).sort();
+		expect(rows.map((row) => row.name)).toEqual(expected);
+	});
 });
 
 // SQLite only (on Node 20 none: the store-node24 project runs this suite on Node 24).
