@@ -1,4 +1,4 @@
-import { createHmac } from 'crypto';
+import { createHash, createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, sign as signWith } from 'crypto';
 
 import type { Execution } from './harness/n8n';
 import { N8nInstance } from './harness/n8n';
@@ -11,7 +11,10 @@ jest.setTimeout(300_000);
 /**
  * Provider presets through a real n8n: each provider's own signing, a replayed (old) Stripe call,
  * Twilio's form body signed over the public URL (WEBHOOK_URL, not the address the call reached),
- * Zoom's url_validation handshake.
+ * Zoom's url_validation handshake. Public-key presets (Discord and Standard Webhooks v1a: Ed25519;
+ * SendGrid: ECDSA P-256; Wise: RSA-SHA256, Wise's published example) and the handshakes answered
+ * without an execution (Discord PING, Twitch EventSub, Dropbox GET, Asana X-Hook-Secret, Microsoft
+ * Graph validationToken, Okta verification), each next to a forged call that gets 401 and runs nothing.
  */
 // n8n publishes its webhooks under this URL (as behind a reverse proxy); the calls reach 127.0.0.1.
 const PUBLIC_BASE = 'https://hooks.example.com/';
@@ -23,7 +26,44 @@ const secrets = {
 	standard: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
 	twilio: 'e2e-twilio-auth-token',
 	zoom: 'e2e-zoom-secret-token',
+	twitch: 'e2e-twitch-eventsub-secret',
+	dropbox: 'e2e-dropbox-app-secret',
+	asana: 'b537207f20cbfa02357cf448134da559',
+	graph: 'e2e-graph-client-state',
+	okta: 'e2e-okta-hook-secret',
 };
+
+// Ed25519 keys from a named seed, as the unit tests make them (Discord and Standard Webhooks publish
+// no signer): the credential holds the public key, the test signs with the private one.
+const PKCS8_ED25519 = Buffer.from('302e020100300506032b657004220420', 'hex');
+const ed25519Private = (name: string) =>
+	createPrivateKey({ key: Buffer.concat([PKCS8_ED25519, createHash('sha256').update(name).digest()]), format: 'der', type: 'pkcs8' });
+const ed25519Public = (name: string) => (createPublicKey(ed25519Private(name)).export({ format: 'der', type: 'spki' }) as Buffer).subarray(-32);
+const ed25519 = (name: string, message: string) => signWith(null, Buffer.from(message), ed25519Private(name));
+
+// SendGrid: a P-256 pair made here; the credential holds the Verification Key (base64 DER), as SendGrid shows it.
+const sendgridPair = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+const sendgridKey = (sendgridPair.publicKey.export({ format: 'der', type: 'spki' }) as Buffer).toString('base64');
+
+// Wise's published example (sandbox public key, body, signature), from its reference implementation:
+// https://github.com/transferwise/digital-signatures-examples/blob/main/verify-webhook-signature/verify-signature.js
+// Wise signs no timestamp, so the published call verifies today as it did then.
+const WISE = {
+	publicKey: `
+MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAwpb91cEYuyJNQepZAVfP
+ZIlPZfNUefH+n6w9SW3fykqKu938cR7WadQv87oF2VuT+fDt7kqeRziTmPSUhqPU
+ys/V2Q1rlfJuXbE+Gga37t7zwd0egQ+KyOEHQOpcTwKmtZ81ieGHynAQzsn1We3j
+wt760MsCPJ7GMT141ByQM+yW1Bx+4SG3IGjXWyqOWrcXsxAvIXkpUD/jK/L958Cg
+nZEgz0BSEh0QxYLITnW1lLokSx/dTianWPFEhMC9BgijempgNXHNfcVirg1lPSyg
+z7KqoKUN0oHqWLr2U1A+7kqrl6O2nx3CKs1bj1hToT1+p4kcMoHXA7kA+VBLUpEs
+VwIDAQAB
+`,
+	body: '{"data":{"resource":{"id":49983981,"profile_id":16055450,"account_id":14124090,"type":"transfer"},"current_state":"incoming_payment_waiting","previous_state":null,"occurred_at":"2021-08-23T10:12:50Z"},"subscription_id":"90aa8e14-4ef1-4a56-861c-f3c9cde097ea","event_type":"transfers#state-change","schema_version":"2.0.0","sent_at":"2021-08-23T10:12:50Z"}',
+	signature:
+		'wKcKCYXAzxNgiu7xmoDm943NUni7Rz33QN8JkEA9dWSGebgndonabgSj18Y4C08OrwVmueGsED2s00M7DtJVcYKOS1i3G4TMVx+mgM3aL9djMBkQtiYNBFUd6wrPI7ZUNHv/TrlKSjTMc+6JFvUvJ7owY3z85e3I4jLRLJowMFvO8kvCJ60+1pY9wDwZvtZ//WS93LrwGjk9Dvwzpmu0w+P4J75tETT5qC3Uv0y5G2yO8SEoO3yNP/tg/BOli02niHb53vEOUWUb9bly6thnfMoXoiV/osoGxgF20R58RlvkAmezyyl1Sv542TfS2DpiwVnmjjjkCyXeSUcKookYLQ==',
+};
+
+const signing = (secret: string) => ({ secret, previousSecret: '', toleranceSeconds: 300 });
 
 const credentials = [
 	{ id: 'e2ePresetStripe1', name: 'Stripe', type: 'webhookSigningSecretApi', data: { secret: secrets.stripe, previousSecret: secrets.stripeOld, toleranceSeconds: 300 } },
@@ -31,6 +71,16 @@ const credentials = [
 	{ id: 'e2ePresetStdWh01', name: 'Standard', type: 'webhookSigningSecretApi', data: { secret: secrets.standard, previousSecret: '', toleranceSeconds: 300 } },
 	{ id: 'e2ePresetTwilio1', name: 'Twilio', type: 'webhookTwilioApi', data: { authToken: secrets.twilio, previousAuthToken: '', publicUrl: '' } },
 	{ id: 'e2ePresetZoom001', name: 'Zoom', type: 'webhookSigningSecretApi', data: { secret: secrets.zoom, previousSecret: '', toleranceSeconds: 300 } },
+	// Public keys, as each provider shows them: Discord hex, SendGrid base64 DER, Wise PEM body, Standard Webhooks whpk_.
+	{ id: 'e2ePresetDiscrd1', name: 'Discord', type: 'webhookSigningSecretApi', data: signing(ed25519Public('e2e-discord-app').toString('hex')) },
+	{ id: 'e2ePresetSendgr1', name: 'SendGrid', type: 'webhookSigningSecretApi', data: signing(sendgridKey) },
+	{ id: 'e2ePresetWise001', name: 'Wise', type: 'webhookSigningSecretApi', data: signing(WISE.publicKey) },
+	{ id: 'e2ePresetStdV1a1', name: 'Standard v1a', type: 'webhookSigningSecretApi', data: signing(`whpk_${ed25519Public('e2e-v1a-sender').toString('base64')}`) },
+	{ id: 'e2ePresetTwitch1', name: 'Twitch', type: 'webhookSigningSecretApi', data: signing(secrets.twitch) },
+	{ id: 'e2ePresetDropbx1', name: 'Dropbox', type: 'webhookSigningSecretApi', data: signing(secrets.dropbox) },
+	{ id: 'e2ePresetAsana01', name: 'Asana', type: 'webhookSigningSecretApi', data: signing(secrets.asana) },
+	{ id: 'e2ePresetMsGrph1', name: 'Graph', type: 'webhookSigningSecretApi', data: signing(secrets.graph) },
+	{ id: 'e2ePresetOkta001', name: 'Okta', type: 'webhookSigningSecretApi', data: signing(secrets.okta) },
 ];
 
 function presetWorkflow(
@@ -65,12 +115,59 @@ const workflows = [
 	presetWorkflow('e2ePresetWfStdw', 'preset-standard', 'standardWebhooks', 'Standard'),
 	presetWorkflow('e2ePresetWfTwil', 'preset-twilio', 'twilio', 'Twilio'),
 	presetWorkflow('e2ePresetWfZoom', 'preset-zoom', 'zoom', 'Zoom'),
+	presetWorkflow('e2ePresetWfDisc', 'preset-discord', 'discord', 'Discord'),
+	presetWorkflow('e2ePresetWfSgrd', 'preset-sendgrid', 'sendgrid', 'SendGrid'),
+	presetWorkflow('e2ePresetWfWise', 'preset-wise', 'wise', 'Wise'),
+	presetWorkflow('e2ePresetWfV1a0', 'preset-standard-v1a', 'standardWebhooks', 'Standard v1a'),
+	presetWorkflow('e2ePresetWfTwch', 'preset-twitch', 'twitch', 'Twitch'),
+	presetWorkflow('e2ePresetWfDbox', 'preset-dropbox', 'dropbox', 'Dropbox'),
+	presetWorkflow('e2ePresetWfAsan', 'preset-asana', 'asana', 'Asana'),
+	presetWorkflow('e2ePresetWfGrph', 'preset-graph', 'microsoftGraph', 'Graph'),
+	presetWorkflow('e2ePresetWfOkta', 'preset-okta', 'okta', 'Okta'),
 	presetWorkflow('e2ePresetWfSent', 'preset-sentinel', 'none'),
 ];
 
 const hex = (algorithm: string, key: string | Buffer, data: string) => createHmac(algorithm, key).update(data).digest('hex');
 const base64 = (algorithm: string, key: string | Buffer, data: string) => createHmac(algorithm, key).update(data).digest('base64');
 const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+const discordHeaders = (body: string, t: number, key = 'e2e-discord-app') => ({
+	'content-type': 'application/json',
+	'x-signature-ed25519': ed25519(key, `${t}${body}`).toString('hex'),
+	'x-signature-timestamp': String(t),
+});
+
+// Twitch: HMAC-SHA256 of message id + RFC 3339 timestamp (nanoseconds) + raw body, `sha256=<hex>`.
+const twitchHeaders = (body: string, type: string, secret = secrets.twitch) => {
+	const id = `e2e-twitch-${type}-${Math.random().toString(36).slice(2)}`;
+	const timestamp = new Date().toISOString().replace(/\.\d{3}Z$/, '.634234626Z');
+	return {
+		'content-type': 'application/json',
+		'twitch-eventsub-message-id': id,
+		'twitch-eventsub-message-timestamp': timestamp,
+		'twitch-eventsub-message-type': type,
+		'twitch-eventsub-subscription-type': 'channel.follow',
+		'twitch-eventsub-message-signature': `sha256=${hex('sha256', secret, id + timestamp + body)}`,
+	};
+};
+
+const DROPBOX_BODY = '{"list_folder":{"accounts":["dbid:AAH4f99T0taONIb-OurWxbNQ6ywGRopQngc"]},"delta":{"users":[12345678]}}';
+const ASANA_BODY = '{"events":[{"action":"changed","resource":{"gid":"1337","resource_type":"task"},"user":{"gid":"42"}}]}';
+const graphBody = (clientState: string) =>
+	JSON.stringify({
+		value: [
+			{
+				id: 'lsgTZMr9KwAAA',
+				subscriptionId: '7f105c7d-2dc5-4530-97cd-4e7ae6534c07',
+				subscriptionExpirationDateTime: '2016-11-20T18:23:45.9356913Z',
+				clientState,
+				changeType: 'created',
+				resource: 'Users/{user-id}/Messages/{message-id}',
+				tenantId: '84bd8158-6d4d-4958-8b9f-9d6445542f95',
+				resourceData: { '@odata.type': '#Microsoft.Graph.Message', id: '{message-id}' },
+			},
+		],
+	});
 
 describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('Provider presets in %s', (_label, version) => {
 	let n8n: N8nInstance;
@@ -220,5 +317,214 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('Prov
 		const { response, execution } = await runOne('/webhook/preset-zoom', event, sign(event, nowSeconds()));
 		expect(response.status).toBe(200);
 		expect(execution.nodes.Trigger.outputs[0][0]).toMatchObject({ verification: { scheme: 'zoom', secret: 'current' } });
+	});
+
+	const post = async (path: string, body: string, headers: Record<string, string>) => await n8n.request('POST', path, { body, headers });
+	const errorOf = (response: { json<T>(): T }) => response.json<{ error: string }>().error;
+
+	it('Discord (Ed25519): a signed interaction runs once; a tampered one gets 401 and runs nothing', async () => {
+		const body = JSON.stringify({ type: 2, id: 'e2e_interaction_1', data: { name: 'hello' } });
+		const t = nowSeconds();
+		const headers = discordHeaders(body, t);
+		const { response, execution } = await runOne('/webhook/preset-discord', body, headers);
+		expect(response.status).toBe(200);
+		expect(execution.nodes.Trigger.outputs[0]).toHaveLength(1);
+		expect(execution.nodes.Trigger.outputs[0][0]).toMatchObject({
+			body: { type: 2, id: 'e2e_interaction_1' },
+			headers: { 'x-signature-ed25519': '[redacted]' },
+			verification: { scheme: 'discord', algorithm: 'ed25519', secret: 'current', timestamp: t },
+		});
+		await expectNoExecution(async () => {
+			const tampered = await post('/webhook/preset-discord', body.replace('hello', 'HELLO'), headers);
+			expect(tampered.status).toBe(401);
+			expect(errorOf(tampered)).toBe('signature_mismatch');
+		});
+	});
+
+	it('Discord: a signed PING is answered {"type":1} without an execution; a forged PING gets 401', async () => {
+		const ping = JSON.stringify({ type: 1, id: 'e2e_ping_1', application_id: 'e2e_app' });
+		await expectNoExecution(async () => {
+			const answer = await post('/webhook/preset-discord', ping, discordHeaders(ping, nowSeconds()));
+			expect(answer.status).toBe(200);
+			expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
+			expect(answer.json()).toEqual({ type: 1 });
+			const forged = await post('/webhook/preset-discord', ping, discordHeaders(ping, nowSeconds(), 'e2e-forger'));
+			expect(forged.status).toBe(401);
+			expect(errorOf(forged)).toBe('signature_mismatch');
+		});
+	});
+
+	it('SendGrid (ECDSA P-256): a signed event batch runs once; a tampered one gets 401 and runs nothing', async () => {
+		const body = JSON.stringify([{ email: 'a@example.com', event: 'delivered', sg_event_id: 'e2e_sg_1', timestamp: nowSeconds() }]);
+		const t = nowSeconds();
+		const headers = {
+			'content-type': 'application/json',
+			'x-twilio-email-event-webhook-signature': signWith('sha256', Buffer.from(`${t}${body}`), sendgridPair.privateKey).toString('base64'),
+			'x-twilio-email-event-webhook-timestamp': String(t),
+		};
+		const { response, execution } = await runOne('/webhook/preset-sendgrid', body, headers);
+		expect(response.status).toBe(200);
+		expect(execution.nodes.Trigger.outputs[0]).toHaveLength(1);
+		expect(execution.nodes.Trigger.outputs[0][0]).toMatchObject({
+			body: [{ event: 'delivered', sg_event_id: 'e2e_sg_1' }],
+			headers: { 'x-twilio-email-event-webhook-signature': '[redacted]' },
+			verification: { scheme: 'sendgrid', algorithm: 'ecdsa-p256', secret: 'current', timestamp: t },
+		});
+		await expectNoExecution(async () => {
+			const tampered = await post('/webhook/preset-sendgrid', body.replace('delivered', 'bounce'), headers);
+			expect(tampered.status).toBe(401);
+			expect(errorOf(tampered)).toBe('signature_mismatch');
+		});
+	});
+
+	it("Wise (RSA-SHA256): Wise's published example runs once with its sandbox key; the changed body gets 401", async () => {
+		const headers = { 'content-type': 'application/json', 'x-signature-sha256': WISE.signature, 'x-delivery-id': 'e2e-wise-1' };
+		const { response, execution } = await runOne('/webhook/preset-wise', WISE.body, headers);
+		expect(response.status).toBe(200);
+		expect(execution.nodes.Trigger.outputs[0]).toHaveLength(1);
+		expect(execution.nodes.Trigger.outputs[0][0]).toMatchObject({
+			body: { event_type: 'transfers#state-change', data: { resource: { id: 49983981 } } },
+			headers: { 'x-signature-sha256': '[redacted]' },
+			verification: { scheme: 'wise', algorithm: 'rsa-sha256', secret: 'current' },
+		});
+		await expectNoExecution(async () => {
+			const tampered = await post('/webhook/preset-wise', WISE.body.replace('49983981', '49983982'), { ...headers, 'x-delivery-id': 'e2e-wise-2' });
+			expect(tampered.status).toBe(401);
+			expect(errorOf(tampered)).toBe('signature_mismatch');
+		});
+	});
+
+	it('Standard Webhooks v1a (Ed25519, whpk_ key): a signed call runs once; one signed by another key gets 401', async () => {
+		const body = JSON.stringify({ type: 'invoice.paid', data: { id: 'in_e2e_1' } });
+		const t = nowSeconds();
+		const v1a = (key: string, id: string) => ({
+			'content-type': 'application/json',
+			'webhook-id': id,
+			'webhook-timestamp': String(t),
+			'webhook-signature': `v1a,${ed25519(key, `${id}.${t}.${body}`).toString('base64')}`,
+		});
+		const { response, execution } = await runOne('/webhook/preset-standard-v1a', body, v1a('e2e-v1a-sender', 'msg_e2e_v1a_1'));
+		expect(response.status).toBe(200);
+		expect(execution.nodes.Trigger.outputs[0]).toHaveLength(1);
+		expect(execution.nodes.Trigger.outputs[0][0]).toMatchObject({
+			body: { type: 'invoice.paid' },
+			headers: { 'webhook-signature': '[redacted]' },
+			verification: { scheme: 'standardWebhooks', algorithm: 'ed25519', secret: 'current', timestamp: t },
+		});
+		await expectNoExecution(async () => {
+			const forged = await post('/webhook/preset-standard-v1a', body, v1a('e2e-forger', 'msg_e2e_v1a_2'));
+			expect(forged.status).toBe(401);
+			expect(errorOf(forged)).toBe('signature_mismatch');
+		});
+	});
+
+	it('Twitch EventSub: the signed callback verification is answered with the challenge, no execution; forged gets 401', async () => {
+		const verification = JSON.stringify({
+			challenge: 'pogchamp-kappa-360noscope-vohiyo',
+			subscription: { id: 'f1c2a387-161a-49f9-a165-0f21d7a4e1c4', status: 'webhook_callback_verification_pending', type: 'channel.follow', version: '2' },
+		});
+		await expectNoExecution(async () => {
+			const answer = await post('/webhook/preset-twitch', verification, twitchHeaders(verification, 'webhook_callback_verification'));
+			expect(answer.status).toBe(200);
+			expect(answer.headers.get('content-type')).toMatch(/^text\/plain/);
+			expect(answer.text).toBe('pogchamp-kappa-360noscope-vohiyo');
+			const forged = await post('/webhook/preset-twitch', verification, twitchHeaders(verification, 'webhook_callback_verification', 'e2e-forger'));
+			expect(forged.status).toBe(401);
+			expect(errorOf(forged)).toBe('signature_mismatch');
+		});
+		const event = JSON.stringify({ subscription: { type: 'channel.follow' }, event: { user_name: 'e2e' } });
+		const { response, execution } = await runOne('/webhook/preset-twitch', event, twitchHeaders(event, 'notification'));
+		expect(response.status).toBe(200);
+		expect(execution.nodes.Trigger.outputs[0][0]).toMatchObject({ verification: { scheme: 'twitch', secret: 'current' } });
+	});
+
+	it('Dropbox: GET ?challenge= is echoed as text/plain with nosniff, no execution; a forged notification gets 401', async () => {
+		await expectNoExecution(async () => {
+			const answer = await n8n.request('GET', '/webhook/preset-dropbox?challenge=aChallengeValue123');
+			expect(answer.status).toBe(200);
+			expect(answer.headers.get('content-type')).toMatch(/^text\/plain/);
+			expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+			expect(answer.text).toBe('aChallengeValue123');
+			const forged = await post('/webhook/preset-dropbox', DROPBOX_BODY, {
+				'content-type': 'application/json',
+				'x-dropbox-signature': hex('sha256', 'e2e-forger', DROPBOX_BODY),
+			});
+			expect(forged.status).toBe(401);
+		});
+		const { response, execution } = await runOne('/webhook/preset-dropbox', DROPBOX_BODY, {
+			'content-type': 'application/json',
+			'x-dropbox-signature': hex('sha256', secrets.dropbox, DROPBOX_BODY),
+		});
+		expect(response.status).toBe(200);
+		expect(execution.nodes.Trigger.outputs[0][0]).toMatchObject({ verification: { scheme: 'dropbox', secret: 'current' } });
+	});
+
+	it('Asana: the empty handshake POST gets X-Hook-Secret echoed, no execution; events signed with that secret run, forged get 401', async () => {
+		// Asana's handshake is a POST with X-Hook-Secret and an empty body. Asana signs bodies, so the
+		// gate answers 415 unsupported_media_type when n8n keeps no raw bytes: the 200 below shows that
+		// n8n (both lines) hands the node a raw body (empty) for this POST, with no content type and
+		// with an application/json one.
+		await expectNoExecution(async () => {
+			for (const contentType of [undefined, 'application/json']) {
+				const answer = await post('/webhook/preset-asana', '', { 'x-hook-secret': secrets.asana, ...(contentType ? { 'content-type': contentType } : {}) });
+				expect({ contentType, status: answer.status, text: answer.status === 200 ? '' : answer.text }).toEqual({ contentType, status: 200, text: '' });
+				expect(answer.headers.get('x-hook-secret')).toBe(secrets.asana);
+			}
+		});
+		const headers = (secret: string) => ({ 'content-type': 'application/json', 'x-hook-signature': hex('sha256', secret, ASANA_BODY) });
+		await expectNoExecution(async () => {
+			const forged = await post('/webhook/preset-asana', ASANA_BODY, headers('e2e-forger'));
+			expect(forged.status).toBe(401);
+		});
+		const { response, execution } = await runOne('/webhook/preset-asana', ASANA_BODY, headers(secrets.asana));
+		expect(response.status).toBe(200);
+		expect(execution.nodes.Trigger.outputs[0][0]).toMatchObject({
+			headers: { 'x-hook-signature': '[redacted]' },
+			verification: { scheme: 'asana', secret: 'current' },
+		});
+	});
+
+	it('Microsoft Graph: POST ?validationToken= is echoed as text/plain with nosniff, no execution; a wrong clientState gets 401', async () => {
+		const token = 'Validation: Testing client application reachability for subscription Request-Id: 1d9aba43';
+		await expectNoExecution(async () => {
+			// As Graph sends it: a POST with the token in the query, an empty text/plain body.
+			const answer = await post(`/webhook/preset-graph?validationToken=${encodeURIComponent(token)}`, '', { 'content-type': 'text/plain; charset=utf-8' });
+			expect(answer.status).toBe(200);
+			expect(answer.headers.get('content-type')).toMatch(/^text\/plain/);
+			expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+			expect(answer.text).toBe(token);
+			const forged = await post('/webhook/preset-graph', graphBody('forged-client-state'), { 'content-type': 'application/json' });
+			expect(forged.status).toBe(401);
+			expect(errorOf(forged)).toBe('invalid_token');
+		});
+		const { response, execution } = await runOne('/webhook/preset-graph', graphBody(secrets.graph), { 'content-type': 'application/json' });
+		expect(response.status).toBe(200);
+		expect(execution.nodes.Trigger.outputs[0][0]).toMatchObject({
+			body: { value: [{ changeType: 'created' }] },
+			verification: { scheme: 'microsoftGraph', secret: 'current' },
+		});
+		expect(execution.raw).not.toContain(secrets.graph);
+	});
+
+	it('Okta: the GET verification is answered {"verification": …} without an execution; a wrong secret gets 401', async () => {
+		const challenge = 'X-Okta-Verification-Challenge-Value';
+		await expectNoExecution(async () => {
+			const answer = await n8n.request('GET', '/webhook/preset-okta', { headers: { authorization: secrets.okta, 'x-okta-verification-challenge': challenge } });
+			expect(answer.status).toBe(200);
+			expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
+			expect(answer.json()).toEqual({ verification: challenge });
+			const forged = await n8n.request('GET', '/webhook/preset-okta', { headers: { authorization: 'e2e-forger', 'x-okta-verification-challenge': challenge } });
+			expect(forged.status).toBe(401);
+			expect(errorOf(forged)).toBe('invalid_token');
+			expect(forged.text).not.toContain(challenge);
+		});
+		const body = JSON.stringify({ eventType: 'com.okta.event_hook', eventId: 'e2e-okta-1', data: { events: [{ eventType: 'user.lifecycle.create' }] } });
+		const { response, execution } = await runOne('/webhook/preset-okta', body, { 'content-type': 'application/json', authorization: secrets.okta });
+		expect(response.status).toBe(200);
+		expect(execution.nodes.Trigger.outputs[0][0]).toMatchObject({
+			headers: { authorization: '[redacted]' },
+			verification: { scheme: 'okta', secret: 'current' },
+		});
+		expect(execution.raw).not.toContain(secrets.okta);
 	});
 });
