@@ -1,6 +1,7 @@
 import { createHmac } from 'crypto';
 import { readFileSync } from 'fs';
 
+import { collectGarbage, inspectorUrl } from '../test/e2e/harness/gc';
 import { N8nInstance } from '../test/e2e/harness/n8n';
 import { versions } from '../test/e2e/harness/versions';
 import { noOp, nodeType, workflow } from '../test/e2e/harness/workflow';
@@ -41,6 +42,22 @@ function binds(id: string, path: string) {
 	);
 }
 
+/** Delivery log on (the default) and a duplicate key, or neither; both on the default store. */
+function logged(id: string, path: string) {
+	const on = path === 'logged';
+	return workflow(
+		id,
+		{
+			name: 'Trigger',
+			type: nodeType('webhookTrigger'),
+			parameters: { path, authentication: 'hmac', deliveryLog: on, options: on ? { duplicateKeyPath: 'headers.x-delivery-id' } : {} },
+			credentials: { webhookHmacApi: { id: 'benchHmacCred001', name: 'HMAC' } },
+		},
+		[noOp('Done')],
+		{ Trigger: [['Done']] },
+	);
+}
+
 export async function main(args: string[]): Promise<void> {
 	const version = versions[(args[0] as 'v1' | 'v2') ?? 'v1'] ?? versions.v1;
 	const n8n = await N8nInstance.create(version, {
@@ -52,7 +69,9 @@ export async function main(args: string[]): Promise<void> {
 				data: { secret, algorithm: 'sha256', source: 'header', parameterName: 'X-Signature', encoding: 'hex', prefix: '' },
 			},
 		],
-		workflows: [binds('benchRssPlain001', 'plain'), binds('benchRssBind0001', 'bind')],
+		workflows: [binds('benchRssPlain001', 'plain'), binds('benchRssBind0001', 'bind'), logged('benchRssLogged01', 'logged'), logged('benchRssUnlogged', 'unlogged')],
+		// The inspector on a free loopback port: the steady-state phase forces a GC through it.
+		env: { NODE_OPTIONS: '--inspect=127.0.0.1:0' },
 	});
 	const call = async (path: string, n: number) => {
 		const since = await n8n.lastExecutionId();
@@ -61,7 +80,7 @@ export async function main(args: string[]): Promise<void> {
 			const signature = createHmac('sha256', secret).update(body).digest('hex');
 			const response = await n8n.request('POST', `/webhook/${path}`, {
 				body,
-				headers: { 'content-type': 'application/json', 'x-signature': signature },
+				headers: { 'content-type': 'application/json', 'x-signature': signature, 'x-delivery-id': `${path}-${i}-${Date.now()}` },
 			});
 			if (response.status !== 200) throw new Error(`${path}: ${response.status} ${response.text}`);
 		}
@@ -70,8 +89,21 @@ export async function main(args: string[]): Promise<void> {
 		return Date.now() - started;
 	};
 	const settle = async () => await new Promise((resolve) => setTimeout(resolve, 2000));
+	/** RSS after a full GC: the minimum of 3 samples a second apart (V8 returns memory late). */
+	const collected = async () => {
+		const inspector = inspectorUrl(n8n.log);
+		if (!inspector) throw new Error("n8n's inspector URL is not in its log");
+		await collectGarbage(inspector);
+		const samples: number[] = [];
+		for (let i = 0; i < 3; i++) {
+			await settle();
+			samples.push(rssMb(n8n.pid!));
+		}
+		return Math.min(...samples);
+	};
+	const paths = ['/webhook/plain', '/webhook/bind', '/webhook/logged', '/webhook/unlogged'];
 	try {
-		await n8n.start(['/webhook/plain', '/webhook/bind']);
+		await n8n.start(paths);
 		await settle();
 		const afterStart = rssMb(n8n.pid!);
 		await call('plain', 50);
@@ -86,7 +118,7 @@ export async function main(args: string[]): Promise<void> {
 		await settle();
 		const after50 = rssMb(n8n.pid!);
 		await n8n.stop();
-		await n8n.start(['/webhook/plain', '/webhook/bind']);
+		await n8n.start(paths);
 		await call('plain', 50);
 		await settle();
 		const baselineRestart = rssMb(n8n.pid!);
@@ -95,13 +127,28 @@ export async function main(args: string[]): Promise<void> {
 		const reopenMs = Date.now() - t1;
 		await settle();
 		const afterReopen = rssMb(n8n.pid!);
-		console.log(`n8n ${version.n8n}, node ${version.key === 'v1' ? process.version : 'v24'}: RSS of the n8n main process (MB)`);
+		console.log(`n8n ${version.n8n} on ${version.nodeBin.split('/').find((part) => part.startsWith('node2')) ?? 'Node'}: RSS of the n8n main process (MB)`);
 		console.log(`  after start                          ${afterStart}`);
 		console.log(`  after 50 calls without the store     ${baseline}   (baseline)`);
 		console.log(`  after the first bind (new folder)    ${afterFirstOpen}   (+${afterFirstOpen - baseline} vs baseline; first call ${firstOpenMs} ms)`);
 		console.log(`  after 50 more binds                  ${after50}   (+${after50 - baseline})`);
 		console.log(`  restart, 50 calls without the store  ${baselineRestart}   (baseline)`);
 		console.log(`  after the first bind (reopen)        ${afterReopen}   (+${afterReopen - baselineRestart} vs baseline; first call ${reopenMs} ms)`);
+
+		// Steady state, after a forced GC: the same 500 accepted calls without and with the store.
+		await n8n.stop();
+		await n8n.start(paths);
+		await call('unlogged', 20);
+		const beforeUnlogged = await collected();
+		await call('unlogged', 500);
+		const afterUnlogged = await collected();
+		const beforeLogged = await collected();
+		await call('logged', 500);
+		await settle();
+		const afterLogged = await collected();
+		console.log(`  steady state, RSS after a forced GC (n8n restarted, 20 warm-up calls):`);
+		console.log(`  500 calls, no log, no duplicate key  ${beforeUnlogged} → ${afterUnlogged}   (+${afterUnlogged - beforeUnlogged}: n8n's own growth)`);
+		console.log(`  500 calls, log + duplicate key on    ${beforeLogged} → ${afterLogged}   (+${afterLogged - beforeLogged}; target ≤ +15 MB, first store use included)`);
 	} finally {
 		await n8n.dispose();
 	}
