@@ -66,6 +66,8 @@ export const sqliteDialect: Dialect = {
 		statement
 			.replace(/DEFAULT gen_random_uuid\(\)/g, `DEFAULT ${SQLITE_UUID}`)
 			.replace(/DEFAULT now\(\)/g, `DEFAULT (${SQLITE_NOW})`)
+			// The rowid: increasing, assigned under the database's write lock.
+			.replace(/\bbigserial PRIMARY KEY\b/g, 'INTEGER PRIMARY KEY')
 			.replace(/\b(uuid|timestamptz|jsonb)\b/g, 'text'),
 };
 

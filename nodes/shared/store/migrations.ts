@@ -134,6 +134,32 @@ export const MIGRATIONS: readonly Migration[] = [
 		name: 'waiting_executions.delivery_id (the hand-over marks the delivery key started in the same transaction)',
 		statements: ['ALTER TABLE waiting_executions ADD COLUMN delivery_id uuid'],
 	},
+	{
+		version: 7,
+		name: 'inbox (deliveries stored before the answer, run by the trigger at its pace)',
+		statements: [
+			// seq: arrival order across processes (PostgreSQL: a sequence; SQLite: the rowid).
+			`CREATE TABLE inbox (
+				seq bigserial PRIMARY KEY,
+				id uuid NOT NULL UNIQUE,
+				workflow_id text NOT NULL,
+				node_name text NOT NULL,
+				received_at timestamptz NOT NULL,
+				item jsonb NOT NULL,
+				replay_of uuid,
+				state text NOT NULL,
+				attempts integer NOT NULL DEFAULT 0,
+				available_at timestamptz NOT NULL,
+				started_at timestamptz,
+				lease_until timestamptz,
+				finished_at timestamptz,
+				execution_id text,
+				last_error text
+			)`,
+			'CREATE INDEX inbox_due_idx ON inbox (workflow_id, node_name, seq) WHERE state IN (\'queued\', \'retrying\', \'running\')',
+			'CREATE INDEX inbox_finished_idx ON inbox (finished_at) WHERE finished_at IS NOT NULL',
+		],
+	},
 ];
 
 export function assertOrdered(migrations: readonly Migration[]): void {

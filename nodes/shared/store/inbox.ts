@@ -1,0 +1,190 @@
+/**
+ * The durable inbox (issue 28): in "After the Delivery Is Stored" mode a delivery is a row here
+ * before its caller gets a 2xx, and the workflow's trigger takes rows in arrival order and starts
+ * executions at its own pace. A row's life:
+ *
+ *   queued ──claim──▶ running (attempt n, leased until lease_until)
+ *   running ──complete──▶ done
+ *   running ──fail──▶ retrying (due again at available_at)  ──claim──▶ running (attempt n+1)
+ *                   └▶ failed (attempts used up)
+ *   running, lease expired (the process that claimed it stopped) ──claim──▶ running (attempt n+1),
+ *                                                                  or failed when attempts are used up
+ *
+ * Every report (complete, fail) names the attempt it is about and changes the row only while that
+ * attempt is the current one: a late report from an attempt whose lease expired and was taken over
+ * changes nothing. So a delivery is done at most once, never retried after it succeeded, and every
+ * stored row ends done or failed. What cannot be promised: an attempt cut off by a crash may have
+ * run part of its workflow before the next attempt runs it again (at-least-once execution).
+ *
+ * Times come from the caller (`now`); stored as timestamptz (PostgreSQL) or ISO-8601 text (SQLite).
+ */
+import { dialectOf } from './dialect';
+import type { Queryable, Store } from './types';
+
+export interface InboxDelivery {
+	/** The delivery id (the one the delivery log and the item carry). */
+	id: string;
+	workflowId: string;
+	nodeName: string;
+	receivedAt: Date;
+	/** The item the execution gets, as the trigger built it (already redacted); its first step routes it. */
+	item: unknown;
+	replayOf?: string | null;
+}
+
+export interface ClaimedDelivery {
+	id: string;
+	seq: number;
+	/** 1 for the first attempt. */
+	attempt: number;
+	item: unknown;
+	receivedAt: string;
+	replayOf: string | null;
+}
+
+export interface ClaimOptions {
+	workflowId: string;
+	nodeName: string;
+	now: Date;
+	/** At most this many rows. */
+	limit: number;
+	/** How long a claim holds without renewal before another process may take it over. */
+	leaseMs: number;
+	/** Attempts a delivery gets in all (the first included). */
+	maxAttempts: number;
+}
+
+interface Attempt {
+	id: string;
+	attempt: number;
+	now: Date;
+	executionId?: string | null;
+}
+
+const iso = (date: Date) => date.toISOString();
+
+/** Stores deliveries as queued (call it in a transaction to store several at once); returns the ids new to the inbox. */
+export async function enqueueDeliveries(db: Queryable, deliveries: readonly InboxDelivery[]): Promise<string[]> {
+	const stored: string[] = [];
+	for (const delivery of deliveries) {
+		const { rowCount } = await db.query(
+			`INSERT INTO inbox (id, workflow_id, node_name, received_at, item, replay_of, state, available_at)
+			VALUES ($1::uuid, $2, $3, $4::timestamptz, $5::jsonb, $6::uuid, 'queued', $4::timestamptz)
+			ON CONFLICT (id) DO NOTHING`,
+			[delivery.id, delivery.workflowId, delivery.nodeName, iso(delivery.receivedAt), JSON.stringify(delivery.item ?? null), delivery.replayOf ?? null],
+		);
+		if (rowCount > 0) stored.push(delivery.id);
+	}
+	return stored;
+}
+
+/**
+ * Takes up to `limit` due rows of one trigger, oldest first: queued ones, retries whose backoff
+ * ended, and running ones whose lease expired (their process stopped). Rows whose attempts are used
+ * up and whose last lease expired become failed instead. Concurrent claimers never take one row
+ * twice (PostgreSQL: SKIP LOCKED; SQLite: the write lock).
+ */
+export async function claimDue(store: Store, options: ClaimOptions): Promise<ClaimedDelivery[]> {
+	const now = iso(options.now);
+	const leaseUntil = iso(new Date(options.now.getTime() + options.leaseMs));
+	return await store.transaction(async (tx) => {
+		await tx.query(
+			`UPDATE inbox SET state = 'failed', finished_at = $3::timestamptz, lease_until = NULL,
+				last_error = 'the process running attempt ' || attempts || ' stopped, and no attempts are left'
+			WHERE workflow_id = $1 AND node_name = $2 AND state = 'running' AND lease_until <= $3::timestamptz AND attempts >= $4`,
+			[options.workflowId, options.nodeName, now, options.maxAttempts],
+		);
+		const { rows } = await tx.query<{
+			id: string;
+			seq: number | string;
+			attempts: number;
+			item: unknown;
+			received_at: Date | string;
+			replay_of: string | null;
+		}>(
+			`UPDATE inbox SET state = 'running', attempts = attempts + 1, started_at = $3::timestamptz, lease_until = $4::timestamptz
+			WHERE seq IN (
+				SELECT seq FROM inbox
+				WHERE workflow_id = $1 AND node_name = $2 AND state IN ('queued', 'retrying', 'running')
+					AND ((state <> 'running' AND available_at <= $3::timestamptz) OR (state = 'running' AND lease_until <= $3::timestamptz))
+				ORDER BY seq LIMIT $5 ${dialectOf(tx).skipLocked}
+			)
+			RETURNING id, seq, attempts, item, received_at, replay_of`,
+			[options.workflowId, options.nodeName, now, leaseUntil, options.limit],
+		);
+		return rows
+			.map((row) => ({
+				id: row.id,
+				seq: Number(row.seq),
+				attempt: row.attempts,
+				item: typeof row.item === 'string' ? (JSON.parse(row.item) as unknown) : row.item,
+				receivedAt: row.received_at instanceof Date ? iso(row.received_at) : row.received_at,
+				replayOf: row.replay_of,
+			}))
+			.sort((a, b) => a.seq - b.seq);
+	});
+}
+
+/** The attempt's execution succeeded: done. False when that attempt is no longer current. */
+export async function completeDelivery(db: Queryable, report: Attempt): Promise<boolean> {
+	const { rowCount } = await db.query(
+		`UPDATE inbox SET state = 'done', finished_at = $3::timestamptz, lease_until = NULL, execution_id = $4, last_error = NULL
+		WHERE id = $1::uuid AND attempts = $2 AND state = 'running'`,
+		[report.id, report.attempt, iso(report.now), report.executionId ?? null],
+	);
+	return rowCount > 0;
+}
+
+/**
+ * The attempt failed: retried after `retryInMs`, or failed for good when it was the last attempt.
+ * Returns the new state, or undefined when that attempt is no longer current.
+ */
+export async function failDelivery(
+	db: Queryable,
+	report: Attempt & { error: string; maxAttempts: number; retryInMs: number },
+): Promise<'retrying' | 'failed' | undefined> {
+	const { rows } = await db.query<{ state: 'retrying' | 'failed' }>(
+		`UPDATE inbox SET
+			state = CASE WHEN attempts >= $3 THEN 'failed' ELSE 'retrying' END,
+			finished_at = CASE WHEN attempts >= $3 THEN $4::timestamptz END,
+			available_at = $5::timestamptz, lease_until = NULL, execution_id = $6, last_error = $7
+		WHERE id = $1::uuid AND attempts = $2 AND state = 'running'
+		RETURNING state`,
+		[
+			report.id,
+			report.attempt,
+			report.maxAttempts,
+			iso(report.now),
+			iso(new Date(report.now.getTime() + report.retryInMs)),
+			report.executionId ?? null,
+			report.error.slice(0, 2000),
+		],
+	);
+	return rows[0]?.state;
+}
+
+/** Extends the leases of attempts still running here (a long execution must not be taken over). */
+export async function renewLeases(db: Queryable, attempts: ReadonlyArray<Pick<Attempt, 'id' | 'attempt'>>, until: Date): Promise<number> {
+	if (attempts.length === 0) return 0;
+	const dialect = dialectOf(db);
+	const { rowCount } = await db.query(
+		`UPDATE inbox SET lease_until = $3::timestamptz
+		WHERE state = 'running' AND (id, attempts) IN (SELECT a.id, a.attempt FROM ${dialect.arrayRows('a', [
+			{ name: 'id', slot: '$1', type: 'uuid' },
+			{ name: 'attempt', slot: '$2', type: 'int4' },
+		])})`,
+		[attempts.map((a) => a.id), attempts.map((a) => a.attempt), iso(until)],
+	);
+	return rowCount;
+}
+
+/** Exponential backoff: `baseMs` before the 2nd attempt, doubling for each one after, at most `maxMs`. */
+export function retryDelayMs(failedAttempt: number, baseMs: number, maxMs: number): number {
+	return Math.min(maxMs, baseMs * 2 ** Math.max(0, failedAttempt - 1));
+}
+
+/** Deletes done and failed rows finished before `before`; returns how many. */
+export async function pruneInbox(db: Queryable, before: Date): Promise<number> {
+	const { rowCount } = await db.query('DELETE FROM inbox WHERE finished_at < $1::timestamptz', [iso(before)]);
+	return rowCount;
+}

@@ -1,0 +1,204 @@
+import { randomUUID } from 'crypto';
+import fc from 'fast-check';
+
+import {
+	claimDue,
+	completeDelivery,
+	enqueueDeliveries,
+	failDelivery,
+	pruneInbox,
+	renewLeases,
+	retryDelayMs,
+} from '../../../nodes/shared/store/inbox';
+import type { ClaimedDelivery } from '../../../nodes/shared/store/inbox';
+import type { Store } from '../../../nodes/shared/store/types';
+import { eachStore, truncate } from './targets';
+
+/**
+ * The durable inbox's bookkeeping (issue 28), on each engine: arrival order, leases, attempts,
+ * backoff, late reports from attempts that were taken over; and a model-based run (fast-check) of
+ * random enqueues, claims, completions, failures, stale reports, crashes and clock moves, checked
+ * against a model after every step and drained at the end: every stored delivery ends done or
+ * failed, none is done twice, none runs again after it succeeded.
+ */
+const T0 = new Date(Date.UTC(2026, 11, 5, 12));
+const at = (ms: number) => new Date(T0.getTime() + ms);
+const WF = 'wf-inbox';
+const NODE = 'Webhook Trigger';
+const LEASE = 60_000;
+
+eachStore()('the inbox on the %s store', (_kind, target) => {
+	let store: Store;
+
+	beforeAll(async () => {
+		store = await target.open();
+	}, 60_000);
+	afterAll(async () => await target.cleanup());
+	beforeEach(async () => await truncate(store, ['inbox']));
+
+	const enqueue = async (ids: string[], now = T0, workflowId = WF) =>
+		await store.transaction(async (tx) => await enqueueDeliveries(tx, ids.map((id, i) => ({ id, workflowId, nodeName: NODE, receivedAt: now, item: { n: i, id } }))));
+	const states = async () => {
+		const { rows } = await store.query<{ state: string; n: number }>('SELECT state, count(*) AS n FROM inbox WHERE workflow_id = $1 GROUP BY state', [WF]);
+		return Object.fromEntries(rows.map((row) => [row.state, Number(row.n)]));
+	};
+	const claim = async (now: Date, limit = 10, maxAttempts = 3) => await claimDue(store, { workflowId: WF, nodeName: NODE, now, limit, leaseMs: LEASE, maxAttempts });
+	const fail = async (d: ClaimedDelivery, now: Date, maxAttempts = 3, retryInMs = 1_000) =>
+		await failDelivery(store, { id: d.id, attempt: d.attempt, now, error: 'boom', maxAttempts, retryInMs });
+
+	it('stores a delivery once and hands deliveries out in arrival order, each to one claimer', async () => {
+		const ids = Array.from({ length: 7 }, () => randomUUID());
+		expect(await enqueue(ids)).toEqual(ids);
+		// A copy of a stored delivery (same id) is not stored again.
+		expect(await enqueue([ids[2]])).toEqual([]);
+		await enqueue([randomUUID()], T0, 'other-workflow');
+		const first = await claim(T0, 3);
+		expect(first.map((d) => d.id)).toEqual(ids.slice(0, 3));
+		expect(first.map((d) => d.attempt)).toEqual([1, 1, 1]);
+		expect(first[0].item).toEqual({ n: 0, id: ids[0] });
+		expect(first[0].receivedAt).toBe(T0.toISOString());
+		// Concurrent claimers split the rest between them.
+		const [a, b] = await Promise.all([claim(T0, 3), claim(T0, 3)]);
+		expect([...a, ...b].map((d) => d.id).sort()).toEqual(ids.slice(3).sort());
+		expect(await states()).toEqual({ running: 7 });
+	});
+
+	it('retries a failed attempt after its backoff, fails it after the last, and ignores late reports', async () => {
+		const [id] = [randomUUID()];
+		await enqueue([id]);
+		const [one] = await claim(T0);
+		expect(await fail(one, at(10))).toBe('retrying');
+		// A second report on the same attempt changes nothing.
+		expect(await completeDelivery(store, { id, attempt: 1, now: at(11) })).toBe(false);
+		expect(await claim(at(999))).toEqual([]);
+		const [two] = await claim(at(1_010));
+		expect(two.attempt).toBe(2);
+		expect(await fail(two, at(1_020))).toBe('retrying');
+		const [three] = await claim(at(2_020));
+		expect(await fail(three, at(2_030))).toBe('failed');
+		expect(await claim(at(10_000_000))).toEqual([]);
+		expect(await states()).toEqual({ failed: 1 });
+	});
+
+	it('takes over an attempt whose lease expired; the old attempt can no longer report', async () => {
+		const id = randomUUID();
+		await enqueue([id]);
+		const [one] = await claim(T0);
+		expect(await claim(at(LEASE - 1))).toEqual([]);
+		// Renewed: not taken over at its first expiry.
+		expect(await renewLeases(store, [{ id, attempt: 1 }], at(2 * LEASE))).toBe(1);
+		expect(await claim(at(LEASE))).toEqual([]);
+		const [two] = await claim(at(2 * LEASE));
+		expect(two.attempt).toBe(2);
+		expect(await completeDelivery(store, { id, attempt: one.attempt, now: at(2 * LEASE + 1) })).toBe(false);
+		expect(await fail(one, at(2 * LEASE + 1))).toBeUndefined();
+		expect(await completeDelivery(store, { id, attempt: two.attempt, now: at(2 * LEASE + 2), executionId: '42' })).toBe(true);
+		expect(await claim(at(100 * LEASE))).toEqual([]);
+		// An expired lease on the last attempt: failed, with the reason.
+		const last = randomUUID();
+		await enqueue([last]);
+		await claim(T0, 10, 1);
+		expect(await claim(at(LEASE), 10, 1)).toEqual([]);
+		const { rows } = await store.query<{ state: string; last_error: string }>('SELECT state, last_error FROM inbox WHERE id = $1', [last]);
+		expect(rows[0]).toEqual({ state: 'failed', last_error: 'the process running attempt 1 stopped, and no attempts are left' });
+		expect(await pruneInbox(store, at(LEASE + 1))).toBe(1);
+		expect(await pruneInbox(store, at(3 * LEASE))).toBe(1);
+	});
+
+	it('doubles the backoff per attempt up to its maximum', () => {
+		expect([1, 2, 3, 4, 5].map((n) => retryDelayMs(n, 30_000, 100_000))).toEqual([30_000, 60_000, 100_000, 100_000, 100_000]);
+	});
+
+	it('keeps its invariants under random enqueues, claims, reports, crashes and clock moves', async () => {
+		type Op =
+			| { op: 'enqueue'; n: number }
+			| { op: 'claim'; limit: number }
+			| { op: 'complete' | 'fail' | 'stale'; pick: number }
+			| { op: 'crash' }
+			| { op: 'advance'; ms: number };
+		const ops = fc.oneof(
+			fc.record({ op: fc.constant('enqueue' as const), n: fc.integer({ min: 1, max: 3 }) }),
+			fc.record({ op: fc.constant('claim' as const), limit: fc.integer({ min: 1, max: 4 }) }),
+			fc.record({ op: fc.constantFrom('complete' as const, 'fail' as const, 'stale' as const), pick: fc.nat() }),
+			fc.record({ op: fc.constant('crash' as const) }),
+			fc.record({ op: fc.constant('advance' as const), ms: fc.constantFrom(100, 1_000, 5_000, LEASE) }),
+		);
+		const MAX = 3;
+		await fc.assert(
+			fc.asyncProperty(fc.array(ops, { minLength: 1, maxLength: 25 }), async (steps: Op[]) => {
+				await truncate(store, ['inbox']);
+				let clock = 0;
+				const order: string[] = [];
+				// What this "process" runs now, and every attempt ever handed out (for stale reports).
+				let running: ClaimedDelivery[] = [];
+				const handedOut: ClaimedDelivery[] = [];
+				const succeeded = new Map<string, number>();
+				const claimedAfterSuccess: string[] = [];
+				const check = async (claimed: ClaimedDelivery[]) => {
+					// Oldest first, and never a delivery that already succeeded.
+					const seqs = claimed.map((d) => order.indexOf(d.id));
+					expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+					for (const d of claimed) if (succeeded.has(d.id)) claimedAfterSuccess.push(d.id);
+					for (const d of claimed) expect(d.attempt).toBeLessThanOrEqual(MAX);
+				};
+				// The attempt of each delivery that may still report: the last one handed out, until it reports.
+				const current = new Map<string, number>();
+				const report = async (d: ClaimedDelivery, ok: boolean) => {
+					const mayReport = current.get(d.id) === d.attempt;
+					let changed: boolean;
+					if (ok) {
+						changed = await completeDelivery(store, { id: d.id, attempt: d.attempt, now: at(clock) });
+						if (changed) succeeded.set(d.id, (succeeded.get(d.id) ?? 0) + 1);
+					} else {
+						changed = (await failDelivery(store, { id: d.id, attempt: d.attempt, now: at(clock), error: 'boom', maxAttempts: MAX, retryInMs: retryDelayMs(d.attempt, 1_000, 10_000) })) !== undefined;
+					}
+					// Only the current attempt's first report counts (unless its lease was taken over meanwhile).
+					if (!mayReport) expect(changed).toBe(false);
+					if (changed) current.delete(d.id);
+				};
+				for (const step of steps) {
+					if (step.op === 'enqueue') {
+						const ids = Array.from({ length: step.n }, () => randomUUID());
+						order.push(...ids);
+						await store.transaction(async (tx) => await enqueueDeliveries(tx, ids.map((id) => ({ id, workflowId: WF, nodeName: NODE, receivedAt: at(clock), item: { id } }))));
+					} else if (step.op === 'claim') {
+						const claimed = await claimDue(store, { workflowId: WF, nodeName: NODE, now: at(clock), limit: step.limit, leaseMs: LEASE, maxAttempts: MAX });
+						await check(claimed);
+						for (const d of claimed) current.set(d.id, d.attempt);
+						running.push(...claimed);
+						handedOut.push(...claimed);
+					} else if (step.op === 'stale') {
+						// A late report from any attempt ever handed out (most are no longer current).
+						if (handedOut.length > 0) await report(handedOut[step.pick % handedOut.length], step.pick % 2 === 0);
+					} else if (step.op === 'complete' || step.op === 'fail') {
+						if (running.length === 0) continue;
+						const [d] = running.splice(step.pick % running.length, 1);
+						await report(d, step.op === 'complete');
+					} else if (step.op === 'crash') {
+						running = []; // this process stops: its attempts are never reported
+					} else if (step.op === 'advance') {
+						clock += step.ms;
+					}
+				}
+				// Drain: a new process, time moving on, every attempt succeeding.
+				for (let round = 0; round < 20; round++) {
+					clock += LEASE;
+					const claimed = await claimDue(store, { workflowId: WF, nodeName: NODE, now: at(clock), limit: 100, leaseMs: LEASE, maxAttempts: MAX });
+					await check(claimed);
+					for (const d of claimed) current.set(d.id, d.attempt);
+					for (const d of claimed) await report(d, true);
+				}
+				const { rows } = await store.query<{ id: string; state: string; attempts: number }>('SELECT id, state, attempts FROM inbox');
+				expect(rows.map((r) => r.id).sort()).toEqual([...order].sort());
+				for (const row of rows) {
+					expect(['done', 'failed']).toContain(row.state);
+					expect(row.attempts).toBeLessThanOrEqual(MAX);
+					// Done exactly when one completion was accepted; never two.
+					expect(succeeded.get(row.id) ?? 0).toBe(row.state === 'done' ? 1 : 0);
+				}
+				expect(claimedAfterSuccess).toEqual([]);
+			}),
+			{ numRuns: 150 },
+		);
+	}, 240_000);
+});
