@@ -3,6 +3,8 @@ import type {
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
+	ITriggerFunctions,
+	ITriggerResponse,
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
@@ -17,6 +19,7 @@ import { markStarted } from './delivery/duplicates';
 import { testRejectionOf } from './gate/explain';
 import type { IncomingCall } from './gate/gate';
 import { handleCall } from './handleCall';
+import { inboxTrigger } from './inboxTrigger';
 import { configuredOutputs, routeItems } from './gate/routing';
 import type { RoutingCase } from './gate/routing';
 import { duplicateKeyPathOf } from './triggerOptions';
@@ -87,6 +90,11 @@ export class WebhookTrigger implements INodeType {
 		if (status === 204) res.end();
 		else (contentType ? res.type(contentType) : res).send(body);
 		return { noWebhookResponse: true, workflowData: result.workflowData };
+	}
+
+	/** Runs the deliveries stored by "Answer After the Delivery Is Stored (Inbox)" (inboxTrigger.ts). */
+	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
+		return await inboxTrigger(this);
 	}
 
 	/**

@@ -14,6 +14,8 @@ import type { WebhookField } from './webhookFields';
 
 export interface AcknowledgementOptions {
 	answerBeforeStart?: boolean;
+	/** Answer once the delivery is stored in the inbox (delivery/inbox.ts); webhook() writes the answer. */
+	inbox?: boolean;
 	responseBody?: string;
 	responseCode?: number;
 	responseHeaders?: { values?: Array<{ name: string; value: string }> };
@@ -30,15 +32,16 @@ export const DEFAULT_RESPONSE_BODY = '{"received":true}';
 
 /** Whether `execute()` answers the call (the default for "Immediately"). */
 export function answersAfterStart(responseMode: string, options: AcknowledgementOptions): boolean {
-	return responseMode === 'onReceived' && options.answerBeforeStart !== true;
+	return responseMode === 'onReceived' && options.answerBeforeStart !== true && options.inbox !== true;
 }
 
-export function acknowledgement(options: AcknowledgementOptions): Acknowledgement {
+/** The inbox answers 202 Accepted unless a status is set: stored, to run later. */
+export function acknowledgement(options: AcknowledgementOptions, inbox = false): Acknowledgement {
 	const headers: Record<string, string> = {};
 	for (const header of options.responseHeaders?.values ?? []) if (header.name) headers[header.name] = header.value;
 	const hasContentType = Object.keys(headers).some((name) => name.toLowerCase() === 'content-type');
 	if (!hasContentType) headers['Content-Type'] = 'application/json';
-	const status = options.responseCode ?? 200;
+	const status = options.responseCode ?? (inbox ? 202 : 200);
 	return { status, headers, body: status === 204 ? '' : (options.responseBody ?? DEFAULT_RESPONSE_BODY) };
 }
 
@@ -50,9 +53,9 @@ export function acknowledgement(options: AcknowledgementOptions): Acknowledgemen
  */
 export const responseModeField: WebhookField = {
 	template:
-		'={{$parameter["responseMode"] === "onReceived" && !($parameter["options"] || {})["answerBeforeStart"] ? "responseNode" : $parameter["responseMode"]}}',
+		'={{$parameter["responseMode"] === "onReceived" && !($parameter["options"] || {})["answerBeforeStart"] && !($parameter["options"] || {})["inbox"] ? "responseNode" : $parameter["responseMode"]}}',
 	resolve: (parameters) => {
 		const options = (parameters.options ?? {}) as AcknowledgementOptions;
-		return parameters.responseMode === 'onReceived' && !options.answerBeforeStart ? 'responseNode' : parameters.responseMode;
+		return parameters.responseMode === 'onReceived' && !options.answerBeforeStart && !options.inbox ? 'responseNode' : parameters.responseMode;
 	},
 };

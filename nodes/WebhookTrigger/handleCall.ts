@@ -25,6 +25,8 @@ import { resumeSettingsOf } from './delivery/resume';
 import { duplicateKeyPathOf } from './triggerOptions';
 import type { TriggerOptions } from './triggerOptions';
 import { DefaultStoreUnavailable } from '../shared/storeResolver';
+import { releaseDeliveryKey } from '../shared/store/deliveryKeys';
+import { inboxSettingsOf, storeInInbox } from './delivery/inbox';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -73,6 +75,7 @@ export interface CallResult {
 }
 
 const CONFIGURATION_ERROR_REPLY = replyFor('configuration_error');
+const INBOX_UNAVAILABLE_REPLY = replyFor('store_unavailable', { message: 'The delivery could not be stored; retry later' });
 
 export async function handleCall(node: CallNode, call: IncomingCall, deliveryId: string, reports: CallReports): Promise<CallResult> {
 	const { options, log } = node;
@@ -135,7 +138,9 @@ export async function handleCall(node: CallNode, call: IncomingCall, deliveryId:
 	}
 
 	const responseMode = node.responseMode;
-	const early = responseMode === 'onReceived' && !answersAfterStart(responseMode, options);
+	// The inbox stores the delivery and answers; a test call runs at once (answered early).
+	const inbox = node.test ? undefined : inboxSettingsOf(responseMode, options);
+	const early = inbox === undefined && responseMode === 'onReceived' && !answersAfterStart(responseMode, options);
 	// Last, after every other check: a forged or refused call never claims a delivery key nor
 	// resumes anything. Duplicates, resume and the answer mode decide together (delivery.ts).
 	// Keys read the call as sent, not the item's redacted copy: Twilio's delivery id header
@@ -144,7 +149,7 @@ export async function handleCall(node: CallNode, call: IncomingCall, deliveryId:
 	const keyPath = duplicateKeyPathOf(options, config.scheme);
 	const key = keyPath === '' ? undefined : duplicateKeyOf(root, keyPath);
 	// execute() finds the claim to confirm by the item's deliveryId.
-	const item = logOn || key !== undefined ? { ...admitted.item, deliveryId } : admitted.item;
+	const item = logOn || key !== undefined || inbox !== undefined ? { ...admitted.item, deliveryId } : admitted.item;
 	const next = await decideDelivery(
 		node.delivery,
 		{
@@ -166,11 +171,24 @@ export async function handleCall(node: CallNode, call: IncomingCall, deliveryId:
 		if (next.problem) reports.problem(next.problem);
 		return answer(next.reply);
 	}
-	const ack = acknowledgement(options);
+	const ack = acknowledgement(options, inbox !== undefined);
 	const ackAnswer = { status: ack.status, headers: { ...ack.headers, ...trace }, body: ack.body };
 	if (next.kind === 'resumed') {
 		record({ outcome: 'resumed', status: ack.status, reason: null, item });
 		if (logOn) log.linkExecution(deliveryId, next.executionId);
+		return { answer: ackAnswer };
+	}
+	if (inbox !== undefined) {
+		try {
+			await storeInInbox(node.delivery.store, { workflowId: node.workflowId, nodeName: node.nodeName, deliveryId, item, receivedAt: call.now, keyed: key !== undefined });
+		} catch (error) {
+			if (error instanceof DefaultStoreUnavailable) return misconfigured(error);
+			// Not stored, so not started: the key goes with the 503, and the retry is a first copy.
+			if (key !== undefined) await releaseDeliveryKey(await node.delivery.store.open(), deliveryId).catch(() => undefined);
+			reports.problem(`storing a delivery in the inbox failed, answered 503: ${(error as Error).message}`);
+			return answer(INBOX_UNAVAILABLE_REPLY);
+		}
+		record({ outcome: 'accepted', status: ack.status, reason: next.reason, item });
 		return { answer: ackAnswer };
 	}
 	// One input for execute(), which routes it to its output (see acknowledge.ts for why).

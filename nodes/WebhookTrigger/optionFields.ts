@@ -22,6 +22,15 @@ export const triggerOptionsProperty: INodeProperties = {
 				'Whether to answer with the delivery ID in an X-Delivery-ID header (and the execution ID in X-Execution-ID once n8n started it), so a caller can quote them',
 		},
 		{
+			displayName: 'Answer After the Delivery Is Stored (Inbox)',
+			name: 'inbox',
+			type: 'boolean',
+			default: false,
+			displayOptions: { show: { '/responseMode': ['onReceived'] } },
+			description:
+				'Whether to answer (202 unless Response Code says otherwise) as soon as the delivery is stored, and run it afterwards at the pace the Inbox options set, retrying failed executions. Nothing answered is lost if n8n stops: stored deliveries run after it restarts. Calls on the Test URL run at once.',
+		},
+		{
 			displayName: 'Answer Before the Execution Starts',
 			name: 'answerBeforeStart',
 			type: 'boolean',
@@ -68,6 +77,33 @@ export const triggerOptionsProperty: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 1 },
 			default: 24,
+		},
+		{
+			displayName: 'Inbox Attempts',
+			name: 'inboxAttempts',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 3, // INBOX_DEFAULTS (n8n's lint reads literal defaults)
+			displayOptions: { show: { '/responseMode': ['onReceived'] } },
+			description: 'With the inbox: how often a delivery whose execution fails is run in all, the first time included',
+		},
+		{
+			displayName: 'Inbox Executions at Once',
+			name: 'inboxConcurrency',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 5, // INBOX_DEFAULTS
+			displayOptions: { show: { '/responseMode': ['onReceived'] } },
+			description: 'With the inbox: how many stored deliveries run at the same time; the others wait in arrival order',
+		},
+		{
+			displayName: 'Inbox Retry Delay (Seconds)',
+			name: 'inboxRetrySeconds',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 30, // INBOX_DEFAULTS
+			displayOptions: { show: { '/responseMode': ['onReceived'] } },
+			description: 'With the inbox: the wait before the second attempt; it doubles for each later one, up to one hour',
 		},
 		{
 			displayName: 'Keep Bodies in Delivery Log',

@@ -269,7 +269,7 @@ export const REASONS = {
 		from: 'delivery',
 		message: 'The store could not be reached; retry later',
 		headers: RETRY_30,
-		cause: 'The store could not be read for duplicates or waiting executions; `Retry-After: 30`, nothing started',
+		cause: 'The store could not be read for duplicates or waiting executions, or (inbox) the delivery could not be stored; `Retry-After: 30`, nothing started',
 		fix: 'Check the PostgreSQL credential and server',
 	},
 	configuration_error: {

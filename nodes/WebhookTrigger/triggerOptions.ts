@@ -14,6 +14,11 @@ export interface TriggerOptions extends AcknowledgementOptions, ResumeOptions {
 	keepBodies?: boolean;
 	logRetentionDays?: number;
 	logRetentionRows?: number;
+	/** Answer After the Delivery Is Stored (Inbox), and how the inbox runs deliveries. */
+	inbox?: boolean;
+	inboxConcurrency?: number;
+	inboxAttempts?: number;
+	inboxRetrySeconds?: number;
 }
 
 /** The duplicate key's path: the node's, else the preset's delivery id; '' when suppression is off. */

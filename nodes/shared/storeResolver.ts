@@ -11,7 +11,7 @@ import { realpath } from 'fs/promises';
 import { homedir } from 'os';
 import { basename, dirname, isAbsolute, join, resolve } from 'path';
 
-import type { FileSystemHelperFunctions, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
+import type { FileSystemHelperFunctions, IExecuteFunctions, ITriggerFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { n8nDatabaseOf, n8nFolderOf, SQLITE_FILE_NAME } from './store/n8nDatabase';
 import { openStore } from './store/open';
@@ -196,11 +196,11 @@ export function triggerStoreOf(source: StoreSource): TriggerStore {
  * The store a node's "Store" parameter names (Webhook Trigger, Wait for Webhook), from its webhook
  * or its execute step (whose parameter reads take an item index).
  */
-export function storeOfNode(context: IWebhookFunctions | IExecuteFunctions): TriggerStore {
+export function storeOfNode(context: IWebhookFunctions | IExecuteFunctions | ITriggerFunctions): TriggerStore {
 	const kind =
-		'getWebhookName' in context
-			? context.getNodeParameter('store', 'embedded')
-			: (context as IExecuteFunctions).getNodeParameter('store', 0, 'embedded');
+		'getInputData' in context
+			? (context as IExecuteFunctions).getNodeParameter('store', 0, 'embedded')
+			: (context as IWebhookFunctions | ITriggerFunctions).getNodeParameter('store', 'embedded');
 	return triggerStoreOf({
 		kind: kind as string,
 		credentialId: context.getNode().credentials?.webhookGatewayPostgresApi?.id ?? undefined,

@@ -24,6 +24,21 @@ function ackWorkflow(id: string, path: string, options: Record<string, unknown>)
 	);
 }
 
+/** Inbox mode, one attempt after another: its Code node fails the first two attempts of a delivery. */
+const flakyWorkflow = workflow(
+	'e2eAckFlaky0001',
+	{ name: 'Webhook Trigger', type: nodeType('webhookTrigger'), parameters: { path: 'ack-flaky', options: { inbox: true, inboxConcurrency: 1, inboxRetrySeconds: 1 } } },
+	[
+		{
+			name: 'Flaky',
+			type: 'n8n-nodes-base.code',
+			typeVersion: 2,
+			parameters: { jsCode: "if ($input.first().json.attempt < 3) throw new Error('flaky attempt ' + $input.first().json.attempt);\nreturn $input.all();" },
+		},
+	],
+	{ 'Webhook Trigger': [['Flaky']] },
+);
+
 interface BurstResult {
 	acknowledged: string[];
 	failed: number;
@@ -77,9 +92,15 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('ackn
 
 	beforeAll(async () => {
 		n8n = await N8nInstance.create(version, {
-			workflows: [ackWorkflow('e2eAckSafe00001', 'ack-safe', {}), ackWorkflow('e2eAckFast00001', 'ack-fast', { answerBeforeStart: true })],
+			workflows: [
+				ackWorkflow('e2eAckSafe00001', 'ack-safe', {}),
+				ackWorkflow('e2eAckFast00001', 'ack-fast', { answerBeforeStart: true }),
+				ackWorkflow('e2eAckInbox0001', 'ack-inbox', { inbox: true }),
+				ackWorkflow('e2eAckInOrder01', 'ack-in-order', { inbox: true, inboxConcurrency: 1 }),
+				flakyWorkflow,
+			],
 		});
-		await n8n.start(['/webhook/ack-safe', '/webhook/ack-fast']);
+		await n8n.start(['/webhook/ack-safe', '/webhook/ack-fast', '/webhook/ack-inbox', '/webhook/ack-in-order', '/webhook/ack-flaky']);
 	});
 
 	afterAll(async () => {
@@ -99,6 +120,52 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('ackn
 		}
 		return { ids, statuses };
 	}
+
+	/** The executions of a workflow after `since`, oldest first, with the delivery each ran. */
+	async function runsOf(workflowId: string, since: string) {
+		return (await n8n.executions(since))
+			.filter((e) => e.workflowId === workflowId && e.status !== 'new' && e.status !== 'running')
+			.map((e) => ({ status: e.status, mode: e.mode, item: e.nodes['Webhook Trigger']?.outputs[0]?.[0] as { body?: { delivery?: string }; deliveryId?: string; attempt?: number } | undefined }));
+	}
+
+	async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
+		const deadline = Date.now() + timeoutMs;
+		let value = await read();
+		while (!done(value) && Date.now() < deadline) {
+			await sleep(250);
+			value = await read();
+		}
+		return value;
+	}
+
+	it('inbox: each delivery is answered 202 once stored, then runs once, in arrival order, carrying its delivery id', async () => {
+		const since = await n8n.lastExecutionId();
+		const sent: string[] = [];
+		for (let i = 0; i < 20; i++) {
+			const delivery = `in-order-${i}`;
+			const response = await n8n.request('POST', '/webhook/ack-in-order', { body: JSON.stringify({ delivery }), headers: { 'content-type': 'application/json' } });
+			expect([response.status, response.text]).toEqual([202, '{"received":true}']);
+			sent.push(delivery);
+		}
+		const runs = await waitFor(async () => await runsOf('e2eAckInOrder01', since), (list) => list.length >= 20, 60_000);
+		expect(runs.map((r) => r.item?.body?.delivery)).toEqual(sent);
+		expect(runs.every((r) => r.status === 'success' && r.mode === 'trigger' && r.item?.attempt === 1 && typeof r.item?.deliveryId === 'string')).toBe(true);
+	});
+
+	it('inbox: a delivery whose execution fails twice is retried after the backoff and succeeds on the third attempt, once', async () => {
+		const since = await n8n.lastExecutionId();
+		const started = Date.now();
+		const response = await n8n.request('POST', '/webhook/ack-flaky', { body: JSON.stringify({ delivery: 'flaky-1' }), headers: { 'content-type': 'application/json' } });
+		expect(response.status).toBe(202);
+		const runs = await waitFor(async () => await runsOf('e2eAckFlaky0001', since), (list) => list.some((r) => r.status === 'success'), 60_000);
+		const seconds = (Date.now() - started) / 1000;
+		// Backoff 1 s, then 2 s: the third attempt starts no sooner than 3 s after the first.
+		expect(seconds).toBeGreaterThanOrEqual(3);
+		await sleep(3_000);
+		const settled = await runsOf('e2eAckFlaky0001', since);
+		expect(settled.map((r) => [r.status, r.item?.attempt])).toEqual([['error', 1], ['error', 2], ['success', 3]]);
+		expect(runs.length).toBe(3);
+	});
 
 	it.each([
 		['safe (default)', 'e2eAckSafe00001', 'ack-safe', true],
@@ -127,5 +194,41 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('ackn
 		);
 		expect(acknowledged.length).toBeGreaterThan(0);
 		if (mustKeepAll) expect(lost).toEqual([]);
+	});
+
+	it('inbox: SIGKILL during a burst of 200, restart → every delivery answered 2xx runs successfully exactly once', async () => {
+		const run = `ack-inbox-${Date.now()}`;
+		const killAfter = 20 + Math.floor(Math.random() * (BURST * 0.75 - 20));
+		const { acknowledged, failed } = await burstAndKill(n8n, 'ack-inbox', run, killAfter);
+		await n8n.start(['/webhook/ack-inbox']);
+		// Attempts cut off by the kill run again once their lease (60 s) ends.
+		const successes = async () => {
+			const counts = new Map<string, number>();
+			const statuses: Record<string, number> = {};
+			for (const execution of await n8n.executions()) {
+				if (execution.workflowId !== 'e2eAckInbox0001') continue;
+				const match = new RegExp(`${run}-delivery-\\d+`).exec(execution.raw);
+				if (!match) continue;
+				statuses[execution.status] = (statuses[execution.status] ?? 0) + 1;
+				if (execution.status === 'success') counts.set(match[0], (counts.get(match[0]) ?? 0) + 1);
+			}
+			return { counts, statuses };
+		};
+		let seen = await successes();
+		for (let i = 0; i < 120 && acknowledged.some((id) => !seen.counts.has(id)); i++) {
+			await sleep(1_000);
+			seen = await successes();
+		}
+		await sleep(3_000);
+		seen = await successes();
+		const missing = acknowledged.filter((id) => !seen.counts.has(id));
+		const twice = [...seen.counts].filter(([, n]) => n > 1).map(([id]) => id);
+		console.log(
+			`[ack ${version.n8n}] inbox: killed after ${killAfter} answers; ${acknowledged.length} acknowledged, ${failed} failed or cut off, ` +
+				`executions ${JSON.stringify(seen.statuses)}, ${missing.length} acknowledged without a successful execution, ${twice.length} run successfully twice`,
+		);
+		expect(acknowledged.length).toBeGreaterThan(0);
+		expect(missing).toEqual([]);
+		expect(twice).toEqual([]);
 	});
 });

@@ -20,6 +20,8 @@ const parameterSets: INodeParameters[] = [
 	{ path: 'orders/new', httpMethod: 'PUT', responseMode: 'onReceived', options: { answerBeforeStart: true, responseCode: 202 } },
 	{ path: 'x', httpMethod: 'PATCH', responseMode: 'lastNode', options: { responseCode: 0 } },
 	{ path: 'y', httpMethod: 'DELETE', responseMode: 'responseNode', options: { answerBeforeStart: false } },
+	{ path: 'inbox', httpMethod: 'POST', responseMode: 'onReceived', options: { inbox: true } },
+	{ path: 'inbox-last', httpMethod: 'POST', responseMode: 'lastNode', options: { inbox: true } },
 	{ path: '', httpMethod: 'POST', responseMode: 'lastNode', options: { responseCode: 204, answerBeforeStart: true } },
 ];
 
@@ -58,7 +60,7 @@ describe('webhook description fields resolved without the expression engine', ()
 			name: 'default',
 			httpMethod: '={{$parameter["httpMethod"]}}',
 			responseMode:
-				'={{$parameter["responseMode"] === "onReceived" && !($parameter["options"] || {})["answerBeforeStart"] ? "responseNode" : $parameter["responseMode"]}}',
+				'={{$parameter["responseMode"] === "onReceived" && !($parameter["options"] || {})["answerBeforeStart"] && !($parameter["options"] || {})["inbox"] ? "responseNode" : $parameter["responseMode"]}}',
 			responseData: '={{$parameter["responseMode"] === "lastNode" ? "firstEntryJson" : ""}}',
 			responseCode: '={{$parameter["options"]["responseCode"] || 200}}',
 			path: '={{$parameter["path"]}}',
