@@ -5,8 +5,8 @@ import { accept, notConfigured, reject, type PresetDefaults, type SchemeVerifier
 import { SIGNING_SECRET_CREDENTIAL, type SigningSecretCredentials } from './signed';
 
 /**
- * A provider that signs nothing but sends a shared token in a header (Telegram, GitLab, Asaas), as
- * data. Compared in constant time with the current and the previous token, both always.
+ * A provider that signs nothing but sends a shared token in a header (Telegram, GitLab, Asaas,
+ * Hotmart), as data. Compared in constant time with the current and the previous token, both always.
  */
 export interface TokenSpec {
 	displayName: string;
@@ -14,6 +14,8 @@ export interface TokenSpec {
 	docs: string;
 	header: string;
 	preset: PresetDefaults;
+	/** What the not-configured answer calls the secret; default "<displayName> token". */
+	secretName?: string;
 }
 
 export function tokenPreset(scheme: string, spec: TokenSpec): SchemeVerifier<SigningSecretCredentials> {
@@ -28,7 +30,7 @@ export function tokenPreset(scheme: string, spec: TokenSpec): SchemeVerifier<Sig
 		preset: spec.preset,
 		verify(request, credentials) {
 			const saved = rotatingSecrets(credentials, 'secret', 'previousSecret');
-			if (saved.current === '') return notConfigured(`${spec.displayName} token`);
+			if (saved.current === '') return notConfigured(spec.secretName ?? `${spec.displayName} token`);
 			const field = readHeader(request, header);
 			if (field.kind === 'missing') return reject('missing_token', `The request carries no ${spec.header} header`);
 			if (field.kind === 'malformed') return reject('malformed_token', `Send exactly one ${spec.header} header`);
