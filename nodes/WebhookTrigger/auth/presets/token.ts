@@ -2,7 +2,7 @@ import { safeEqual } from '../compare';
 import { readHeader } from '../request';
 import { rotatingSecrets } from '../rotation';
 import { accept, notConfigured, reject, type PresetDefaults, type SchemeVerifier } from '../verifier';
-import { SIGNING_SECRET_CREDENTIAL, type SigningSecretCredentials } from './signed';
+import { onSigningSecret, type SigningSecretCredentials } from './signed';
 
 /**
  * A provider that signs nothing but sends a shared token in a header (Telegram, GitLab, Asaas,
@@ -22,11 +22,7 @@ export function tokenPreset(scheme: string, spec: TokenSpec): SchemeVerifier<Sig
 	const header = spec.header.toLowerCase();
 	const hidden = { headers: [header], query: [] };
 	return {
-		scheme,
-		credentialType: SIGNING_SECRET_CREDENTIAL,
-		displayName: spec.displayName,
-		description: spec.description,
-		requirements: { secrets: [{ field: 'secret', label: 'Secret' }] },
+		...onSigningSecret(scheme, spec),
 		preset: spec.preset,
 		verify(request, credentials) {
 			const saved = rotatingSecrets(credentials, 'secret', 'previousSecret');
