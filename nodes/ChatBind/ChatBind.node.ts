@@ -1,11 +1,14 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { toNodeError, webhookGatewayPostgresConnectionTest } from '../shared/storeAccess';
-import { storeForItem } from '../shared/storeResolver';
+import { forEachStoreItem, webhookGatewayPostgresConnectionTest } from '../shared/storeAccess';
 import { bindChat } from '../shared/store/chats';
 import { chatBindProperties } from './description';
 import { postgresStoreCredential } from '../shared/storeDescription';
+
+/** The outputs, in the order `outputs` lists them. */
+const BOUND = 0;
+const HEADLESS = 1;
 
 export class ChatBind implements INodeType {
 	description: INodeTypeDescription = {
@@ -32,38 +35,20 @@ export class ChatBind implements INodeType {
 	methods = { credentialTest: { webhookGatewayPostgresConnectionTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const items = this.getInputData();
-		const bound: INodeExecutionData[] = [];
-		const headless: INodeExecutionData[] = [];
-		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-			const item = items[itemIndex];
-			try {
-				const store = await storeForItem(this, itemIndex);
-				const result = await bindChat(
-					store,
-					{
-						channel: this.getNodeParameter('channel', itemIndex) as string,
-						contactType: this.getNodeParameter('contactType', itemIndex) as string,
-						contact: this.getNodeParameter('contact', itemIndex, '') as string,
-						customerId: this.getNodeParameter('customerId', itemIndex, '') as string,
-					},
-					{ defaultCountry: this.getNodeParameter('options.defaultCountry', itemIndex, 'US') as string },
-				);
-				if (result.headless) {
-					// No usable contact: chat-dependent nodes sit on the bound path only.
-					headless.push({ json: { ...item.json, mode: 'headless' }, pairedItem: { item: itemIndex } });
-					continue;
-				}
-				bound.push({
-					json: { ...item.json, chat: result.chat, chatAction: result.action, mode: 'full' },
-					pairedItem: { item: itemIndex },
-				});
-			} catch (error) {
-				const nodeError = toNodeError(this, error, itemIndex);
-				if (!this.continueOnFail()) throw nodeError;
-				bound.push({ json: { ...item.json, error: nodeError.message }, pairedItem: { item: itemIndex } });
-			}
-		}
-		return [bound, headless];
+		return await forEachStoreItem(this, { outputs: 2, errorKeepsInput: true }, async ({ store, item, itemIndex, emit }) => {
+			const result = await bindChat(
+				store,
+				{
+					channel: this.getNodeParameter('channel', itemIndex) as string,
+					contactType: this.getNodeParameter('contactType', itemIndex) as string,
+					contact: this.getNodeParameter('contact', itemIndex, '') as string,
+					customerId: this.getNodeParameter('customerId', itemIndex, '') as string,
+				},
+				{ defaultCountry: this.getNodeParameter('options.defaultCountry', itemIndex, 'US') as string },
+			);
+			// No usable contact: chat-dependent nodes sit on the bound path only.
+			if (result.headless) emit({ ...item.json, mode: 'headless' }, HEADLESS);
+			else emit({ ...item.json, chat: result.chat, chatAction: result.action, mode: 'full' }, BOUND);
+		});
 	}
 }

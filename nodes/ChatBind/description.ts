@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { defaultCountryOption, embeddedFolderOption, storeProperty } from '../shared/storeDescription';
+import { CHAT_CHANNELS, CHAT_CONTACT_TYPES } from '../shared/store/chats';
+import { contactNames, storeOptionsProperty, storeProperty, valueOptions } from '../shared/storeDescription';
 
 export const chatBindProperties: INodeProperties[] = [
 	storeProperty,
@@ -8,16 +9,7 @@ export const chatBindProperties: INodeProperties[] = [
 		displayName: 'Channel',
 		name: 'channel',
 		type: 'options',
-		options: [
-			{ name: 'Custom', value: 'custom' },
-			{ name: 'Email', value: 'email' },
-			{ name: 'Instagram', value: 'instagram' },
-			{ name: 'Messenger', value: 'messenger' },
-			{ name: 'Phone / SMS', value: 'sms' },
-			{ name: 'Telegram', value: 'telegram' },
-			{ name: 'Web Chat', value: 'webchat' },
-			{ name: 'WhatsApp', value: 'whatsapp' },
-		],
+		options: valueOptions(CHAT_CHANNELS, contactNames),
 		default: 'whatsapp',
 	},
 	{
@@ -32,16 +24,7 @@ export const chatBindProperties: INodeProperties[] = [
 		displayName: 'Contact Type',
 		name: 'contactType',
 		type: 'options',
-		options: [
-			{ name: 'Custom', value: 'custom' },
-			{ name: 'Email', value: 'email' },
-			{ name: 'Instagram', value: 'instagram' },
-			{ name: 'Messenger', value: 'messenger' },
-			{ name: 'Phone', value: 'phone' },
-			{ name: 'Telegram', value: 'telegram' },
-			{ name: 'Web Chat', value: 'webchat' },
-			{ name: 'WhatsApp', value: 'whatsapp' },
-		],
+		options: valueOptions(CHAT_CONTACT_TYPES, contactNames),
 		default: 'whatsapp',
 	},
 	{
@@ -52,15 +35,5 @@ export const chatBindProperties: INodeProperties[] = [
 		description:
 			'Customer the chat belongs to (Customer Bind puts it in customer.ID). Empty: found by the contact, or created from it.',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			defaultCountryOption,
-			embeddedFolderOption,
-		],
-	},
+	storeOptionsProperty,
 ];

@@ -1,8 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { toNodeError, webhookGatewayPostgresConnectionTest } from '../shared/storeAccess';
-import { storeForItem } from '../shared/storeResolver';
+import { forEachStoreItem, webhookGatewayPostgresConnectionTest } from '../shared/storeAccess';
 import { bindCustomer } from '../shared/store/customers';
 import type { CustomerBindInput } from '../shared/store/customers';
 import { customerBindProperties } from './description';
@@ -48,33 +47,20 @@ export class CustomerBind implements INodeType {
 	methods = { credentialTest: { webhookGatewayPostgresConnectionTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const items = this.getInputData();
-		const output: INodeExecutionData[] = [];
-		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-			try {
-				const store = await storeForItem(this, itemIndex);
-				const rows = this.getNodeParameter('fields.values', itemIndex, []) as Parameters<typeof toInput>[0];
-				const defaultCountry = this.getNodeParameter('options.defaultCountry', itemIndex, 'US') as string;
-				const result = await bindCustomer(store, toInput(rows), { defaultCountry });
-				output.push({
-					json: {
-						...items[itemIndex].json,
-						customer: result.customer,
-						customerAction: result.action,
-						matchedCustomerIds: result.matchedIds,
-						// Contacts given but not attached because another customer owns them, as
-						// { type, value, customerId }: the bind succeeded, yet these two customers may be one
-						// person, which a later node can review. Empty when every contact was attached.
-						skippedContacts: result.skippedContacts,
-					},
-					pairedItem: { item: itemIndex },
-				});
-			} catch (error) {
-				const nodeError = toNodeError(this, error, itemIndex);
-				if (!this.continueOnFail()) throw nodeError;
-				output.push({ json: { ...items[itemIndex].json, error: nodeError.message }, pairedItem: { item: itemIndex } });
-			}
-		}
-		return [output];
+		return await forEachStoreItem(this, { outputs: 1, errorKeepsInput: true }, async ({ store, item, itemIndex, emit }) => {
+			const rows = this.getNodeParameter('fields.values', itemIndex, []) as Parameters<typeof toInput>[0];
+			const defaultCountry = this.getNodeParameter('options.defaultCountry', itemIndex, 'US') as string;
+			const result = await bindCustomer(store, toInput(rows), { defaultCountry });
+			emit({
+				...item.json,
+				customer: result.customer,
+				customerAction: result.action,
+				matchedCustomerIds: result.matchedIds,
+				// Contacts given but not attached because another customer owns them, as
+				// { type, value, customerId }: the bind succeeded, yet these two customers may be one
+				// person, which a later node can review. Empty when every contact was attached.
+				skippedContacts: result.skippedContacts,
+			});
+		});
 	}
 }

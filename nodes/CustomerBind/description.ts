@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { defaultCountryOption, embeddedFolderOption, storeProperty } from '../shared/storeDescription';
+import { CUSTOMER_FIELDS } from '../shared/store/customers';
+import { contactNames, storeOptionsProperty, storeProperty, valueOptions } from '../shared/storeDescription';
 
 export const customerBindProperties: INodeProperties[] = [
 	storeProperty,
@@ -22,15 +23,7 @@ export const customerBindProperties: INodeProperties[] = [
 						displayName: 'Field',
 						name: 'field',
 						type: 'options',
-						options: [
-							{ name: 'Document', value: 'document' },
-							{ name: 'Email', value: 'email' },
-							{ name: 'Instagram', value: 'instagram' },
-							{ name: 'Name', value: 'name' },
-							{ name: 'Phone', value: 'phone' },
-							{ name: 'Telegram', value: 'telegram' },
-							{ name: 'WhatsApp', value: 'whatsapp' },
-						],
+						options: valueOptions(CUSTOMER_FIELDS, contactNames),
 						default: 'email',
 					},
 					{
@@ -51,15 +44,5 @@ export const customerBindProperties: INodeProperties[] = [
 			},
 		],
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			defaultCountryOption,
-			embeddedFolderOption,
-		],
-	},
+	storeOptionsProperty,
 ];

@@ -1,8 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { toNodeError, webhookGatewayPostgresConnectionTest } from '../shared/storeAccess';
-import { storeForItem } from '../shared/storeResolver';
+import { forEachStoreItem, webhookGatewayPostgresConnectionTest } from '../shared/storeAccess';
 import { getDelivery, listDeliveries } from '../shared/store/deliveries';
 import type { DeliveryFilter } from '../shared/store/deliveries';
 import { webhookDeliveriesProperties } from './description';
@@ -49,38 +48,27 @@ export class WebhookDeliveries implements INodeType {
 	methods = { credentialTest: { webhookGatewayPostgresConnectionTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const items = this.getInputData();
-		const output: INodeExecutionData[] = [];
-		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-			try {
-				const store = await storeForItem(this, itemIndex);
-				const operation = this.getNodeParameter('operation', itemIndex) as string;
-				if (operation === 'get') {
-					const id = String(this.getNodeParameter('deliveryId', itemIndex, '')).trim();
-					const delivery = await getDelivery(store, id);
-					if (!delivery) throw new NodeOperationError(this.getNode(), `No delivery with ID "${id}"`, { itemIndex });
-					output.push({ json: { ...delivery }, pairedItem: { item: itemIndex } });
-					continue;
-				}
-				const filters = this.getNodeParameter('filters', itemIndex, {}) as Filters;
-				const filter: DeliveryFilter = {
-					workflowId: filters.workflowId?.trim() || undefined,
-					nodeName: filters.nodeName?.trim() || undefined,
-					outcome: filters.outcome || undefined,
-					reason: filters.reason?.trim() || undefined,
-					since: toDate(filters.since, 'Received After', this, itemIndex),
-					until: toDate(filters.until, 'Received Before', this, itemIndex),
-					limit: this.getNodeParameter('limit', itemIndex, 50) as number,
-				};
-				for (const delivery of await listDeliveries(store, filter)) {
-					output.push({ json: { ...delivery }, pairedItem: { item: itemIndex } });
-				}
-			} catch (error) {
-				const nodeError = toNodeError(this, error, itemIndex);
-				if (!this.continueOnFail()) throw nodeError;
-				output.push({ json: { error: nodeError.message }, pairedItem: { item: itemIndex } });
+		// The items out are deliveries, not the items in: an error item carries only the error.
+		return await forEachStoreItem(this, { outputs: 1, errorKeepsInput: false }, async ({ store, itemIndex, emit }) => {
+			const operation = this.getNodeParameter('operation', itemIndex) as string;
+			if (operation === 'get') {
+				const id = String(this.getNodeParameter('deliveryId', itemIndex, '')).trim();
+				const delivery = await getDelivery(store, id);
+				if (!delivery) throw new NodeOperationError(this.getNode(), `No delivery with ID "${id}"`, { itemIndex });
+				emit({ ...delivery });
+				return;
 			}
-		}
-		return [output];
+			const filters = this.getNodeParameter('filters', itemIndex, {}) as Filters;
+			const filter: DeliveryFilter = {
+				workflowId: filters.workflowId?.trim() || undefined,
+				nodeName: filters.nodeName?.trim() || undefined,
+				outcome: filters.outcome || undefined,
+				reason: filters.reason?.trim() || undefined,
+				since: toDate(filters.since, 'Received After', this, itemIndex),
+				until: toDate(filters.until, 'Received Before', this, itemIndex),
+				limit: this.getNodeParameter('limit', itemIndex, 50) as number,
+			};
+			for (const delivery of await listDeliveries(store, filter)) emit({ ...delivery });
+		});
 	}
 }

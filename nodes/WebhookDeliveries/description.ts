@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { DELIVERY_OUTCOMES, MAX_LIST_LIMIT } from '../shared/store/deliveries';
-import { embeddedFolderOption, storeProperty } from '../shared/storeDescription';
+import { embeddedFolderOption, storeOptionsProperty, storeProperty, valueOptions } from '../shared/storeDescription';
 
 const outcomeNames: Record<string, string> = {
 	accepted: 'Accepted',
@@ -49,7 +49,7 @@ export const webhookDeliveriesProperties: INodeProperties[] = [
 				displayName: 'Outcome',
 				name: 'outcome',
 				type: 'options',
-				options: DELIVERY_OUTCOMES.map((value) => ({ name: outcomeNames[value], value })).sort((a, b) => a.name.localeCompare(b.name)),
+				options: valueOptions(DELIVERY_OUTCOMES, outcomeNames),
 				default: 'rejected',
 			},
 			{
@@ -80,12 +80,5 @@ export const webhookDeliveriesProperties: INodeProperties[] = [
 		displayOptions: { show: { operation: ['list'] } },
 		description: 'Max number of results to return',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [embeddedFolderOption],
-	},
+	{ ...storeOptionsProperty, options: [embeddedFolderOption] },
 ];

@@ -1,13 +1,14 @@
 import { createPublicKey, verify, type KeyObject } from 'crypto';
 
+import { LruCache } from '../gate/lru';
+import { BASE64, canonicalBase64 } from './base64';
+
 /**
  * ECDSA P-256 / SHA-256 signature checks (node:crypto), for SendGrid's Event Webhook. The public
  * key comes from the credential as base64 DER (SubjectPublicKeyInfo), as SendGrid shows it; none is
  * fetched at call time. Signatures are base64 DER (ASN.1 r, s).
  */
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
-const keys = new Map<string, KeyObject>();
-const MAX_KEYS = 64;
+const keys = new LruCache<string, KeyObject>(64);
 
 /** The P-256 public key of a base64 DER text (PEM armour and whitespace allowed), or undefined. */
 export function p256PublicKey(value: string): KeyObject | undefined {
@@ -21,7 +22,6 @@ export function p256PublicKey(value: string): KeyObject | undefined {
 			return undefined;
 		}
 		if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') return undefined;
-		if (keys.size >= MAX_KEYS) keys.delete(keys.keys().next().value as string);
 		keys.set(text, key);
 	}
 	return key;
@@ -29,13 +29,11 @@ export function p256PublicKey(value: string): KeyObject | undefined {
 
 /**
  * The DER signature bytes of a canonical base64 text, or undefined: one SEQUENCE (8 to 72 bytes)
- * whose length byte covers exactly the rest, and no other text decoding to the same bytes (a
- * lenient decoder would let trailing characters or bytes ride along with a genuine signature).
+ * whose length byte covers exactly the rest.
  */
 export function p256Signature(text: string): Buffer | undefined {
-	if (!BASE64.test(text) || text.length > 100) return undefined;
-	const bytes = Buffer.from(text, 'base64');
-	if (bytes.toString('base64') !== text) return undefined;
+	const bytes = canonicalBase64(text, 100);
+	if (bytes === undefined) return undefined;
 	return bytes.length >= 8 && bytes.length <= 72 && bytes[0] === 0x30 && bytes[1] === bytes.length - 2 ? bytes : undefined;
 }
 

@@ -1,5 +1,8 @@
 import { createPublicKey, verify, type KeyObject } from 'crypto';
 
+import { LruCache } from '../gate/lru';
+import { canonicalBase64 } from './base64';
+
 /**
  * Ed25519 signature checks (node:crypto, no dependency), next to hmac-core for shared secrets.
  * Public keys come from the credential, as 32 raw bytes in hex (Discord) or base64 (Telnyx); none
@@ -18,14 +21,10 @@ export type KeyEncoding = 'hex' | 'base64';
 /** The 64 signature bytes of a hex or base64 text, or undefined when it is not one. */
 export function ed25519Signature(text: string, encoding: KeyEncoding): Buffer | undefined {
 	if (encoding === 'hex') return HEX_SIGNATURE.test(text) ? Buffer.from(text, 'hex') : undefined;
-	if (!BASE64_SIGNATURE.test(text)) return undefined;
-	// Canonical only: set bits after the last byte would make another text for the same signature.
-	const bytes = Buffer.from(text, 'base64');
-	return bytes.toString('base64') === text ? bytes : undefined;
+	return BASE64_SIGNATURE.test(text) ? canonicalBase64(text, 88) : undefined;
 }
 
-const keys = new Map<string, KeyObject>();
-const MAX_KEYS = 64;
+const keys = new LruCache<string, KeyObject>(64);
 
 /** The public key of a 32-byte hex or base64 text, or undefined when it is not one. */
 export function ed25519PublicKey(value: string, encoding: KeyEncoding = 'hex'): KeyObject | undefined {
@@ -39,7 +38,6 @@ export function ed25519PublicKey(value: string, encoding: KeyEncoding = 'hex'): 
 	let key = keys.get(text);
 	if (!key) {
 		key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
-		if (keys.size >= MAX_KEYS) keys.delete(keys.keys().next().value as string);
 		keys.set(text, key);
 	}
 	return key;

@@ -1,13 +1,14 @@
 import { createPublicKey, verify, type KeyObject } from 'crypto';
 
+import { LruCache } from '../gate/lru';
+import { BASE64, canonicalBase64 } from './base64';
+
 /**
  * RSA PKCS#1 v1.5 / SHA-256 signature checks (node:crypto), for providers that publish an RSA public
  * key (Wise). The key comes from the credential as pasted PEM (or its base64 DER body); none is
  * fetched at call time. Signatures are base64.
  */
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
-const keys = new Map<string, KeyObject>();
-const MAX_KEYS = 64;
+const keys = new LruCache<string, KeyObject>(64);
 /** Below 2048 bits a key is no longer safe to trust (NIST SP 800-131A). */
 const MIN_BITS = 2048;
 
@@ -29,7 +30,6 @@ export function rsaPublicKey(value: string): KeyObject | undefined {
 			return undefined;
 		}
 		if (key.asymmetricKeyType !== 'rsa' || (key.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_BITS) return undefined;
-		if (keys.size >= MAX_KEYS) keys.delete(keys.keys().next().value as string);
 		keys.set(cacheKey, key);
 	}
 	return key;
@@ -40,10 +40,8 @@ export function rsaPublicKey(value: string): KeyObject | undefined {
  * 4096-bit keys), and no other text decoding to the same bytes.
  */
 export function rsaSignature(text: string): Buffer | undefined {
-	if (!BASE64.test(text) || text.length > 700) return undefined;
-	const bytes = Buffer.from(text, 'base64');
-	if (bytes.toString('base64') !== text) return undefined;
-	return bytes.length >= 256 && bytes.length <= 512 ? bytes : undefined;
+	const bytes = canonicalBase64(text, 700);
+	return bytes !== undefined && bytes.length >= 256 && bytes.length <= 512 ? bytes : undefined;
 }
 
 export function verifyRsaSha256(key: KeyObject, message: Buffer, signature: Buffer): boolean {

@@ -2,7 +2,7 @@ import { REASONS } from '../reasons';
 import type { ReasonSpec } from '../reasons';
 import type { StatusOf, VerifierCode } from '../replies';
 import type { SignatureOutcome } from './hmac-core';
-import type { Accepted, Redactions, Rejected, SchemeName, Verifier } from './types';
+import type { Accepted, Handshake, Redactions, Rejected, SchemeName, Verifier } from './types';
 
 /**
  * A verifier as the modules here implement it: the shared interface plus the static list of
@@ -94,6 +94,11 @@ export function accept(
 		details,
 		redact: { headers: redact.headers ?? [], query: redact.query ?? [] },
 	};
+}
+
+/** A handshake that echoes text the caller sent, as plain text a browser must never sniff as HTML. */
+export function echoedText(text: string): Handshake {
+	return { kind: 'handshake', status: 200, contentType: 'text/plain', body: text, headers: { 'X-Content-Type-Options': 'nosniff' } };
 }
 
 /** A blank secret must never mean "accept everything". */

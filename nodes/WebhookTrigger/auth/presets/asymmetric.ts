@@ -8,7 +8,7 @@ import { rotatingSecrets } from '../rotation';
 import { checkTimestampSeconds, outsideTolerance, toleranceOf } from '../timestamp';
 import type { Handshake, VerificationRequest } from '../types';
 import { accept, notConfigured, reject, signatureRejection, type PresetDefaults, type SchemeVerifier } from '../verifier';
-import { isRejected, requiredHeader, SIGNING_SECRET_CREDENTIAL, type SigningSecretCredentials } from './signed';
+import { isRejected, requiredHeader, onSigningSecret, type SigningSecretCredentials } from './signed';
 
 /**
  * A provider that signs `timestamp + separator + raw body` with Ed25519 (Discord, Telnyx) or ECDSA
@@ -55,11 +55,7 @@ export function asymmetricPreset(scheme: string, spec: AsymmetricSpec): SchemeVe
 	const algorithm = spec.algorithm ?? 'ed25519';
 	const hidden = { headers: [spec.signatureHeader], query: [] };
 	return {
-		scheme,
-		credentialType: SIGNING_SECRET_CREDENTIAL,
-		displayName: spec.displayName,
-		description: spec.description,
-		requirements: { secrets: [{ field: 'secret', label: 'Secret' }] },
+		...onSigningSecret(scheme, spec),
 		signsTimestamp: spec.timestampHeader !== undefined,
 		preset: spec.preset,
 		verify(request, credentials) {

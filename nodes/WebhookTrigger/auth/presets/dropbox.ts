@@ -1,6 +1,6 @@
 import { methodOf, readQuery } from '../request';
 import type { VerificationResult, VerificationRequest } from '../types';
-import { reject, type SchemeVerifier } from '../verifier';
+import { echoedText, reject, type SchemeVerifier } from '../verifier';
 import { commonPreset } from './common';
 import type { SigningSecretCredentials } from './signed';
 
@@ -30,14 +30,7 @@ function challenge(request: VerificationRequest): VerificationResult {
 	if (field.kind !== 'present' || field.value.length > MAX_CHALLENGE) {
 		return reject('invalid_handshake', 'Expected GET ?challenge=…', { status: 400 });
 	}
-	return {
-		kind: 'handshake',
-		status: 200,
-		contentType: 'text/plain',
-		body: field.value,
-		// Dropbox asks for it: the echoed text must never be sniffed as HTML.
-		headers: { 'X-Content-Type-Options': 'nosniff' },
-	};
+	return echoedText(field.value);
 }
 
 export const dropboxVerifier: SchemeVerifier<SigningSecretCredentials> = {

@@ -2,9 +2,9 @@ import { safeEqual } from '../compare';
 import { readQuery } from '../request';
 import { rotatingSecrets } from '../rotation';
 import type { VerificationRequest, VerificationResult } from '../types';
-import { accept, notConfigured, reject, type SchemeVerifier } from '../verifier';
+import { accept, echoedText, notConfigured, reject, type SchemeVerifier } from '../verifier';
 import { parsedBody } from './body';
-import { SIGNING_SECRET_CREDENTIAL, type SigningSecretCredentials } from './signed';
+import { onSigningSecret, type SigningSecretCredentials } from './signed';
 
 /**
  * Microsoft Graph change notifications: Graph signs nothing; each notification in `body.value`
@@ -24,13 +24,7 @@ function validation(request: VerificationRequest): VerificationResult | undefine
 	if (field.kind === 'malformed' || field.value.length > MAX_TOKEN) {
 		return reject('invalid_handshake', `Send exactly one ${TOKEN}`, { status: 400 });
 	}
-	return {
-		kind: 'handshake',
-		status: 200,
-		contentType: 'text/plain',
-		body: field.value,
-		headers: { 'X-Content-Type-Options': 'nosniff' },
-	};
+	return echoedText(field.value);
 }
 
 /** The body with every notification's clientState removed: the output must not carry the secret. */
@@ -46,11 +40,10 @@ function withoutClientState(body: unknown): unknown {
 }
 
 export const microsoftGraphVerifier: SchemeVerifier<SigningSecretCredentials> = {
-	scheme: 'microsoftGraph',
-	credentialType: SIGNING_SECRET_CREDENTIAL,
-	displayName: 'Microsoft Graph',
-	description: 'clientState of every notification; answers the validationToken',
-	requirements: { secrets: [{ field: 'secret', label: 'Secret' }] },
+	...onSigningSecret('microsoftGraph', {
+		displayName: 'Microsoft Graph',
+		description: 'clientState of every notification; answers the validationToken',
+	}),
 	// Graph sends no delivery id (subscriptionId names the subscription, not the call).
 	preset: { eventPath: 'body.value.0.changeType' },
 	verify(request, credentials) {

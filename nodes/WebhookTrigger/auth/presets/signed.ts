@@ -1,5 +1,5 @@
 import type { VerifierCode } from '../../replies';
-import type { HmacAlgorithm, SignatureEncoding, SignedBytes } from '../hmac-core';
+import { stripPrefix, type HmacAlgorithm, type SignatureEncoding, type SignedBytes } from '../hmac-core';
 import { rawBytes, readHeader } from '../request';
 import { checkRotated, rotatingSecrets, type RotatingSecrets } from '../rotation';
 import { checkTimestampSeconds, outsideTolerance, toleranceOf } from '../timestamp';
@@ -26,7 +26,20 @@ export interface SigningSecretCredentials {
 	toleranceSeconds?: number;
 }
 
-export const SIGNING_SECRET_CREDENTIAL = 'webhookSigningSecretApi';
+const SIGNING_SECRET_CREDENTIAL = 'webhookSigningSecretApi';
+
+type Presented = Pick<SchemeVerifier<SigningSecretCredentials>, 'scheme' | 'credentialType' | 'displayName' | 'description' | 'requirements'>;
+
+/** How a scheme on that credential presents itself: its names, and the Secret it requires. */
+export function onSigningSecret(scheme: string, spec: { displayName: string; description: string }): Presented {
+	return {
+		scheme,
+		credentialType: SIGNING_SECRET_CREDENTIAL,
+		displayName: spec.displayName,
+		description: spec.description,
+		requirements: { secrets: [{ field: 'secret', label: 'Secret' }] },
+	};
+}
 
 /** What the request says was signed. `timestamp`: whole seconds as sent, for schemes that sign one. */
 export interface ParsedSignature {
@@ -80,6 +93,13 @@ export function requiredHeader(
 		: reject(REQUIRED_HEADER_CODES[what].malformed, `Send exactly one ${name} header`);
 }
 
+/** The signature after the fixed prefix (`sha256=`, `v0=`) of a required header, or the rejection. */
+export function prefixedSignature(request: VerificationRequest, name: string, prefix: string): string | Rejected {
+	const header = requiredHeader(request, name);
+	if (isRejected(header)) return header;
+	return stripPrefix(header, prefix) ?? signatureRejection('malformed');
+}
+
 /** The raw body with `prefix` (e.g. `${t}.`) in front: bytes, so the body is signed as sent (not copied). */
 export function prefixed(prefix: string, request: VerificationRequest, suffix = ''): SignedBytes {
 	return [Buffer.from(prefix, 'utf8'), rawBytes(request), Buffer.from(suffix, 'utf8')];
@@ -88,11 +108,7 @@ export function prefixed(prefix: string, request: VerificationRequest, suffix = 
 export function signedPreset(spec: SignedPresetSpec): SchemeVerifier<SigningSecretCredentials> {
 	const redact = spec.secretFields;
 	return {
-		scheme: spec.scheme,
-		credentialType: SIGNING_SECRET_CREDENTIAL,
-		displayName: spec.displayName,
-		description: spec.description,
-		requirements: { secrets: [{ field: 'secret', label: 'Secret' }] },
+		...onSigningSecret(spec.scheme, spec),
 		preset: spec.preset,
 		signsTimestamp: spec.timestamped,
 		verify(request, credentials) {

@@ -2,11 +2,11 @@ import { safeEqual } from '../compare';
 import { readHeader } from '../request';
 import { rotatingSecrets } from '../rotation';
 import { accept, notConfigured, reject, type PresetDefaults, type SchemeVerifier } from '../verifier';
-import { SIGNING_SECRET_CREDENTIAL, type SigningSecretCredentials } from './signed';
+import { onSigningSecret, type SigningSecretCredentials } from './signed';
 
 /**
- * A provider that signs nothing but sends a shared token in a header (Telegram, GitLab, Asaas), as
- * data. Compared in constant time with the current and the previous token, both always.
+ * A provider that signs nothing but sends a shared token in a header (Telegram, GitLab, Asaas,
+ * Hotmart), as data. Compared in constant time with the current and the previous token, both always.
  */
 export interface TokenSpec {
 	displayName: string;
@@ -14,21 +14,19 @@ export interface TokenSpec {
 	docs: string;
 	header: string;
 	preset: PresetDefaults;
+	/** What the not-configured answer calls the secret; default "<displayName> token". */
+	secretName?: string;
 }
 
 export function tokenPreset(scheme: string, spec: TokenSpec): SchemeVerifier<SigningSecretCredentials> {
 	const header = spec.header.toLowerCase();
 	const hidden = { headers: [header], query: [] };
 	return {
-		scheme,
-		credentialType: SIGNING_SECRET_CREDENTIAL,
-		displayName: spec.displayName,
-		description: spec.description,
-		requirements: { secrets: [{ field: 'secret', label: 'Secret' }] },
+		...onSigningSecret(scheme, spec),
 		preset: spec.preset,
 		verify(request, credentials) {
 			const saved = rotatingSecrets(credentials, 'secret', 'previousSecret');
-			if (saved.current === '') return notConfigured(`${spec.displayName} token`);
+			if (saved.current === '') return notConfigured(spec.secretName ?? `${spec.displayName} token`);
 			const field = readHeader(request, header);
 			if (field.kind === 'missing') return reject('missing_token', `The request carries no ${spec.header} header`);
 			if (field.kind === 'malformed') return reject('malformed_token', `Send exactly one ${spec.header} header`);

@@ -1,10 +1,9 @@
-import { stripPrefix } from '../hmac-core';
 import { readHeader } from '../request';
 import type { Handshake, Rejected, VerificationRequest } from '../types';
-import { reject, signatureRejection } from '../verifier';
+import { reject } from '../verifier';
 import { parsedBody } from './body';
 import { secondsOf } from './common';
-import { isRejected, prefixed, requiredHeader, signedPreset } from './signed';
+import { isRejected, prefixed, prefixedSignature, requiredHeader, signedPreset } from './signed';
 
 /**
  * Twitch EventSub (webhook transport): `Twitch-Eventsub-Message-Signature: sha256=<hex>`, HMAC-SHA256
@@ -36,10 +35,8 @@ export const twitchVerifier = signedPreset({
 	encoding: 'hex',
 	timestamped: true,
 	parse(request) {
-		const header = requiredHeader(request, SIGNATURE);
-		if (isRejected(header)) return header;
-		const candidate = stripPrefix(header, 'sha256=');
-		if (candidate === undefined) return signatureRejection('malformed');
+		const candidate = prefixedSignature(request, SIGNATURE, 'sha256=');
+		if (isRejected(candidate)) return candidate;
 		const id = readHeader(request, ID);
 		if (id.kind !== 'present') return reject('missing_id', `Send exactly one ${ID} header`);
 		const sent = requiredHeader(request, TIMESTAMP, 'timestamp');

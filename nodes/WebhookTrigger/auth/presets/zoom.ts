@@ -1,7 +1,7 @@
-import { computeHmac, stripPrefix } from '../hmac-core';
+import { computeHmac } from '../hmac-core';
 import type { Handshake, Rejected, VerificationRequest } from '../types';
-import { reject, signatureRejection } from '../verifier';
-import { isRejected, prefixed, requiredHeader, signedPreset } from './signed';
+import { reject } from '../verifier';
+import { isRejected, prefixed, prefixedSignature, requiredHeader, signedPreset } from './signed';
 import { parsedBody } from './body';
 
 /**
@@ -37,10 +37,8 @@ export const zoomVerifier = signedPreset({
 	encoding: 'hex',
 	timestamped: true,
 	parse(request) {
-		const header = requiredHeader(request, SIGNATURE);
-		if (isRejected(header)) return header;
-		const candidate = stripPrefix(header, 'v0=');
-		if (candidate === undefined) return signatureRejection('malformed');
+		const candidate = prefixedSignature(request, SIGNATURE, 'v0=');
+		if (isRejected(candidate)) return candidate;
 		const ts = requiredHeader(request, TIMESTAMP, 'timestamp');
 		if (isRejected(ts)) return ts;
 		return { payload: prefixed(`v0:${ts}:`, request), candidates: [candidate], timestamp: ts };
