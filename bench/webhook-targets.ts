@@ -191,6 +191,8 @@ export const acceptedTargets: Target[] = [
 		'hmac',
 		'valid',
 	),
+	// Issue 28: answered once stored; the executions run afterwards, 5 at a time.
+	ours('inbox', '… log on, inbox (answer once stored)', 'accepted', { ...routedHmac, deliveryLog: true, options: { jsonSchema, inbox: true } }, 'hmac', 'valid'),
 ];
 
 /** Rejection targets, with the trigger's defaults (delivery log on); `builtinBad` is the baseline. */
@@ -206,4 +208,6 @@ export const pairs: Array<{ a: string; b: string; label: string; min?: number }>
 	{ a: 'logon', b: 'schema', label: 'delivery log on ÷ off (issue 15)', min: 0.9 },
 	{ a: 'early', b: 'logon', label: 'answerBeforeStart ÷ answer after start (issue 20)' },
 	{ a: 'dedupe', b: 'logon', label: 'duplicate suppression ÷ log only' },
+	{ a: 'inbox', b: 'builtinBad', label: "inbox answers ÷ n8n's floor (its Webhook node refusing a wrong header; issue 28)", min: 0.9 },
+	{ a: 'inbox', b: 'logon', label: 'inbox ÷ answer after start' },
 ];

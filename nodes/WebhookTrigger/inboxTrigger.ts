@@ -31,9 +31,10 @@ export async function inboxTrigger(context: ITriggerFunctions): Promise<ITrigger
 	const store = storeOfNode(context);
 	const pump = startInboxPump(context.getWorkflow().id ?? '', context.getNode().name, settings, {
 		open: store.open,
-		run: async (item) => {
+		run: async (items) => {
 			const done = context.helpers.createDeferredPromise<IRun>();
-			context.emit([[{ json: item as IDataObject }]], undefined, done);
+			// One input for execute(), which routes each item to its output.
+			context.emit([items.map((item) => ({ json: item as IDataObject }))], undefined, done);
 			return outcomeOfRun(await done.promise);
 		},
 		now: Date.now,

@@ -88,6 +88,24 @@ export const triggerOptionsProperty: INodeProperties = {
 			description: 'With the inbox: how often a delivery whose execution fails is run in all, the first time included',
 		},
 		{
+			displayName: 'Inbox Batch Size',
+			name: 'inboxBatchSize',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 1, // INBOX_DEFAULTS
+			displayOptions: { show: { '/responseMode': ['onReceived'] } },
+			description: 'With the inbox: up to this many stored deliveries run in one execution, as its items in arrival order (each with its deliveryId); a failed execution retries all of them',
+		},
+		{
+			displayName: 'Inbox Batch Window (Ms)',
+			name: 'inboxBatchWindowMs',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 0, // INBOX_DEFAULTS
+			displayOptions: { show: { '/responseMode': ['onReceived'] } },
+			description: 'With the inbox and a batch size over 1: how long a batch that is not full waits for more deliveries (counted from its oldest) before it runs',
+		},
+		{
 			displayName: 'Inbox Executions at Once',
 			name: 'inboxConcurrency',
 			type: 'number',
@@ -95,6 +113,15 @@ export const triggerOptionsProperty: INodeProperties = {
 			default: 5, // INBOX_DEFAULTS
 			displayOptions: { show: { '/responseMode': ['onReceived'] } },
 			description: 'With the inbox: how many stored deliveries run at the same time; the others wait in arrival order',
+		},
+		{
+			displayName: 'Inbox Executions per Minute',
+			name: 'inboxPerMinute',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 0, // INBOX_DEFAULTS
+			displayOptions: { show: { '/responseMode': ['onReceived'] } },
+			description: 'With the inbox: at most this many executions start in any minute (a destination\'s rate limit); 0 for no limit. The rest wait in the inbox.',
 		},
 		{
 			displayName: 'Inbox Retry Delay (Seconds)',

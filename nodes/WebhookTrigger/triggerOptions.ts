@@ -19,6 +19,9 @@ export interface TriggerOptions extends AcknowledgementOptions, ResumeOptions {
 	inboxConcurrency?: number;
 	inboxAttempts?: number;
 	inboxRetrySeconds?: number;
+	inboxBatchSize?: number;
+	inboxBatchWindowMs?: number;
+	inboxPerMinute?: number;
 }
 
 /** The duplicate key's path: the node's, else the preset's delivery id; '' when suppression is off. */

@@ -97,10 +97,11 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('ackn
 				ackWorkflow('e2eAckFast00001', 'ack-fast', { answerBeforeStart: true }),
 				ackWorkflow('e2eAckInbox0001', 'ack-inbox', { inbox: true }),
 				ackWorkflow('e2eAckInOrder01', 'ack-in-order', { inbox: true, inboxConcurrency: 1 }),
+				ackWorkflow('e2eAckBatch0001', 'ack-batch', { inbox: true, inboxConcurrency: 1, inboxBatchSize: 5, inboxBatchWindowMs: 2000 }),
 				flakyWorkflow,
 			],
 		});
-		await n8n.start(['/webhook/ack-safe', '/webhook/ack-fast', '/webhook/ack-inbox', '/webhook/ack-in-order', '/webhook/ack-flaky']);
+		await n8n.start(['/webhook/ack-safe', '/webhook/ack-fast', '/webhook/ack-inbox', '/webhook/ack-in-order', '/webhook/ack-batch', '/webhook/ack-flaky']);
 	});
 
 	afterAll(async () => {
@@ -152,6 +153,24 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('ackn
 		expect(runs.every((r) => r.status === 'success' && r.mode === 'trigger' && r.item?.attempt === 1 && typeof r.item?.deliveryId === 'string')).toBe(true);
 	});
 
+	it('inbox with Batch Size 5: ten deliveries run as two executions of five items each, in arrival order', async () => {
+		const since = await n8n.lastExecutionId();
+		const sent = Array.from({ length: 10 }, (_, i) => `batch-${i}`);
+		for (const delivery of sent) {
+			const response = await n8n.request('POST', '/webhook/ack-batch', { body: JSON.stringify({ delivery }), headers: { 'content-type': 'application/json' } });
+			expect(response.status).toBe(202);
+		}
+		const runs = await waitFor(
+			async () => (await n8n.executions(since)).filter((e) => e.workflowId === 'e2eAckBatch0001' && e.status === 'success'),
+			(list) => list.length >= 2,
+			60_000,
+		);
+		await sleep(2_500);
+		const settled = (await n8n.executions(since)).filter((e) => e.workflowId === 'e2eAckBatch0001');
+		expect(runs.length).toBe(2);
+		expect(settled.map((e) => (e.nodes['Webhook Trigger']?.outputs[0] ?? []).map((item) => (item.body as { delivery: string }).delivery))).toEqual([sent.slice(0, 5), sent.slice(5)]);
+	});
+
 	it('inbox: a delivery whose execution fails twice is retried after the backoff and succeeds on the third attempt, once', async () => {
 		const since = await n8n.lastExecutionId();
 		const started = Date.now();
@@ -201,7 +220,7 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('ackn
 		const killAfter = 20 + Math.floor(Math.random() * (BURST * 0.75 - 20));
 		const { acknowledged, failed } = await burstAndKill(n8n, 'ack-inbox', run, killAfter);
 		await n8n.start(['/webhook/ack-inbox']);
-		// Attempts cut off by the kill run again once their lease (60 s) ends.
+		// Attempts cut off by the kill run again once their lease (30 s) ends.
 		const successes = async () => {
 			const counts = new Map<string, number>();
 			const statuses: Record<string, number> = {};

@@ -18,9 +18,14 @@ export interface InboxSettings {
 	/** Wait before the 2nd attempt; doubles for each later one, up to retryMaxMs. */
 	retryBaseMs: number;
 	retryMaxMs: number;
+	/** Deliveries per execution, and how long a partial batch waits for more. */
+	batchSize: number;
+	batchWindowMs: number;
+	/** Executions started in any minute; 0: no limit. */
+	perMinute: number;
 }
 
-export const INBOX_DEFAULTS = { concurrency: 5, maxAttempts: 3, retrySeconds: 30 } as const;
+export const INBOX_DEFAULTS = { concurrency: 5, maxAttempts: 3, retrySeconds: 30, batchSize: 1, batchWindowMs: 0, perMinute: 0 } as const;
 
 /** Backoff stops doubling at one hour. */
 const RETRY_MAX_MS = 60 * 60_000;
@@ -34,6 +39,9 @@ export function inboxSettingsOf(responseMode: string, options: TriggerOptions): 
 		maxAttempts: whole(options.inboxAttempts, INBOX_DEFAULTS.maxAttempts),
 		retryBaseMs: Math.max(0, options.inboxRetrySeconds ?? INBOX_DEFAULTS.retrySeconds) * 1000,
 		retryMaxMs: RETRY_MAX_MS,
+		batchSize: whole(options.inboxBatchSize, INBOX_DEFAULTS.batchSize),
+		batchWindowMs: Math.max(0, options.inboxBatchWindowMs ?? INBOX_DEFAULTS.batchWindowMs),
+		perMinute: Math.max(0, Math.floor(options.inboxPerMinute ?? INBOX_DEFAULTS.perMinute)),
 	};
 }
 

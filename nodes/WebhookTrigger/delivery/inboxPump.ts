@@ -1,17 +1,19 @@
 /**
  * The inbox's pump: on the process where n8n runs the workflow's triggers (the leader), it takes
- * stored deliveries in arrival order and starts one execution each, at most `concurrency` at once.
- * An execution that ends in error is retried after the backoff; one that never reports (n8n
- * stopped) is taken over by the next pump once its lease ends (store/inbox.ts has the states).
+ * stored deliveries in arrival order and starts executions of up to `batchSize` deliveries each
+ * (a partial batch waits up to `batchWindowMs` for more), at most `concurrency` executions at once
+ * and at most `perMinute` started in any minute. An execution that ends in error is retried after
+ * the backoff with all its deliveries; one that never reports (n8n stopped) is taken over by the
+ * next pump once its lease ends (store/inbox.ts has the states).
  */
 import type { InboxSettings } from './inbox';
 import { registerPump } from './inbox';
-import { claimDue, completeDelivery, failDelivery, pruneInbox, renewLeases, retryDelayMs } from '../../shared/store/inbox';
+import { claimDue, completeDelivery, failDelivery, pruneInbox, recentStarts, renewLeases, retryDelayMs } from '../../shared/store/inbox';
 import type { ClaimedDelivery } from '../../shared/store/inbox';
 import type { Store } from '../../shared/store/types';
 
 /** A claim not renewed for this long is taken over (its process is gone). */
-export const LEASE_MS = 60_000;
+export const LEASE_MS = 30_000;
 
 /** Renewal well inside the lease; the poll finds deliveries stored by other processes. */
 const RENEW_MS = LEASE_MS / 3;
@@ -20,13 +22,14 @@ const POLL_MS = 1_000;
 /** Done and failed rows are kept this long (for "did my webhook run?"), then pruned. */
 const KEEP_FINISHED_MS = 7 * 24 * 60 * 60_000;
 const PRUNE_EVERY_MS = 10 * 60_000;
+const MINUTE_MS = 60_000;
 
 export type ExecutionOutcome = { ok: true; executionId?: string } | { ok: false; error: string; executionId?: string };
 
 export interface PumpPorts {
 	open: () => Promise<Store>;
-	/** Starts the execution for one item and resolves when it has ended. */
-	run: (item: Record<string, unknown>) => Promise<ExecutionOutcome>;
+	/** Starts one execution with these items (in order) and resolves when it has ended. */
+	run: (items: Array<Record<string, unknown>>) => Promise<ExecutionOutcome>;
 	now: () => number;
 	/** A line for n8n's log (the store failed; the pump goes on). */
 	problem: (message: string) => void;
@@ -39,8 +42,13 @@ export interface Pump {
 }
 
 export function startInboxPump(workflowId: string, nodeName: string, settings: InboxSettings, ports: PumpPorts): Pump {
-	const inFlight = new Map<string, Promise<void>>();
+	const inFlight = new Set<Promise<void>>();
+	/** Claimed deliveries (running or held for a batch) by id: their leases are renewed. */
 	const attempts = new Map<string, number>();
+	/** A partial batch waiting for its window to fill or end. */
+	let held: ClaimedDelivery[] = [];
+	/** When the executions of the last minute started (the per-minute pace). */
+	let starts: number[] | undefined;
 	let stopped = false;
 	let claiming = false;
 	let again = false;
@@ -51,35 +59,49 @@ export function startInboxPump(workflowId: string, nodeName: string, settings: I
 	const schedule = (ms: number) => {
 		if (stopped) return;
 		clearTimeout(timer);
-		timer = setTimeout(() => void tick(), ms);
+		timer = setTimeout(() => void tick(), Math.max(0, ms));
 	};
 
-	const report = async (delivery: ClaimedDelivery, outcome: ExecutionOutcome) => {
+	const report = async (batch: ClaimedDelivery[], outcome: ExecutionOutcome) => {
 		const db = await ports.open();
 		const now = new Date(ports.now());
-		const attempt = { id: delivery.id, attempt: delivery.attempt, now, executionId: outcome.executionId };
-		if (outcome.ok) await completeDelivery(db, attempt);
-		else {
-			const retryInMs = retryDelayMs(delivery.attempt, settings.retryBaseMs, settings.retryMaxMs);
-			// Due again after the backoff: a later poll takes it.
-			await failDelivery(db, { ...attempt, error: outcome.error, maxAttempts: settings.maxAttempts, retryInMs });
+		for (const delivery of batch) {
+			const attempt = { id: delivery.id, attempt: delivery.attempt, now, executionId: outcome.executionId };
+			if (outcome.ok) await completeDelivery(db, attempt);
+			else {
+				// Due again after the backoff: a later poll takes it.
+				const retryInMs = retryDelayMs(delivery.attempt, settings.retryBaseMs, settings.retryMaxMs);
+				await failDelivery(db, { ...attempt, error: outcome.error, maxAttempts: settings.maxAttempts, retryInMs });
+			}
 		}
 	};
 
-	const start = (delivery: ClaimedDelivery) => {
-		attempts.set(delivery.id, delivery.attempt);
-		const item = { ...(delivery.item as Record<string, unknown>), attempt: delivery.attempt };
-		const done = ports
-			.run(item)
+	const start = (batch: ClaimedDelivery[]) => {
+		starts?.push(ports.now());
+		const items = batch.map((delivery) => ({ ...(delivery.item as Record<string, unknown>), attempt: delivery.attempt }));
+		const done: Promise<void> = ports
+			.run(items)
 			.catch((error: unknown): ExecutionOutcome => ({ ok: false, error: error instanceof Error ? error.message : String(error) }))
-			.then(async (outcome) => await report(delivery, outcome))
-			.catch((error: unknown) => ports.problem(`inbox: could not record how delivery ${delivery.id} ran: ${(error as Error).message}`))
+			.then(async (outcome) => await report(batch, outcome))
+			.catch((error: unknown) => ports.problem(`inbox: could not record how deliveries ${batch.map((d) => d.id).join(', ')} ran: ${(error as Error).message}`))
 			.finally(() => {
-				inFlight.delete(delivery.id);
-				attempts.delete(delivery.id);
+				inFlight.delete(done);
+				for (const delivery of batch) attempts.delete(delivery.id);
 				schedule(0);
 			});
-		inFlight.set(delivery.id, done);
+		inFlight.add(done);
+	};
+
+	/** Executions that may start now: free slots, and what is left of this minute's pace. */
+	const startable = (now: number): { count: number; nextAt?: number } => {
+		let count = settings.concurrency - inFlight.size;
+		if (settings.perMinute > 0 && starts !== undefined) {
+			starts = starts.filter((at) => at > now - MINUTE_MS);
+			const left = settings.perMinute - starts.length;
+			if (left <= 0) return { count: 0, nextAt: starts[0] + MINUTE_MS };
+			count = Math.min(count, left);
+		}
+		return { count };
 	};
 
 	const tick = async () => {
@@ -89,22 +111,41 @@ export function startInboxPump(workflowId: string, nodeName: string, settings: I
 			return;
 		}
 		claiming = true;
+		let wakeAt: number | undefined;
 		try {
 			const db = await ports.open();
-			if (ports.now() - lastRenewal >= RENEW_MS && attempts.size > 0) {
-				lastRenewal = ports.now();
-				await renewLeases(db, [...attempts].map(([id, attempt]) => ({ id, attempt })), new Date(lastRenewal + LEASE_MS));
+			const now = ports.now();
+			// After a restart the pace counts what the previous process started this minute.
+			if (settings.perMinute > 0 && starts === undefined) starts = await recentStarts(db, workflowId, nodeName, new Date(now - MINUTE_MS));
+			if (now - lastRenewal >= RENEW_MS && attempts.size > 0) {
+				lastRenewal = now;
+				await renewLeases(db, [...attempts].map(([id, attempt]) => ({ id, attempt })), new Date(now + LEASE_MS));
 			}
-			if (ports.now() - lastPrune >= PRUNE_EVERY_MS) {
-				lastPrune = ports.now();
-				await pruneInbox(db, new Date(lastPrune - KEEP_FINISHED_MS));
+			if (now - lastPrune >= PRUNE_EVERY_MS) {
+				lastPrune = now;
+				await pruneInbox(db, new Date(now - KEEP_FINISHED_MS));
 			}
-			const free = settings.concurrency - inFlight.size;
-			if (free > 0) {
-				const claimed = await claimDue(db, { workflowId, nodeName, now: new Date(ports.now()), limit: free, leaseMs: LEASE_MS, maxAttempts: settings.maxAttempts });
-				for (const delivery of claimed) if (!stopped) start(delivery);
-				// A full batch: there may be more right away.
-				if (claimed.length === free) again = true;
+			const room = startable(now);
+			wakeAt = room.nextAt;
+			if (room.count > 0) {
+				const wanted = room.count * settings.batchSize - held.length;
+				const claimed = await claimDue(db, { workflowId, nodeName, now: new Date(now), limit: wanted, leaseMs: LEASE_MS, maxAttempts: settings.maxAttempts });
+				for (const delivery of claimed) attempts.set(delivery.id, delivery.attempt);
+				const ready = [...held, ...claimed];
+				held = [];
+				// There may be more due right away.
+				if (claimed.length === wanted) again = true;
+				for (let i = 0; i < ready.length && !stopped; i += settings.batchSize) {
+					const batch = ready.slice(i, i + settings.batchSize);
+					const windowEnds = Date.parse(batch[0].receivedAt) + settings.batchWindowMs;
+					// A partial batch waits for more until the window of its oldest delivery ends.
+					if (batch.length < settings.batchSize && windowEnds > now) {
+						held = batch;
+						wakeAt = Math.min(wakeAt ?? windowEnds, windowEnds);
+						break;
+					}
+					start(batch);
+				}
 			}
 		} catch (error) {
 			ports.problem(`inbox: could not read the stored deliveries: ${(error as Error).message}`);
@@ -113,7 +154,7 @@ export function startInboxPump(workflowId: string, nodeName: string, settings: I
 			if (again && !stopped) {
 				again = false;
 				schedule(0);
-			} else schedule(POLL_MS);
+			} else schedule(Math.min(POLL_MS, (wakeAt ?? Infinity) - ports.now()));
 		}
 	};
 
@@ -126,7 +167,7 @@ export function startInboxPump(workflowId: string, nodeName: string, settings: I
 			unregister();
 		},
 		settled: async () => {
-			await Promise.all([...inFlight.values()]);
+			await Promise.all([...inFlight]);
 		},
 	};
 }

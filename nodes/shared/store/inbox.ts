@@ -183,6 +183,18 @@ export function retryDelayMs(failedAttempt: number, baseMs: number, maxMs: numbe
 	return Math.min(maxMs, baseMs * 2 ** Math.max(0, failedAttempt - 1));
 }
 
+/**
+ * When the latest attempts of one trigger's deliveries started since `since`, oldest first. One per
+ * delivery: for batches that counts each delivery as an execution (errs on the slow side).
+ */
+export async function recentStarts(db: Queryable, workflowId: string, nodeName: string, since: Date): Promise<number[]> {
+	const { rows } = await db.query<{ started_at: Date | string }>(
+		'SELECT started_at FROM inbox WHERE workflow_id = $1 AND node_name = $2 AND started_at >= $3::timestamptz ORDER BY started_at',
+		[workflowId, nodeName, iso(since)],
+	);
+	return rows.map((row) => new Date(row.started_at).getTime());
+}
+
 /** Deletes done and failed rows finished before `before`; returns how many. */
 export async function pruneInbox(db: Queryable, before: Date): Promise<number> {
 	const { rowCount } = await db.query('DELETE FROM inbox WHERE finished_at < $1::timestamptz', [iso(before)]);

@@ -12,6 +12,7 @@ import { eachStore, truncate } from '../store/targets';
  * and nothing run again after it succeeded.
  */
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
+const ONE_AT_A_TIME = { batchSize: 1, batchWindowMs: 0, perMinute: 0 };
 
 eachStore()('the inbox pump on the %s store', (_kind, target) => {
 	let store: Store;
@@ -46,7 +47,7 @@ eachStore()('the inbox pump on the %s store', (_kind, target) => {
 		const started: Array<{ n: number; attempt: number }> = [];
 		let running = 0;
 		let most = 0;
-		const run = async (item: Record<string, unknown>): Promise<ExecutionOutcome> => {
+		const run = async ([item]: Array<Record<string, unknown>>): Promise<ExecutionOutcome> => {
 			started.push({ n: item.n as number, attempt: item.attempt as number });
 			most = Math.max(most, ++running);
 			await sleep(5);
@@ -54,7 +55,7 @@ eachStore()('the inbox pump on the %s store', (_kind, target) => {
 			// Every fifth delivery fails its first attempt.
 			return (item.n as number) % 5 === 0 && item.attempt === 1 ? { ok: false, error: 'first attempt fails' } : { ok: true };
 		};
-		const pump = startInboxPump('wf-pump', 'Trigger', { concurrency: 3, maxAttempts: 3, retryBaseMs: 0, retryMaxMs: 0 }, { open: async () => store, run, now: Date.now, problem: (m) => { throw new Error(m); } });
+		const pump = startInboxPump('wf-pump', 'Trigger', { ...ONE_AT_A_TIME, concurrency: 3, maxAttempts: 3, retryBaseMs: 0, retryMaxMs: 0 }, { open: async () => store, run, now: Date.now, problem: (m) => { throw new Error(m); } });
 		try {
 			await until(async () => (await states('wf-pump')).done === 30);
 		} finally {
@@ -72,9 +73,9 @@ eachStore()('the inbox pump on the %s store', (_kind, target) => {
 	it('marks a delivery failed once its attempts are used up, and runs nothing after', async () => {
 		const [id] = await enqueue('wf-failing', 1);
 		const attempts: number[] = [];
-		const pump = startInboxPump('wf-failing', 'Trigger', { concurrency: 2, maxAttempts: 3, retryBaseMs: 10, retryMaxMs: 20 }, {
+		const pump = startInboxPump('wf-failing', 'Trigger', { ...ONE_AT_A_TIME, concurrency: 2, maxAttempts: 3, retryBaseMs: 10, retryMaxMs: 20 }, {
 			open: async () => store,
-			run: async (item) => {
+			run: async ([item]) => {
 				attempts.push(item.attempt as number);
 				throw new Error(`attempt ${item.attempt as number} broke`);
 			},
@@ -92,4 +93,66 @@ eachStore()('the inbox pump on the %s store', (_kind, target) => {
 		const { rows } = await store.query<{ last_error: string; attempts: number }>('SELECT last_error, attempts FROM inbox WHERE id = $1', [id]);
 		expect(rows[0]).toEqual({ last_error: 'attempt 3 broke', attempts: 3 });
 	});
+
+	it('puts up to Batch Size deliveries in one execution, in order, and waits for a partial batch only as long as its window', async () => {
+		const enqueuedAt = Date.now();
+		await enqueue('wf-batch', 23);
+		const batches: number[][] = [];
+		const startedAfter: number[] = [];
+		const pump = startInboxPump('wf-batch', 'Trigger', { ...ONE_AT_A_TIME, concurrency: 2, maxAttempts: 1, retryBaseMs: 0, retryMaxMs: 0, batchSize: 10, batchWindowMs: 400 }, {
+			open: async () => store,
+			run: async (items) => {
+				batches.push(items.map((item) => item.n as number));
+				startedAfter.push(Date.now() - enqueuedAt);
+				return { ok: true };
+			},
+			now: Date.now,
+			problem: (m) => { throw new Error(m); },
+		});
+		try {
+			await until(async () => (await states('wf-batch')).done === 23);
+		} finally {
+			pump.stop();
+			await pump.settled();
+		}
+		expect(batches).toEqual([
+			Array.from({ length: 10 }, (_, n) => n),
+			Array.from({ length: 10 }, (_, n) => n + 10),
+			[20, 21, 22],
+		]);
+		// The partial batch waited for its window.
+		expect(startedAfter[2]).toBeGreaterThanOrEqual(390);
+	});
+
+	it('starts at most Executions per Minute in any minute, counting what started before a restart', async () => {
+		await enqueue('wf-paced', 14);
+		// A clock 60× faster than real time: a minute passes in a second (the pump polls every second).
+		const origin = Date.now();
+		const now = () => origin + (Date.now() - origin) * 60;
+		const startedAt: number[] = [];
+		const settings = { ...ONE_AT_A_TIME, concurrency: 10, maxAttempts: 1, retryBaseMs: 0, retryMaxMs: 0, perMinute: 4 };
+		const ports = {
+			open: async () => store,
+			run: async () => {
+				startedAt.push(now());
+				return { ok: true } as const;
+			},
+			now,
+			problem: (m: string) => { throw new Error(m); },
+		};
+		let pump = startInboxPump('wf-paced', 'Trigger', settings, ports);
+		await until(async () => (await states('wf-paced')).done === 4);
+		// A restart within the minute: the new pump counts the 4 already started.
+		pump.stop();
+		await pump.settled();
+		pump = startInboxPump('wf-paced', 'Trigger', settings, ports);
+		try {
+			await until(async () => (await states('wf-paced')).done === 14, 30_000);
+		} finally {
+			pump.stop();
+			await pump.settled();
+		}
+		expect(startedAt).toHaveLength(14);
+		for (const at of startedAt) expect(startedAt.filter((other) => other >= at && other < at + 60_000).length).toBeLessThanOrEqual(4);
+	}, 60_000);
 });
