@@ -42,7 +42,25 @@ export interface DeliveryRecord {
 export type SerializedDeliveryRecord = Omit<DeliveryRecord, 'headers' | 'item'> & { headersJson: string; itemJson: string | null };
 
 /** One row as the Webhook Deliveries node outputs it: the record, its time as ISO text. */
-export type DeliveryRow = Omit<DeliveryRecord, 'receivedAt'> & { receivedAt: string };
+/** A logged call; `inbox` when it was stored in the inbox (Answer After the Delivery Is Stored): where it stands there. */
+export type DeliveryRow = Omit<DeliveryRecord, 'receivedAt'> & { receivedAt: string; inbox?: InboxStatus };
+
+/** Where an inbox delivery stands: queued, running, retrying (attempt n failed), done or failed. */
+export interface InboxStatus {
+	state: 'queued' | 'running' | 'retrying' | 'done' | 'failed';
+	/** Attempts started so far. */
+	attempts: number;
+	lastError: string | null;
+	/** When the latest attempt started; when it ended done or failed; when a retry is due. */
+	startedAt: string | null;
+	finishedAt: string | null;
+	nextAttemptAt: string | null;
+}
+
+/** The inbox row of each logged call, if any (same id: the delivery id). */
+const WITH_INBOX = `SELECT d.*, i.state AS inbox_state, i.attempts AS inbox_attempts, i.last_error AS inbox_last_error,
+	i.started_at AS inbox_started_at, i.finished_at AS inbox_finished_at, i.available_at AS inbox_available_at
+	FROM deliveries d LEFT JOIN inbox i ON i.id = d.id`;
 
 const COLUMNS = [
 	'id',
@@ -175,12 +193,33 @@ interface RawRow {
 	headers: Record<string, unknown> | string;
 	item: Record<string, unknown> | string | null;
 	dropped: number;
+	inbox_state: InboxStatus['state'] | null;
+	inbox_attempts: number | null;
+	inbox_last_error: string | null;
+	inbox_started_at: Date | string | null;
+	inbox_finished_at: Date | string | null;
+	inbox_available_at: Date | string | null;
+}
+
+const isoOrNull = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString());
+
+function inboxOf(raw: RawRow): InboxStatus | undefined {
+	if (raw.inbox_state === null || raw.inbox_state === undefined) return undefined;
+	return {
+		state: raw.inbox_state,
+		attempts: Number(raw.inbox_attempts),
+		lastError: raw.inbox_last_error,
+		startedAt: isoOrNull(raw.inbox_started_at),
+		finishedAt: isoOrNull(raw.inbox_finished_at),
+		nextAttemptAt: raw.inbox_state === 'retrying' ? isoOrNull(raw.inbox_available_at) : null,
+	};
 }
 
 const json = (value: Record<string, unknown> | string | null): Record<string, unknown> | null =>
 	typeof value === 'string' ? (JSON.parse(value) as Record<string, unknown>) : value;
 
 function toRow(raw: RawRow): DeliveryRow {
+	const inbox = inboxOf(raw);
 	return {
 		id: raw.id,
 		workflowId: raw.workflow_id,
@@ -200,6 +239,7 @@ function toRow(raw: RawRow): DeliveryRow {
 		headers: json(raw.headers) ?? {},
 		item: json(raw.item),
 		dropped: Number(raw.dropped),
+		...(inbox ? { inbox } : {}),
 	};
 }
 
@@ -210,17 +250,17 @@ export async function listDeliveries(db: Queryable, filter: DeliveryFilter = {})
 		params.push(value);
 		where.push(sql.replace('?', `$${params.length}`));
 	};
-	if (filter.workflowId) add('workflow_id = ?', filter.workflowId);
-	if (filter.nodeName) add('node_name = ?', filter.nodeName);
-	if (filter.outcome) add('outcome = ?', filter.outcome);
-	if (filter.reason) add('reason = ?', filter.reason);
-	if (filter.since) add('received_at >= ?::timestamptz', filter.since.toISOString());
-	if (filter.until) add('received_at < ?::timestamptz', filter.until.toISOString());
+	if (filter.workflowId) add('d.workflow_id = ?', filter.workflowId);
+	if (filter.nodeName) add('d.node_name = ?', filter.nodeName);
+	if (filter.outcome) add('d.outcome = ?', filter.outcome);
+	if (filter.reason) add('d.reason = ?', filter.reason);
+	if (filter.since) add('d.received_at >= ?::timestamptz', filter.since.toISOString());
+	if (filter.until) add('d.received_at < ?::timestamptz', filter.until.toISOString());
 	const limit = Math.min(Math.max(Math.trunc(filter.limit ?? 100), 1), MAX_LIST_LIMIT);
 	params.push(limit);
 	const { rows } = await db.query<RawRow>(
-		`SELECT * FROM deliveries ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-		ORDER BY received_at DESC, id DESC LIMIT $${params.length}`,
+		`${WITH_INBOX} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+		ORDER BY d.received_at DESC, d.id DESC LIMIT $${params.length}`,
 		params,
 	);
 	return rows.map(toRow);
@@ -228,7 +268,7 @@ export async function listDeliveries(db: Queryable, filter: DeliveryFilter = {})
 
 export async function getDelivery(db: Queryable, id: string): Promise<DeliveryRow | undefined> {
 	if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
-	const { rows } = await db.query<RawRow>('SELECT * FROM deliveries WHERE id = $1::uuid', [id]);
+	const { rows } = await db.query<RawRow>(`${WITH_INBOX} WHERE d.id = $1::uuid`, [id]);
 	return rows.length ? toRow(rows[0]) : undefined;
 }
 

@@ -4,6 +4,7 @@ import { DeliveryLog } from '../../../nodes/WebhookTrigger/delivery/deliveryLog'
 import { deliveryRecord, newDeliveryId } from '../../../nodes/WebhookTrigger/delivery/deliveryRecord';
 import { redactionsFor } from '../../../nodes/WebhookTrigger/auth';
 import { getDelivery, listDeliveries, pruneDeliveries } from '../../../nodes/shared/store/deliveries';
+import { claimDue, completeDelivery, enqueueDeliveries, failDelivery } from '../../../nodes/shared/store/inbox';
 import type { DeliveryRecord } from '../../../nodes/shared/store/deliveries';
 import type { Store } from '../../../nodes/shared/store/types';
 import { dumpRows, eachStore, truncate } from './targets';
@@ -210,6 +211,36 @@ eachStore()('delivery log on the %s store', (_kind, target) => {
 		await log.flush();
 		expect((await getDelivery(store, early.id))?.executionId).toBe('101');
 		expect((await getDelivery(store, late.id))?.executionId).toBe('102');
+	});
+
+	it('shows where an inbox delivery stands (queued, retrying with its next attempt, done); other records have no inbox status', async () => {
+		await truncate(store, ['inbox']);
+		const log = new DeliveryLog(async () => store, { maxBuffered: 100, flushIntervalMs: 10_000, pruneIntervalMs: 60_000 });
+		const stored = record('wf-inbox-log');
+		const plain = record('wf-inbox-log');
+		log.record(stored);
+		log.record(plain);
+		await log.flush();
+		const at = (ms: number) => new Date(NOW + ms);
+		await store.transaction(async (tx) => await enqueueDeliveries(tx, [{ id: stored.id, workflowId: 'wf-inbox-log', nodeName: 'Trigger', receivedAt: at(0), item: {} }]));
+		expect((await getDelivery(store, stored.id))?.inbox).toEqual({ state: 'queued', attempts: 0, lastError: null, startedAt: null, finishedAt: null, nextAttemptAt: null });
+		const claim = async (ms: number) => (await claimDue(store, { workflowId: 'wf-inbox-log', nodeName: 'Trigger', now: at(ms), limit: 1, leaseMs: 30_000, maxAttempts: 3 }))[0];
+		const first = await claim(1_000);
+		await failDelivery(store, { id: stored.id, attempt: first.attempt, now: at(2_000), error: 'boom', maxAttempts: 3, retryInMs: 30_000 });
+		expect((await getDelivery(store, stored.id))?.inbox).toEqual({
+			state: 'retrying',
+			attempts: 1,
+			lastError: 'boom',
+			startedAt: at(1_000).toISOString(),
+			finishedAt: null,
+			nextAttemptAt: at(32_000).toISOString(),
+		});
+		const second = await claim(32_000);
+		await completeDelivery(store, { id: stored.id, attempt: second.attempt, now: at(33_000) });
+		const [newest, oldest] = await listDeliveries(store, { workflowId: 'wf-inbox-log' });
+		const byId = new Map([newest, oldest].map((row) => [row.id, row]));
+		expect(byId.get(stored.id)?.inbox).toMatchObject({ state: 'done', attempts: 2, lastError: null, finishedAt: at(33_000).toISOString() });
+		expect(byId.get(plain.id)).not.toHaveProperty('inbox');
 	});
 
 	it('links an execution whose record another process writes later (n8n queue mode: webhook processor and worker)', async () => {
