@@ -269,6 +269,9 @@ async function openFile(file: string): Promise<SqliteStore> {
 		// the process (only a power loss can drop the last commits). Foreign keys as PostgreSQL has them.
 		await retryBusy(() => db.exec('PRAGMA journal_mode = WAL'));
 		db.exec('PRAGMA synchronous = NORMAL');
+		// A checkpoint runs inside a COMMIT, on the event loop: 200 pages (~0.8 MB) instead of 1000
+		// keeps each one short (bench:store-contention: p99 loop delay 5–9 ms instead of 8–12 ms).
+		db.exec('PRAGMA wal_autocheckpoint = 200');
 		db.exec('PRAGMA foreign_keys = ON');
 		const store = new SqliteStore(file, db);
 		await runMigrations(store);
