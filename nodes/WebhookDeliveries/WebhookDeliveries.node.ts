@@ -1,8 +1,11 @@
+import { randomUUID } from 'crypto';
+
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { forEachStoreItem, webhookGatewayPostgresConnectionTest } from '../shared/storeAccess';
-import { getDelivery, listDeliveries } from '../shared/store/deliveries';
+import { getDelivery, isDeliveryId, listDeliveries } from '../shared/store/deliveries';
+import { replayDelivery } from '../shared/store/inbox';
 import type { DeliveryFilter } from '../shared/store/deliveries';
 import { webhookDeliveriesProperties } from './description';
 import { postgresStoreCredential } from '../shared/storeDescription';
@@ -34,7 +37,8 @@ export class WebhookDeliveries implements INodeType {
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["store"]}}',
 		description: 'Lists the calls Webhook Triggers answered, with why each was accepted or rejected',
 		defaults: { name: 'Webhook Deliveries' },
-		// An agent may read the delivery log ("which calls failed today?"): read-only, secrets redacted.
+		// An agent may read the delivery log ("which calls failed today?", secrets redacted) and replay
+		// a stored delivery.
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
@@ -51,6 +55,18 @@ export class WebhookDeliveries implements INodeType {
 		// The items out are deliveries, not the items in: an error item carries only the error.
 		return await forEachStoreItem(this, { outputs: 1, errorKeepsInput: false }, async ({ store, itemIndex, emit }) => {
 			const operation = this.getNodeParameter('operation', itemIndex) as string;
+			if (operation === 'replay') {
+				const id = String(this.getNodeParameter('deliveryId', itemIndex, '')).trim();
+				const replay = isDeliveryId(id) ? await replayDelivery(store, id, randomUUID(), new Date()) : undefined;
+				if (!replay) {
+					throw new NodeOperationError(this.getNode(), `No delivery with ID "${id}" in the inbox`, {
+						itemIndex,
+						description: 'Replay takes deliveries stored by Answer After the Delivery Is Stored (Inbox); the inbox keeps them 7 days after they ran',
+					});
+				}
+				emit({ deliveryId: replay.id, replayOf: replay.replayOf, workflowId: replay.workflowId, nodeName: replay.nodeName });
+				return;
+			}
 			if (operation === 'get') {
 				const id = String(this.getNodeParameter('deliveryId', itemIndex, '')).trim();
 				const delivery = await getDelivery(store, id);

@@ -22,6 +22,12 @@ export const webhookDeliveriesProperties: INodeProperties[] = [
 		options: [
 			{ name: 'List', value: 'list', action: 'List deliveries', description: 'Recent calls, newest first, filtered' },
 			{ name: 'Get', value: 'get', action: 'Get a delivery', description: 'One call by its delivery ID' },
+			{
+				name: 'Replay',
+				value: 'replay',
+				action: 'Replay a delivery',
+				description: 'Runs a delivery stored by the inbox again, as a new delivery whose item carries replayOf',
+			},
 		],
 		default: 'list',
 	},
@@ -32,9 +38,10 @@ export const webhookDeliveriesProperties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		displayOptions: { show: { operation: ['get'] } },
+		displayOptions: { show: { operation: ['get', 'replay'] } },
 		placeholder: '3f0c2a4e-…',
-		description: 'The ID from the X-Delivery-ID header, or the deliveryId field of a trigger item',
+		description:
+			'The ID from the X-Delivery-ID header, or the deliveryId field of a trigger item. Replay takes deliveries stored by Answer After the Delivery Is Stored (Inbox) in the last 7 days.',
 	},
 	{
 		displayName: 'Filters',

@@ -39,6 +39,14 @@ const flakyWorkflow = workflow(
 	{ 'Webhook Trigger': [['Flaky']] },
 );
 
+/** Replays the inbox delivery whose id is posted (Webhook Deliveries, Replay). */
+const replayWorkflow = workflow(
+	'e2eAckReplay001',
+	{ name: 'Webhook Trigger', type: nodeType('webhookTrigger'), parameters: { path: 'ack-replay', options: { answerBeforeStart: true } } },
+	[{ name: 'Replay', type: nodeType('webhookDeliveries'), parameters: { operation: 'replay', deliveryId: '={{ $json.body.id }}' } }],
+	{ 'Webhook Trigger': [['Replay']] },
+);
+
 interface BurstResult {
 	acknowledged: string[];
 	failed: number;
@@ -99,9 +107,10 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('ackn
 				ackWorkflow('e2eAckInOrder01', 'ack-in-order', { inbox: true, inboxConcurrency: 1 }),
 				ackWorkflow('e2eAckBatch0001', 'ack-batch', { inbox: true, inboxConcurrency: 1, inboxBatchSize: 5, inboxBatchWindowMs: 2000 }),
 				flakyWorkflow,
+				replayWorkflow,
 			],
 		});
-		await n8n.start(['/webhook/ack-safe', '/webhook/ack-fast', '/webhook/ack-inbox', '/webhook/ack-in-order', '/webhook/ack-batch', '/webhook/ack-flaky']);
+		await n8n.start(['/webhook/ack-safe', '/webhook/ack-fast', '/webhook/ack-inbox', '/webhook/ack-in-order', '/webhook/ack-batch', '/webhook/ack-flaky', '/webhook/ack-replay']);
 	});
 
 	afterAll(async () => {
@@ -169,6 +178,21 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('ackn
 		const settled = (await n8n.executions(since)).filter((e) => e.workflowId === 'e2eAckBatch0001');
 		expect(runs.length).toBe(2);
 		expect(settled.map((e) => (e.nodes['Webhook Trigger']?.outputs[0] ?? []).map((item) => (item.body as { delivery: string }).delivery))).toEqual([sent.slice(0, 5), sent.slice(5)]);
+	});
+
+	it('inbox: Webhook Deliveries replays a stored delivery, which runs again carrying replayOf', async () => {
+		const since = await n8n.lastExecutionId();
+		const response = await n8n.request('POST', '/webhook/ack-in-order', { body: JSON.stringify({ delivery: 'to-replay' }), headers: { 'content-type': 'application/json' } });
+		expect(response.status).toBe(202);
+		const [first] = await waitFor(async () => await runsOf('e2eAckInOrder01', since), (list) => list.length >= 1, 30_000);
+		const originalId = first.item?.deliveryId as string;
+		const replayed = await n8n.request('POST', '/webhook/ack-replay', { body: JSON.stringify({ id: originalId }), headers: { 'content-type': 'application/json' } });
+		expect(replayed.status).toBe(200);
+		const runs = await waitFor(async () => await runsOf('e2eAckInOrder01', since), (list) => list.length >= 2, 30_000);
+		const again = runs[1].item as { body?: { delivery?: string }; deliveryId?: string; replayOf?: string } | undefined;
+		expect(again?.body?.delivery).toBe('to-replay');
+		expect(again?.replayOf).toBe(originalId);
+		expect(again?.deliveryId).not.toBe(originalId);
 	});
 
 	it('inbox: a delivery whose execution fails twice is retried after the backoff and succeeds on the third attempt, once', async () => {

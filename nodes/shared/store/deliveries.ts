@@ -266,8 +266,13 @@ export async function listDeliveries(db: Queryable, filter: DeliveryFilter = {})
 	return rows.map(toRow);
 }
 
+/** A delivery id is a UUID (anything else cannot be one: no query needed). */
+export function isDeliveryId(id: string): boolean {
+	return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+}
+
 export async function getDelivery(db: Queryable, id: string): Promise<DeliveryRow | undefined> {
-	if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
+	if (!isDeliveryId(id)) return undefined;
 	const { rows } = await db.query<RawRow>(`${WITH_INBOX} WHERE d.id = $1::uuid`, [id]);
 	return rows.length ? toRow(rows[0]) : undefined;
 }
