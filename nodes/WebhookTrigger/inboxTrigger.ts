@@ -6,6 +6,7 @@
 import type { IDataObject, IRun, ITriggerFunctions, ITriggerResponse } from 'n8n-workflow';
 
 import { inboxSettingsOf } from './delivery/inbox';
+import { LogLimiter } from './logLimiter';
 import { startInboxPump } from './delivery/inboxPump';
 import type { ExecutionOutcome } from './delivery/inboxPump';
 import type { TriggerOptions } from './triggerOptions';
@@ -20,6 +21,9 @@ export function outcomeOfRun(run: IRun | undefined): ExecutionOutcome {
 	}
 	return { ok: true };
 }
+
+/** A store that stays down would otherwise write a line per poll: one a minute per trigger, with a count. */
+const problems = new LogLimiter(60_000);
 
 export async function inboxTrigger(context: ITriggerFunctions): Promise<ITriggerResponse> {
 	const settings = inboxSettingsOf(
@@ -38,7 +42,12 @@ export async function inboxTrigger(context: ITriggerFunctions): Promise<ITrigger
 			return outcomeOfRun(await done.promise);
 		},
 		now: Date.now,
-		problem: (message) => context.logger.warn(`Webhook Trigger ${message}`),
+		problem: (message) => {
+			const decision = problems.take(`${context.getWorkflow().id ?? ''}\n${context.getNode().name}`);
+			if (!decision.log) return;
+			const more = decision.suppressed > 0 ? ` (${decision.suppressed} more problems since the last report)` : '';
+			context.logger.warn(`Webhook Trigger ${message}${more}`);
+		},
 	});
 	return { closeFunction: async () => pump.stop() };
 }
