@@ -184,7 +184,7 @@ export async function handleCall(node: CallNode, call: IncomingCall, deliveryId:
 		} catch (error) {
 			if (error instanceof DefaultStoreUnavailable) return misconfigured(error);
 			// Not stored, so not started: the key goes with the 503, and the retry is a first copy.
-			if (key !== undefined) await releaseDeliveryKey(await node.delivery.store.open(), deliveryId).catch(() => undefined);
+			if (key !== undefined) await node.delivery.store.open().then(async (db) => await releaseDeliveryKey(db, deliveryId)).catch(() => undefined);
 			reports.problem(`storing a delivery in the inbox failed, answered 503: ${(error as Error).message}`);
 			return answer(INBOX_UNAVAILABLE_REPLY);
 		}

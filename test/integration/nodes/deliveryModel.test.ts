@@ -40,6 +40,8 @@ const SECRET = 'REAL-SECRET-123';
 
 interface Config {
 	early: boolean;
+	/** Answer After the Delivery Is Stored (Inbox): wins over `early`; a test call runs at once (answered early). */
+	inbox: boolean;
 	suppress: boolean;
 	resume?: { resumeKeyPath: string; resumeAlsoStart: boolean; resumeWhenNotWaiting: string };
 	test: boolean;
@@ -67,6 +69,7 @@ interface Step {
 
 const config: fc.Arbitrary<Config> = fc.record({
 	early: fc.boolean(),
+	inbox: fc.boolean(),
 	suppress: fc.boolean(),
 	resume: fc.option(
 		fc.record({
@@ -146,7 +149,7 @@ eachStore()('one delivery under faults, on the %s store', (_kind, target) => {
 	it('never loses, doubles or falsely calls a duplicate any delivery, in any combination', async () => {
 		await fc.assert(
 			fc.asyncProperty(config, fc.array(step, { minLength: 1, maxLength: 7 }), async (cfg, steps) => {
-				await truncate(store, ['delivery_keys', 'waiting_executions']);
+				await truncate(store, ['delivery_keys', 'waiting_executions', 'inbox']);
 				// Each run its own workflow and key, so runs never meet in the store.
 				const workflowId = `wf-${randomUUID()}`;
 				const orderId = `order-${randomUUID()}`;
@@ -196,6 +199,7 @@ eachStore()('one delivery under faults, on the %s store', (_kind, target) => {
 					const log = { record: (row: DeliveryRecord) => rows.push(row), linkExecution: () => undefined } as unknown as DeliveryLog;
 					const options: TriggerOptions = {
 						answerBeforeStart: cfg.early,
+						inbox: cfg.inbox,
 						suppressDuplicates: cfg.suppress,
 						duplicateKeyPath: 'body.event_id',
 						keepBodies: cfg.keepBodies,
@@ -233,7 +237,15 @@ eachStore()('one delivery under faults, on the %s store', (_kind, target) => {
 
 					let status: number;
 					let effect = resumedHere;
-					if (decision.kind === 'answer') {
+					// The inbox answered 2xx: the delivery must be stored to run (its effect).
+					const stored = decision.kind === 'answer' && row.outcome === 'accepted' && decision.reply.status < 300;
+					if (stored) {
+						status = decision.reply.status;
+						const { rows: inInbox } = await store.query<{ n: number }>('SELECT count(*) AS n FROM inbox WHERE id = $1', [deliveryId]);
+						expect({ history, step: index, storedWithoutRow: Number(inInbox[0].n) !== 1 }).toEqual({ history, step: index, storedWithoutRow: false });
+						expect({ history, inboxOutsideInboxMode: !cfg.inbox || cfg.test }).toEqual({ history, inboxOutsideInboxMode: false });
+						effect = true;
+					} else if (decision.kind === 'answer') {
 						status = decision.reply.status;
 						if (decision.reply.code === 'duplicate') {
 							// Invariant 2 (and 1 for duplicates): something of this delivery started before.
@@ -242,7 +254,7 @@ eachStore()('one delivery under faults, on the %s store', (_kind, target) => {
 					} else if (decision.kind === 'resumed') {
 						status = 200;
 						expect({ history, step: index, resumedWithoutAcceptance: !resumedHere }).toEqual({ history, step: index, resumedWithoutAcceptance: false });
-					} else if (cfg.early) {
+					} else if (cfg.early || cfg.inbox) {
 						// Answered 2xx by webhook(), then handed to n8n: committed whether n8n starts it or not.
 						status = 200;
 						effect = true;
