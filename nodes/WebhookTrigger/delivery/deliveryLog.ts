@@ -12,8 +12,10 @@
  */
 import { randomUUID } from 'crypto';
 
-import type { DeliveryRecord, Retention, SerializedDeliveryRecord } from '../../shared/store/deliveries';
-import { insertDeliveries, pruneDeliveries, setDeliveryExecutions } from '../../shared/store/deliveries';
+import type { DeliveryRecord, SerializedDeliveryRecord } from '../../shared/store/deliveries';
+import { insertDeliveries, setDeliveryExecutions } from '../../shared/store/deliveries';
+import { pruneDeliveries } from '../../shared/store/deliveryRetention';
+import type { Retention } from '../../shared/store/deliveryRetention';
 import type { Store } from '../../shared/store/types';
 import { keptRecord } from './deliveryRecord';
 import { flushOnStop } from './flushOnStop';

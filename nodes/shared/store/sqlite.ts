@@ -1,10 +1,10 @@
 import { mkdirSync } from 'fs';
 import { dirname, resolve } from 'path';
 import { performance } from 'perf_hooks';
-import { setTimeout as sleep } from 'timers/promises';
 import { sqliteDialect, toSqlite, toSqliteParams } from './dialect';
 import type { SqliteValue } from './dialect';
 import { runMigrations } from './migrations';
+import { attemptSync, retryBusy } from './sqliteBusy';
 import type { Queryable, QueryResult, Store } from './types';
 import { EmbeddedStoreError, StoreConnectionError } from './types';
 
@@ -46,39 +46,6 @@ function loadSqlite(): SqliteModule {
 		`The SQLite store needs Node.js ${SQLITE_MIN_NODE} or later; this n8n runs on Node.js ${version}. Use the PostgreSQL store.`,
 		`Node's built-in SQLite (node:sqlite) works from Node.js ${SQLITE_MIN_NODE}. Select "PostgreSQL" in the Store parameter, or run n8n on Node.js 22.13+ (n8n's own images do).`,
 	);
-}
-
-/** SQLITE_BUSY / SQLITE_LOCKED: another connection (process) holds the lock right now. */
-function isBusy(error: unknown): boolean {
-	const code = (error as { errcode?: unknown } | null)?.errcode;
-	if (typeof code === 'number') return (code & 0xff) === 5 || (code & 0xff) === 6;
-	return /database is (locked|busy)/i.test(error instanceof Error ? error.message : String(error));
-}
-
-/** How long a busy write is retried before the call fails; each wait yields the event loop. */
-export const BUSY_GIVE_UP_MS = 30_000;
-
-/**
- * Runs `work` until it does not meet a busy database. No busy_timeout: SQLite would wait for the
- * lock inside the call and block n8n's event loop; here each retry waits asynchronously instead
- * (1 ms doubling to 50 ms, jittered so two processes do not retry in step).
- */
-async function retryBusy<T>(work: () => T, clock: () => number = Date.now): Promise<T> {
-	const started = clock();
-	for (let attempt = 0; ; attempt++) {
-		const outcome = attemptSync(work);
-		if (outcome.ok) return outcome.value;
-		if (!isBusy(outcome.error) || clock() - started > BUSY_GIVE_UP_MS) throw outcome.error;
-		await sleep(Math.min(50, 2 ** attempt) * (0.5 + Math.random()));
-	}
-}
-
-function attemptSync<T>(work: () => T): { ok: true; value: T } | { ok: false; error: unknown } {
-	try {
-		return { ok: true, value: work() };
-	} catch (error) {
-		return { ok: false, error };
-	}
 }
 
 /** Statements that hand rows back; the others report how many rows they changed. */
