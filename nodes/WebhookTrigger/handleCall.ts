@@ -27,6 +27,11 @@ import type { TriggerOptions } from './triggerOptions';
 import { DefaultStoreUnavailable } from '../shared/storeResolver';
 import { releaseDeliveryKey } from '../shared/store/deliveryKeys';
 import { inboxSettingsOf, storeInInbox } from './delivery/inbox';
+import { rateLimiterFor } from './delivery/rateLimitStore';
+import { limitsBeforeVerification, rateLimitOf } from './gate/rateLimit';
+import type { RateLimitSettings } from './gate/rateLimit';
+import { resolvePath } from './gate/paths';
+import { keyText } from '../shared/correlation';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -82,7 +87,8 @@ export async function handleCall(node: CallNode, call: IncomingCall, deliveryId:
 	const logOn = log !== undefined && !(log instanceof DefaultStoreUnavailable);
 	// Before the credential is read, the names it makes secret are unknown (deliveryRecord.ts).
 	let redactions: Redactions | 'unknown' = 'unknown';
-	const record = (answered: Answered) => {
+	// A fold key (a rate-limited key and window) makes a flood one record with a count.
+	const record = (answered: Answered, foldKey?: string) => {
 		if (!logOn) return;
 		const row = deliveryRecord(deliveryId, call, answered, {
 			workflowId: node.workflowId,
@@ -90,20 +96,30 @@ export async function handleCall(node: CallNode, call: IncomingCall, deliveryId:
 			redactions,
 			keepBodies: options.keepBodies === true,
 		});
-		log.record(row, { maxAgeMs: (options.logRetentionDays ?? 7) * DAY_MS, maxRows: options.logRetentionRows ?? 10_000 });
+		const retention = { maxAgeMs: (options.logRetentionDays ?? 7) * DAY_MS, maxRows: options.logRetentionRows ?? 10_000 };
+		if (foldKey === undefined) log.record(row, retention);
+		else log.recordFolded(row, foldKey, retention);
 	};
 	const trace: Record<string, string> = logOn && options.deliveryIdHeader ? { 'X-Delivery-Id': deliveryId } : {};
-	const answer = (reply: Pick<Reply, 'status' | 'headers' | 'contentType' | 'body' | 'code'>): CallResult => {
+	const answer = (reply: Pick<Reply, 'status' | 'headers' | 'contentType' | 'body' | 'code'>, foldKey?: string): CallResult => {
 		if (reply.status >= 400 && reply.status < 500) reports.rejected(reply.code, call.ip);
-		record({ outcome: outcomeOf(reply.code), status: reply.status, reason: reply.code });
+		record({ outcome: outcomeOf(reply.code), status: reply.status, reason: reply.code }, foldKey);
 		return { answer: { status: reply.status, headers: { ...reply.headers, ...trace }, body: reply.body, contentType: reply.contentType } };
 	};
 	// Listening for a test event, a rejection also starts the test execution, which fails at this
 	// node with the reason: otherwise the editor keeps waiting (explain.ts). Production: answer only.
-	const reject = (reply: Reply, explanation?: Record<string, unknown>): CallResult => {
-		if (reply.status < 400 || !node.test) return answer(reply);
+	const reject = (reply: Reply, explanation?: Record<string, unknown>, foldKey?: string): CallResult => {
+		if (reply.status < 400 || !node.test) return answer(reply, foldKey);
 		const shown = explanation ? { ...reply, body: JSON.stringify({ ...(JSON.parse(reply.body) as object), explanation }) } : reply;
-		return { ...answer(shown), workflowData: [[testRejectionItem(reply, explanation)]] };
+		return { ...answer(shown, foldKey), workflowData: [[testRejectionItem(reply, explanation)]] };
+	};
+	// Over the limit: 429 with the seconds until the key's window ends; undefined: admitted.
+	const overLimit = async (limit: RateLimitSettings, key: string): Promise<CallResult | undefined> => {
+		const limiter = rateLimiterFor(node.delivery.store);
+		const admission = await limiter.admit(node, limit, key, call.now, reports.problem);
+		if (admission.admitted) return undefined;
+		const reply = replyFor('rate_limited', { headers: { 'Retry-After': String(admission.retryAfterSeconds) } });
+		return reject(reply, undefined, `rate_limited\n${limit.key}\n${key.slice(0, 256)}\n${admission.windowStart}`);
 	};
 	// A configuration mistake (bad allowlist entry or schema, missing credential): the caller
 	// learns only that; the detail, which may describe the node's setup, goes to n8n's log.
@@ -115,10 +131,15 @@ export async function handleCall(node: CallNode, call: IncomingCall, deliveryId:
 	if (log instanceof DefaultStoreUnavailable) return misconfigured(log);
 
 	let config: Omit<GateConfig, keyof CallerRules>;
+	let limit: RateLimitSettings | undefined;
 	try {
 		// Cheapest first: the caller's address and Origin need no credential and no body.
 		const refused = admitCaller(call, node.callerRules());
 		if (refused) return reject(refused);
+		limit = rateLimitOf(options);
+		// Keyed on the address, a flood is refused before any verification: only the flooder pays.
+		const limited = limit && limitsBeforeVerification(limit) ? await overLimit(limit, call.ip ?? '') : undefined;
+		if (limited) return limited;
 		config = await node.gateConfig();
 	} catch (error) {
 		return misconfigured(error);
@@ -137,6 +158,13 @@ export async function handleCall(node: CallNode, call: IncomingCall, deliveryId:
 		return reject(admitted, testing ? explainRejection(call, config.scheme, config.credentials) : undefined);
 	}
 
+	const root = { body: call.body, headers: call.headers, query: call.query, params: call.params };
+	// Keyed on the call's content (or the whole node), only verified calls spend the quota.
+	if (limit && !limitsBeforeVerification(limit)) {
+		const limited = await overLimit(limit, limit.key === 'node' ? '' : (keyText(resolvePath(root, limit.path)) ?? ''));
+		if (limited) return limited;
+	}
+
 	const responseMode = node.responseMode;
 	// The inbox stores the delivery and answers; a test call runs at once (answered early).
 	const inbox = node.test ? undefined : inboxSettingsOf(responseMode, options);
@@ -145,7 +173,6 @@ export async function handleCall(node: CallNode, call: IncomingCall, deliveryId:
 	// resumes anything. Duplicates, resume and the answer mode decide together (delivery.ts).
 	// Keys read the call as sent, not the item's redacted copy: Twilio's delivery id header
 	// (i-twilio-idempotency-token) has a name the redaction hides.
-	const root = { body: call.body, headers: call.headers, query: call.query, params: call.params };
 	const keyPath = duplicateKeyPathOf(options, config.scheme);
 	const key = keyPath === '' ? undefined : duplicateKeyOf(root, keyPath);
 	// execute() finds the claim to confirm by the item's deliveryId.

@@ -149,6 +149,43 @@ export const triggerOptionsProperty: INodeProperties = {
 			description: 'Larger calls are answered 413 and start nothing',
 		},
 		{
+			displayName: 'Rate Limit (Calls per Window)',
+			name: 'rateLimit',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 0,
+			description:
+				'At most this many calls per window and key, across every n8n process on the store; more are answered 429 rate_limited with Retry-After and start nothing. 0: no limit.',
+		},
+		{
+			displayName: 'Rate Limit Key',
+			name: 'rateLimitKey',
+			type: 'options',
+			options: [
+				{ name: 'Caller IP', value: 'ip', description: 'Checked before verification, so only the flooder pays (as the IP Allowlist reads the address)' },
+				{ name: 'Header or Body Path', value: 'path', description: 'Rate Limit Key Path in the verified call; forged calls spend nothing' },
+				{ name: 'Whole Node', value: 'node', description: 'One quota for every verified call' },
+			],
+			default: 'ip',
+			description: 'What the limit counts calls by',
+		},
+		{
+			displayName: 'Rate Limit Key Path',
+			name: 'rateLimitKeyPath',
+			type: 'string',
+			default: '',
+			placeholder: 'headers.x-shop-domain',
+			description: 'With Rate Limit Key = Header or Body Path: where the key is (headers.x-shop-domain, body.account); calls without it share one quota',
+		},
+		{
+			displayName: 'Rate Limit Window (Seconds)',
+			name: 'rateLimitWindowSeconds',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 86400 },
+			default: 60,
+			description: 'Length of the fixed window the limit counts in (1 s to one day)',
+		},
+		{
 			displayName: 'Response Body',
 			name: 'responseBody',
 			type: 'string',

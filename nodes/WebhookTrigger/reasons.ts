@@ -46,6 +46,14 @@ export const REASONS = {
 		cause: 'The `Origin` header is missing or not in Origin Allowlist',
 		fix: 'Server-to-server callers send no Origin: leave Origin Allowlist empty',
 	},
+	rate_limited: {
+		statuses: [429],
+		outcome: 'rejected',
+		from: 'gate',
+		message: 'Too many calls; retry after the seconds in Retry-After',
+		cause: "More calls than Rate Limit allows in its window for the caller's key (address: before verification; header, body path or the whole node: after it, so forged calls spend nothing); `Retry-After` says when the window ends. The log counts a flood in one record per key and window (`dropped`: the refused calls after the first)",
+		fix: 'Slow the caller down, or raise Rate Limit; see [Rate limits](webhook-trigger.md#rate-limits)',
+	},
 	method_not_allowed: {
 		statuses: [405],
 		outcome: 'rejected',

@@ -2,8 +2,9 @@
 import type { AcknowledgementOptions } from './acknowledge';
 import { presetDefaults } from './auth';
 import type { ResumeOptions } from './delivery/resume';
+import type { RateLimitOptions } from './gate/rateLimit';
 
-export interface TriggerOptions extends AcknowledgementOptions, ResumeOptions {
+export interface TriggerOptions extends AcknowledgementOptions, ResumeOptions, RateLimitOptions {
 	jsonSchema?: string | object;
 	maxBodyBytes?: number;
 	saveBodyAs?: string;

@@ -24,7 +24,11 @@ jest.mock('../../nodes/shared/store/deliveries', () => ({
 		written.push(records);
 	}),
 	setDeliveryExecutions: jest.fn(async () => new Set<string>()),
+	addDropped: jest.fn(async (_db: unknown, counts: Array<{ id: string; count: number }>) => {
+		added.push(...counts);
+	}),
 }));
+const added: Array<{ id: string; count: number }> = [];
 
 const MIB = 1024 * 1024;
 const fakeStore = {} as Store;
@@ -240,5 +244,32 @@ describe('DeliveryLog byte bound', () => {
 		expect(section).toContain('10,000 records or 32 MiB');
 		expect(section).toContain('64 KiB');
 		expect(section).toContain('64 MiB');
+	});
+});
+
+describe('a folded flood (rate_limited)', () => {
+	it('is one record per fold key, its dropped counting the calls after the first, before and after the write', async () => {
+		written.length = 0;
+		added.length = 0;
+		const log = new DeliveryLog(async () => fakeStore, { ...DEFAULT_LOG_OPTIONS, flushIntervalMs: 60_000 });
+		const first = record('wf-fold', undefined, { reason: 'rate_limited', status: 429 });
+		log.recordFolded(first, 'ip-a\nwindow-1');
+		for (let i = 0; i < 499; i++) log.recordFolded(record('wf-fold', undefined, { reason: 'rate_limited', status: 429 }), 'ip-a\nwindow-1');
+		log.recordFolded(record('wf-fold', undefined, { reason: 'rate_limited', status: 429 }), 'ip-b\nwindow-1');
+		await log.flush();
+		const rows = written.flat();
+		expect(rows.map((row) => [row.id === first.id, row.dropped])).toEqual([
+			[true, 499],
+			[false, 0],
+		]);
+		// After the write, the same key and window add to that record's count, not new rows.
+		for (let i = 0; i < 300; i++) log.recordFolded(record('wf-fold', undefined), 'ip-a\nwindow-1');
+		await log.flush();
+		expect(written.flat()).toHaveLength(2);
+		expect(added).toEqual([{ id: first.id, count: 300 }]);
+		// A new window is a new record.
+		log.recordFolded(record('wf-fold', undefined), 'ip-a\nwindow-2');
+		await log.flush();
+		expect(written.flat()).toHaveLength(3);
 	});
 });

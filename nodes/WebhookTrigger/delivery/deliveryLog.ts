@@ -13,7 +13,7 @@
 import { randomUUID } from 'crypto';
 
 import type { DeliveryRecord, SerializedDeliveryRecord } from '../../shared/store/deliveries';
-import { insertDeliveries, setDeliveryExecutions } from '../../shared/store/deliveries';
+import { addDropped, insertDeliveries, setDeliveryExecutions } from '../../shared/store/deliveries';
 import { pruneDeliveries } from '../../shared/store/deliveryRetention';
 import type { Retention } from '../../shared/store/deliveryRetention';
 import type { Store } from '../../shared/store/types';
@@ -77,6 +77,12 @@ export class DeliveryLog {
 	/** Calls the full buffer could not hold, per workflow + node, until their overflow row is written. */
 	private overflow = new Map<string, Overflow>();
 
+	/**
+	 * Folded records (a rate-limited flood) by fold key: the one record of each key, and the calls
+	 * counted since it was buffered or last written. Bounded like the buffer.
+	 */
+	private folds = new Map<string, { id: string; record?: SerializedDeliveryRecord; more: number }>();
+
 	/** Estimated bytes of the buffered records, and of the batch being written (one at a time). */
 	private bufferBytes = 0;
 
@@ -132,6 +138,28 @@ export class DeliveryLog {
 		return true;
 	}
 
+	/**
+	 * Records a call as the first of `foldKey` (one per key and window, say), or counts it in that
+	 * record's `dropped`: a flood adds counts, not rows. Never waits, never throws.
+	 */
+	recordFolded(record: DeliveryRecord, foldKey: string, retention?: Retention): void {
+		const fold = this.folds.get(foldKey);
+		if (fold) {
+			if (fold.record) fold.record.dropped++;
+			else fold.more++;
+			this.schedule();
+			return;
+		}
+		if (this.folds.size >= this.options.maxBuffered) this.forgetWrittenFolds();
+		if (!this.record(record, retention) || this.folds.size >= this.options.maxBuffered) return;
+		this.folds.set(foldKey, { id: record.id, record: this.byId.get(record.id), more: 0 });
+	}
+
+	/** Folds whose record is written and whose counts are too: a later call of their key starts a new record. */
+	private forgetWrittenFolds(): void {
+		for (const [key, fold] of this.folds) if (!fold.record && fold.more === 0) this.folds.delete(key);
+	}
+
 	/** The execution an accepted delivery started, once n8n has created it. */
 	linkExecution(id: string, executionId: string): void {
 		const buffered = this.byId.get(id);
@@ -153,14 +181,26 @@ export class DeliveryLog {
 	/** Writes everything buffered so far; resolves when written (or given up). One flush at a time. */
 	async flush(): Promise<void> {
 		while (this.flushing) await this.flushing;
-		if (this.buffer.length === 0 && this.links.length === 0 && this.overflow.size === 0) return;
+		if (this.buffer.length === 0 && this.links.length === 0 && this.overflow.size === 0 && !this.foldsToCount()) return;
 		this.flushing = this.writeBatch().finally(() => {
 			this.flushing = undefined;
 		});
 		await this.flushing;
 	}
 
+	private foldsToCount(): boolean {
+		for (const fold of this.folds.values()) if (fold.more > 0) return true;
+		return false;
+	}
+
 	private async writeBatch(): Promise<void> {
+		// Folds whose record goes now count further calls by update; those already written send their counts.
+		const counts: Array<{ id: string; count: number }> = [];
+		for (const fold of this.folds.values()) {
+			fold.record = undefined;
+			if (fold.more > 0) counts.push({ id: fold.id, count: fold.more });
+			fold.more = 0;
+		}
 		const records = this.buffer;
 		const links = this.links;
 		const overflow = [...this.overflow.values()];
@@ -175,6 +215,7 @@ export class DeliveryLog {
 		try {
 			const store = await this.openStore();
 			await insertDeliveries(store, [...records, ...overflowRows]);
+			await addDropped(store, counts);
 			const linked = await setDeliveryExecutions(store, links);
 			// Queue mode: another process (the webhook processor) may not have written the record yet.
 			const now = this.now();

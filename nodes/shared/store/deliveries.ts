@@ -31,7 +31,10 @@ export interface DeliveryRecord {
 	headers: Record<string, unknown>;
 	/** The item as the trigger emitted it (redacted), only when "Keep Bodies" is on. */
 	item: Record<string, unknown> | null;
-	/** For an `overflow` row: how many calls the full buffer could not record (their body bytes: `bodyBytes`). */
+	/**
+	 * For an `overflow` row: how many calls the full buffer could not record (their body bytes:
+	 * `bodyBytes`); for a `rate_limited` row: how many more calls of its key and window were refused.
+	 */
 	dropped: number;
 }
 
@@ -157,6 +160,19 @@ export async function setDeliveryExecutions(db: Queryable, links: ReadonlyArray<
 		[links.map((link) => link.id), links.map((link) => link.executionId)],
 	);
 	return new Set(result.rows.map((row) => row.id));
+}
+
+/** Adds each count to its row's `dropped` (a rate-limited flood folded into one record per key and window). */
+export async function addDropped(db: Queryable, counts: ReadonlyArray<{ id: string; count: number }>): Promise<void> {
+	if (counts.length === 0) return;
+	const added = dialectOf(db).arrayRows('c', [
+		{ name: 'row_id', slot: '$1', type: 'uuid' },
+		{ name: 'n', slot: '$2', type: 'int4' },
+	]);
+	await db.query(`UPDATE deliveries AS d SET dropped = d.dropped + c.n FROM ${added} WHERE d.id = c.row_id`, [
+		counts.map((c) => c.id),
+		counts.map((c) => c.count),
+	]);
 }
 
 export interface DeliveryFilter {

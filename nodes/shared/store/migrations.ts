@@ -160,6 +160,23 @@ export const MIGRATIONS: readonly Migration[] = [
 			'CREATE INDEX inbox_finished_idx ON inbox (finished_at) WHERE finished_at IS NOT NULL',
 		],
 	},
+	{
+		version: 8,
+		name: 'rate_limits (slots of each caller key per window, leased by every process)',
+		statements: [
+			// Keys are stored as SHA-256, like delivery keys: a tenant id or an address is not kept.
+			`CREATE TABLE rate_limits (
+				workflow_id text NOT NULL,
+				node_name text NOT NULL,
+				key_hash text NOT NULL,
+				window_start bigint NOT NULL,
+				used integer NOT NULL,
+				granted integer NOT NULL,
+				PRIMARY KEY (workflow_id, node_name, key_hash, window_start)
+			)`,
+			'CREATE INDEX rate_limits_window_idx ON rate_limits (window_start)',
+		],
+	},
 ];
 
 export function assertOrdered(migrations: readonly Migration[]): void {
