@@ -1,12 +1,20 @@
 import { randomUUID } from 'crypto';
 import fc from 'fast-check';
+import { NodeOperationError } from 'n8n-workflow';
+import { join } from 'path';
+
+import { WebhookDeliveries } from '../../../nodes/WebhookDeliveries/WebhookDeliveries.node';
+import { storeForItem } from '../../../nodes/shared/storeResolver';
+import { closeAllStores } from '../../../nodes/shared/store/open';
 
 import { claimDue, enqueueDeliveries, failDelivery } from '../../../nodes/shared/store/inbox';
 import { replayDelivery, replayMatching } from '../../../nodes/shared/store/inboxReplay';
 import type { ReplayFilter } from '../../../nodes/shared/store/inboxReplay';
 import { getDelivery } from '../../../nodes/shared/store/deliveries';
 import type { Store } from '../../../nodes/shared/store/types';
+import { fakeExecuteContext, n8nFileHelpers } from '../../support/executeContext';
 import { eachStore, truncate } from './targets';
+import type { StoreTarget } from './targets';
 
 /**
  * Replay (issue 28) on each engine: one stored delivery by id, and all finished deliveries matching
@@ -17,6 +25,16 @@ import { eachStore, truncate } from './targets';
 const T0 = new Date(Date.UTC(2026, 11, 5, 12));
 const at = (ms: number) => new Date(T0.getTime() + ms);
 const WF = 'wf-inbox';
+
+/** Webhook Deliveries as n8n runs it, on the target's database (PostgreSQL) or folder (SQLite). */
+function deliveriesNode(target: StoreTarget, parameters: Record<string, unknown>) {
+	const context = fakeExecuteContext({
+		parameters: target.kind === 'postgres' ? { store: 'postgres', ...parameters } : { store: 'embedded', options: { embeddedFolder: target.dataDir }, ...parameters },
+		credentials: target.credentials as unknown as Record<string, unknown>,
+		helpers: n8nFileHelpers({ n8nFolder: join(target.dataDir ?? '/nowhere', '.n8n') }),
+	});
+	return { context, execute: async () => await new WebhookDeliveries().execute.call(context) };
+}
 const NODE = 'Webhook Trigger';
 
 type State = 'queued' | 'retrying' | 'done' | 'failed';
@@ -36,7 +54,11 @@ eachStore()('replay on the %s store', (_kind, target) => {
 	beforeAll(async () => {
 		store = await target.open();
 	}, 60_000);
-	afterAll(async () => await target.cleanup());
+	afterAll(async () => {
+		await target.cleanup();
+		// The node's own store (its pool, or its file in the folder).
+		await closeAllStores();
+	});
 	beforeEach(async () => await truncate(store, ['inbox', 'deliveries']));
 
 	const log = async (id: string, workflowId: string, reason: string | null, receivedAt: Date) =>
@@ -166,5 +188,26 @@ eachStore()('replay on the %s store', (_kind, target) => {
 			replayMatching(store, { workflowId: WF, limit: 100 }, at(10_000), randomUUID),
 		]);
 		expect([...one, ...two].map((r) => r.replayOf).sort()).toEqual(rows.map((row) => row.id).sort());
+	});
+
+	it('Webhook Deliveries replays all matching a filter, one item each, and one by id when Replay is not set', async () => {
+		const node = deliveriesNode(target, { operation: 'replay', replayBy: 'filter', replayFilters: { workflowId: WF, since: at(0).toISOString() } });
+		// The store the node opens (SQLite: its own file in the target's folder).
+		const nodeStore = await storeForItem(node.context, 0);
+		await truncate(nodeStore, ['inbox', 'deliveries']);
+		const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
+		for (const [id, state] of [[a, 'failed'], [b, 'done'], [c, 'failed']] as const) {
+			await enqueueDeliveries(nodeStore, [{ id, workflowId: WF, nodeName: NODE, receivedAt: at(1_000), item: { id } }]);
+			await nodeStore.query('UPDATE inbox SET state = $2, finished_at = $3::timestamptz WHERE id = $1::uuid', [id, state, at(2_000).toISOString()]);
+		}
+		const [out] = await node.execute();
+		// The default outcome: failed ones only, oldest first.
+		expect(out.map((item) => item.json.replayOf)).toEqual([a, c]);
+		expect(out[0].json).toMatchObject({ workflowId: WF, nodeName: NODE, deliveryId: expect.any(String) });
+		expect(await node.execute()).toEqual([[]]);
+		// A node saved before the choice existed replays by id.
+		const [byId] = await deliveriesNode(target, { operation: 'replay', deliveryId: b }).execute();
+		expect(byId.map((item) => item.json.replayOf)).toEqual([b]);
+		await expect(deliveriesNode(target, { operation: 'replay', replayBy: 'filter', replayLimit: 0 }).execute()).rejects.toThrow(NodeOperationError);
 	});
 });
