@@ -20,7 +20,7 @@ export class WebhookDeliveries implements INodeType {
 		group: ['input'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["store"]}}',
-		description: 'Lists the calls Webhook Triggers answered, with why each was accepted or rejected',
+		description: 'Lists the calls Webhook Triggers answered, with why each was accepted or rejected, and replays inbox deliveries',
 		defaults: { name: 'Webhook Deliveries' },
 		// An agent may read the delivery log ("which calls failed today?", secrets redacted) and replay
 		// a stored delivery.
