@@ -5,26 +5,11 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { forEachStoreItem, webhookGatewayPostgresConnectionTest } from '../shared/storeAccess';
 import { getDelivery, isDeliveryId, listDeliveries } from '../shared/store/deliveries';
-import { replayDelivery } from '../shared/store/inbox';
-import type { DeliveryFilter } from '../shared/store/deliveries';
+import { replayDelivery, replayMatching } from '../shared/store/inboxReplay';
+import type { Replay } from '../shared/store/inboxReplay';
 import { webhookDeliveriesProperties } from './description';
+import { listFilterOf, replayFilterOf } from './filters';
 import { postgresStoreCredential } from '../shared/storeDescription';
-
-interface Filters {
-	workflowId?: string;
-	nodeName?: string;
-	outcome?: string;
-	reason?: string;
-	since?: string;
-	until?: string;
-}
-
-function toDate(value: string | undefined, label: string, context: IExecuteFunctions, itemIndex: number): Date | undefined {
-	if (!value) return undefined;
-	const date = new Date(value);
-	if (Number.isNaN(date.getTime())) throw new NodeOperationError(context.getNode(), `${label}: "${value}" is not a date`, { itemIndex });
-	return date;
-}
 
 /** Reads the Webhook Trigger's delivery log: what happened to each call, accepted or not. */
 export class WebhookDeliveries implements INodeType {
@@ -35,7 +20,7 @@ export class WebhookDeliveries implements INodeType {
 		group: ['input'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["store"]}}',
-		description: 'Lists the calls Webhook Triggers answered, with why each was accepted or rejected',
+		description: 'Lists the calls Webhook Triggers answered, with why each was accepted or rejected, and replays inbox deliveries',
 		defaults: { name: 'Webhook Deliveries' },
 		// An agent may read the delivery log ("which calls failed today?", secrets redacted) and replay
 		// a stored delivery.
@@ -56,6 +41,12 @@ export class WebhookDeliveries implements INodeType {
 		return await forEachStoreItem(this, { outputs: 1, errorKeepsInput: false }, async ({ store, itemIndex, emit }) => {
 			const operation = this.getNodeParameter('operation', itemIndex) as string;
 			if (operation === 'replay') {
+				const emitReplay = (replay: Replay) => emit({ deliveryId: replay.id, replayOf: replay.replayOf, workflowId: replay.workflowId, nodeName: replay.nodeName });
+				if (this.getNodeParameter('replayBy', itemIndex, 'id') === 'filter') {
+					// None matching is no error: the replay found nothing left to run.
+					(await replayMatching(store, replayFilterOf(this, itemIndex), new Date(), randomUUID)).forEach(emitReplay);
+					return;
+				}
 				const id = String(this.getNodeParameter('deliveryId', itemIndex, '')).trim();
 				const replay = isDeliveryId(id) ? await replayDelivery(store, id, randomUUID(), new Date()) : undefined;
 				if (!replay) {
@@ -64,7 +55,7 @@ export class WebhookDeliveries implements INodeType {
 						description: 'Replay takes deliveries stored by Answer After the Delivery Is Stored (Inbox); the inbox keeps them 7 days after they ran',
 					});
 				}
-				emit({ deliveryId: replay.id, replayOf: replay.replayOf, workflowId: replay.workflowId, nodeName: replay.nodeName });
+				emitReplay(replay);
 				return;
 			}
 			if (operation === 'get') {
@@ -74,17 +65,7 @@ export class WebhookDeliveries implements INodeType {
 				emit({ ...delivery });
 				return;
 			}
-			const filters = this.getNodeParameter('filters', itemIndex, {}) as Filters;
-			const filter: DeliveryFilter = {
-				workflowId: filters.workflowId?.trim() || undefined,
-				nodeName: filters.nodeName?.trim() || undefined,
-				outcome: filters.outcome || undefined,
-				reason: filters.reason?.trim() || undefined,
-				since: toDate(filters.since, 'Received After', this, itemIndex),
-				until: toDate(filters.until, 'Received Before', this, itemIndex),
-				limit: this.getNodeParameter('limit', itemIndex, 50) as number,
-			};
-			for (const delivery of await listDeliveries(store, filter)) emit({ ...delivery });
+			for (const delivery of await listDeliveries(store, listFilterOf(this, itemIndex))) emit({ ...delivery });
 		});
 	}
 }

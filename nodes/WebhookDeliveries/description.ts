@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { DELIVERY_OUTCOMES, MAX_LIST_LIMIT } from '../shared/store/deliveries';
+import { MAX_REPLAY_LIMIT } from '../shared/store/inboxReplay';
 import { embeddedFolderOption, storeOptionsProperty, storeProperty, valueOptions } from '../shared/storeDescription';
 
 const outcomeNames: Record<string, string> = {
@@ -25,20 +26,40 @@ export const webhookDeliveriesProperties: INodeProperties[] = [
 			{
 				name: 'Replay',
 				value: 'replay',
-				action: 'Replay a delivery',
-				description: 'Runs a delivery stored by the inbox again, as a new delivery whose item carries replayOf',
+				action: 'Replay deliveries',
+				description:
+					'Runs deliveries stored by the inbox again (one by ID, or all matching a filter), each as a new delivery whose item carries replayOf',
 			},
 		],
 		default: 'list',
 	},
 	{ ...storeProperty, description: 'The store the Webhook Trigger\'s Delivery Log writes to' },
 	{
+		displayName: 'Replay',
+		name: 'replayBy',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'One Delivery (by ID)', value: 'id' },
+			{
+				name: 'All Matching a Filter',
+				value: 'filter',
+				description: 'Finished deliveries the inbox still holds, oldest first; one already replayed is skipped',
+			},
+		],
+		default: 'id',
+		displayOptions: { show: { operation: ['replay'] } },
+		description:
+			'Only deliveries stored by Answer After the Delivery Is Stored (Inbox) in the last 7 days can be replayed: the inbox holds their items. Rejected calls cannot.',
+	},
+	{
 		displayName: 'Delivery ID',
 		name: 'deliveryId',
 		type: 'string',
 		default: '',
 		required: true,
-		displayOptions: { show: { operation: ['get', 'replay'] } },
+		// Get, and Replay of one delivery (replayBy is absent for Get, so "hide" rather than "show").
+		displayOptions: { show: { operation: ['get', 'replay'] }, hide: { replayBy: ['filter'] } },
 		placeholder: '3f0c2a4e-…',
 		description:
 			'The ID from the X-Delivery-ID header, or the deliveryId field of a trigger item. Replay takes deliveries stored by Answer After the Delivery Is Stored (Inbox) in the last 7 days.',
@@ -86,6 +107,50 @@ export const webhookDeliveriesProperties: INodeProperties[] = [
 		default: 50,
 		displayOptions: { show: { operation: ['list'] } },
 		description: 'Max number of results to return',
+	},
+	{
+		displayName: 'Outcome',
+		name: 'replayOutcome',
+		type: 'options',
+		options: [
+			{ name: 'Failed', value: 'failed', description: 'Every attempt failed' },
+			{ name: 'Succeeded', value: 'done', description: 'An execution succeeded: replaying runs it again' },
+			{ name: 'Failed or Succeeded', value: 'finished' },
+		],
+		default: 'failed',
+		displayOptions: { show: { operation: ['replay'], replayBy: ['filter'] } },
+		description: 'How the delivery ended in the inbox. Deliveries still queued, running or retrying are never replayed.',
+	},
+	{
+		displayName: 'Filters',
+		name: 'replayFilters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		displayOptions: { show: { operation: ['replay'], replayBy: ['filter'] } },
+		options: [
+			{ displayName: 'Node Name', name: 'nodeName', type: 'string', default: '', placeholder: 'Webhook Trigger' },
+			{
+				displayName: 'Reason',
+				name: 'reason',
+				type: 'string',
+				default: '',
+				placeholder: 'replay',
+				description: 'The reason code of its delivery log record, e.g. replay; deliveries the log did not record never match',
+			},
+			{ displayName: 'Received After', name: 'since', type: 'dateTime', default: '' },
+			{ displayName: 'Received Before', name: 'until', type: 'dateTime', default: '' },
+			{ displayName: 'Workflow ID', name: 'workflowId', type: 'string', default: '', description: 'Empty: every workflow' },
+		],
+	},
+	{
+		displayName: 'Limit',
+		name: 'replayLimit',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: MAX_REPLAY_LIMIT },
+		default: 100,
+		displayOptions: { show: { operation: ['replay'], replayBy: ['filter'] } },
+		description: 'Max number of deliveries to replay, oldest first; run again for the next ones',
 	},
 	{ ...storeOptionsProperty, options: [embeddedFolderOption] },
 ];

@@ -31,6 +31,8 @@ export interface PumpPorts {
 	/** Starts one execution with these items (in order) and resolves when it has ended. */
 	run: (items: Array<Record<string, unknown>>) => Promise<ExecutionOutcome>;
 	now: () => number;
+	/** How it waits between polls; setTimeout by default. Tests move these with the clock of `now`. */
+	timers?: { set: (run: () => void, ms: number) => unknown; clear: (handle: unknown) => void };
 	/** A line for n8n's log (the store failed; the pump goes on). */
 	problem: (message: string) => void;
 }
@@ -52,14 +54,15 @@ export function startInboxPump(workflowId: string, nodeName: string, settings: I
 	let stopped = false;
 	let claiming = false;
 	let again = false;
-	let timer: NodeJS.Timeout | undefined;
+	const timers = ports.timers ?? { set: (run: () => void, ms: number) => setTimeout(run, ms), clear: (handle: unknown) => clearTimeout(handle as NodeJS.Timeout) };
+	let timer: unknown;
 	let lastRenewal = ports.now();
 	let lastPrune = 0;
 
 	const schedule = (ms: number) => {
 		if (stopped) return;
-		clearTimeout(timer);
-		timer = setTimeout(() => void tick(), Math.max(0, ms));
+		timers.clear(timer);
+		timer = timers.set(() => void tick(), Math.max(0, ms));
 	};
 
 	const report = async (batch: ClaimedDelivery[], outcome: ExecutionOutcome) => {
@@ -163,7 +166,7 @@ export function startInboxPump(workflowId: string, nodeName: string, settings: I
 	return {
 		stop: () => {
 			stopped = true;
-			clearTimeout(timer);
+			timers.clear(timer);
 			unregister();
 		},
 		settled: async () => {

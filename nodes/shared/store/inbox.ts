@@ -195,41 +195,6 @@ export async function recentStarts(db: Queryable, workflowId: string, nodeName: 
 	return rows.map((row) => new Date(row.started_at).getTime());
 }
 
-export interface Replay {
-	/** The new delivery's id. */
-	id: string;
-	replayOf: string;
-	workflowId: string;
-	nodeName: string;
-}
-
-/**
- * Puts a stored delivery back into its trigger's inbox as a new delivery (`newId`) whose item
- * carries `replayOf`; undefined when the inbox no longer holds it (pruned, or never stored there).
- * Its log record, when there is one, is copied for the new delivery, so the log shows the replay.
- */
-export async function replayDelivery(store: Store, id: string, newId: string, now: Date): Promise<Replay | undefined> {
-	return await store.transaction(async (tx) => {
-		const { rows } = await tx.query<{ workflow_id: string; node_name: string; item: unknown }>(
-			'SELECT workflow_id, node_name, item FROM inbox WHERE id = $1::uuid',
-			[id],
-		);
-		const row = rows[0];
-		if (row === undefined) return undefined;
-		const stored = (typeof row.item === 'string' ? JSON.parse(row.item) : row.item) as Record<string, unknown>;
-		const item = { ...stored, deliveryId: newId, replayOf: id };
-		await enqueueDeliveries(tx, [{ id: newId, workflowId: row.workflow_id, nodeName: row.node_name, receivedAt: now, item, replayOf: id }]);
-		await tx.query(
-			`INSERT INTO deliveries (id, workflow_id, node_name, received_at, method, outcome, status, reason, client_ip, origin, event_value, event_case, body_bytes, body_sha256, headers, item, dropped)
-			SELECT $2::uuid, workflow_id, node_name, $3::timestamptz, method, outcome, status, 'replay', client_ip, origin, event_value, event_case, body_bytes, body_sha256, headers,
-				CASE WHEN item IS NULL THEN NULL ELSE $4::jsonb END, 0
-			FROM deliveries WHERE id = $1::uuid`,
-			[id, newId, iso(now), JSON.stringify(item)],
-		);
-		return { id: newId, replayOf: id, workflowId: row.workflow_id, nodeName: row.node_name };
-	});
-}
-
 /** Deletes done and failed rows finished before `before`; returns how many. */
 export async function pruneInbox(db: Queryable, before: Date): Promise<number> {
 	const { rowCount } = await db.query('DELETE FROM inbox WHERE finished_at < $1::timestamptz', [iso(before)]);

@@ -1,7 +1,10 @@
 import { randomUUID } from 'crypto';
+import { readFileSync } from 'fs';
+import { join } from 'path';
 
+import { inboxSettingsOf } from '../../../nodes/WebhookTrigger/delivery/inbox';
 import { startInboxPump } from '../../../nodes/WebhookTrigger/delivery/inboxPump';
-import type { ExecutionOutcome } from '../../../nodes/WebhookTrigger/delivery/inboxPump';
+import type { ExecutionOutcome, PumpPorts } from '../../../nodes/WebhookTrigger/delivery/inboxPump';
 import { enqueueDeliveries } from '../../../nodes/shared/store/inbox';
 import type { Store } from '../../../nodes/shared/store/types';
 import { eachStore, truncate } from '../store/targets';
@@ -13,6 +16,50 @@ import { eachStore, truncate } from '../store/targets';
  */
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 const ONE_AT_A_TIME = { batchSize: 1, batchWindowMs: 0, perMinute: 0 };
+
+/** The retry delay as the manual states it: "**Inbox Retry Delay (Seconds)** (default 30), doubling for each later attempt". */
+function documentedRetrySeconds(): number {
+	const manual = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'duplicates-and-answers.md'), 'utf8');
+	const stated = /\*\*Inbox Retry Delay \(Seconds\)\*\* \(default (\d+)\), doubling for each later attempt/.exec(manual);
+	if (!stated) throw new Error('docs/duplicates-and-answers.md no longer states the inbox retry delay');
+	return Number(stated[1]);
+}
+
+/**
+ * A clock and the pump's timers, moved by the test: the pump waits on one timer at a time, and
+ * `fire` sets the clock to its time and runs it. No real time passes for the pump.
+ */
+function manualClock(start: number) {
+	let now = start;
+	let pending: { at: number; run: () => void; handle: number } | undefined;
+	let handles = 0;
+	let waiter: (() => void) | undefined;
+	const timers: NonNullable<PumpPorts['timers']> = {
+		set: (run, ms) => {
+			pending = { at: now + ms, run, handle: ++handles };
+			waiter?.();
+			return pending.handle;
+		},
+		clear: (handle) => {
+			if (pending?.handle === handle) pending = undefined;
+		},
+	};
+	return {
+		now: () => now,
+		timers,
+		/** Resolves once the pump waits on a timer (its poll ended). */
+		waiting: async () => {
+			if (pending === undefined) await new Promise<void>((resolve) => (waiter = resolve));
+			waiter = undefined;
+		},
+		fire: () => {
+			const due = pending!;
+			pending = undefined;
+			now = Math.max(now, due.at);
+			due.run();
+		},
+	};
+}
 
 eachStore()('the inbox pump on the %s store', (_kind, target) => {
 	let store: Store;
@@ -155,4 +202,55 @@ eachStore()('the inbox pump on the %s store', (_kind, target) => {
 		expect(startedAt).toHaveLength(14);
 		for (const at of startedAt) expect(startedAt.filter((other) => other >= at && other < at + 60_000).length).toBeLessThanOrEqual(4);
 	}, 60_000);
+
+	it('retries after the documented delay, doubled for the next attempt, within 20%, on its injected clock', async () => {
+		const baseMs = documentedRetrySeconds() * 1000;
+		const T0 = Date.UTC(2026, 11, 5, 12);
+		const clock = manualClock(T0);
+		const id = randomUUID();
+		await enqueueDeliveries(store, [{ id, workflowId: 'wf-backoff', nodeName: 'Trigger', receivedAt: new Date(T0), item: {} }]);
+		const starts: Array<{ attempt: number; at: number; nextAttemptAt?: number }> = [];
+		const failedAt: number[] = [];
+		const run = async ([item]: Array<Record<string, unknown>>): Promise<ExecutionOutcome> => {
+			const attempt = item.attempt as number;
+			// A retry's row still holds when it was due (the claim leaves available_at as it was).
+			const { rows } = await store.query<{ available_at: Date | string }>('SELECT available_at FROM inbox WHERE id = $1::uuid', [id]);
+			starts.push({ attempt, at: clock.now(), nextAttemptAt: attempt > 1 ? new Date(rows[0].available_at).getTime() : undefined });
+			if (attempt === 3) return { ok: true };
+			failedAt.push(clock.now());
+			return { ok: false, error: `attempt ${attempt} failed` };
+		};
+		// The shipped settings: 3 attempts, the retry delay's default.
+		const settings = inboxSettingsOf('onReceived', { inbox: true })!;
+		const pump = startInboxPump('wf-backoff', 'Trigger', settings, {
+			open: async () => store,
+			run,
+			now: clock.now,
+			timers: clock.timers,
+			problem: (m) => { throw new Error(m); },
+		});
+		try {
+			// Poll by poll: each ends waiting on a timer, with every execution it started reported.
+			while (starts.length < 3 && clock.now() < T0 + 10 * baseMs) {
+				await clock.waiting();
+				await pump.settled();
+				await clock.waiting();
+				clock.fire();
+			}
+			await clock.waiting();
+			await pump.settled();
+		} finally {
+			pump.stop();
+		}
+		expect(starts.map((s) => s.attempt)).toEqual([1, 2, 3]);
+		expect((await states('wf-backoff')).done).toBe(1);
+		// Retry n is due baseMs · 2^(n-1) after attempt n failed: scheduled and started within ±20%.
+		const within20 = (ms: number, documented: number) => expect(Math.abs(ms - documented)).toBeLessThanOrEqual(0.2 * documented);
+		for (const n of [1, 2]) {
+			const documented = baseMs * 2 ** (n - 1);
+			within20(starts[n].nextAttemptAt! - failedAt[n - 1], documented);
+			within20(starts[n].at - failedAt[n - 1], documented);
+		}
+		process.stdout.write(`inbox backoff (documented ${baseMs} ms, doubling): retry 1 scheduled ${starts[1].nextAttemptAt! - failedAt[0]} ms, started ${starts[1].at - failedAt[0]} ms after the failure; retry 2 scheduled ${starts[2].nextAttemptAt! - failedAt[1]} ms, started ${starts[2].at - failedAt[1]} ms\n`);
+	});
 });

@@ -8,11 +8,9 @@ import {
 	failDelivery,
 	pruneInbox,
 	renewLeases,
-	replayDelivery,
 	retryDelayMs,
 } from '../../../nodes/shared/store/inbox';
 import type { ClaimedDelivery } from '../../../nodes/shared/store/inbox';
-import { getDelivery } from '../../../nodes/shared/store/deliveries';
 import type { Store } from '../../../nodes/shared/store/types';
 import { eachStore, truncate } from './targets';
 
@@ -105,28 +103,6 @@ eachStore()('the inbox on the %s store', (_kind, target) => {
 		expect(rows[0]).toEqual({ state: 'failed', last_error: 'the process running attempt 1 stopped, and no attempts are left' });
 		expect(await pruneInbox(store, at(LEASE + 1))).toBe(1);
 		expect(await pruneInbox(store, at(3 * LEASE))).toBe(1);
-	});
-
-	it('replays a stored delivery as a new one carrying replayOf, queued again, with a copy of its log record', async () => {
-		await truncate(store, ['deliveries']);
-		const id = randomUUID();
-		await enqueue([id]);
-		await store.query(
-			`INSERT INTO deliveries (id, workflow_id, node_name, received_at, method, outcome, status, headers, item) VALUES ($1::uuid, $2, $3, $4::timestamptz, 'POST', 'accepted', 202, '{}'::jsonb, '{"n":0}'::jsonb)`,
-			[id, WF, NODE, T0.toISOString()],
-		);
-		const [one] = await claim(T0);
-		await fail(one, at(1), 1);
-		const newId = randomUUID();
-		expect(await replayDelivery(store, id, newId, at(5_000))).toEqual({ id: newId, replayOf: id, workflowId: WF, nodeName: NODE });
-		const [again] = await claim(at(5_000));
-		expect(again).toMatchObject({ id: newId, attempt: 1, replayOf: id, receivedAt: at(5_000).toISOString() });
-		expect(again.item).toEqual({ n: 0, id, deliveryId: newId, replayOf: id });
-		const logged = await getDelivery(store, newId);
-		expect(logged).toMatchObject({ id: newId, outcome: 'accepted', reason: 'replay', receivedAt: at(5_000).toISOString(), item: again.item });
-		expect(logged?.inbox?.state).toBe('running');
-		// Not in the inbox (never stored there, or pruned): nothing to replay.
-		expect(await replayDelivery(store, randomUUID(), randomUUID(), at(6_000))).toBeUndefined();
 	});
 
 	it('doubles the backoff per attempt up to its maximum', () => {

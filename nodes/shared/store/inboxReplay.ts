@@ -1,0 +1,104 @@
+/**
+ * Replay (issue 28): a delivery the inbox still holds goes back into its trigger's inbox as a new
+ * delivery whose item carries `replayOf`, and its log record, when there is one, is copied for the
+ * new delivery with reason `replay`, so the log shows the replay. Only the inbox holds the item to
+ * run again: a call that was rejected, or one older than the inbox keeps, cannot be replayed.
+ */
+import { enqueueDeliveries } from './inbox';
+import { lockKeys } from './locks';
+import type { Queryable, Store } from './types';
+
+export interface Replay {
+	/** The new delivery's id. */
+	id: string;
+	replayOf: string;
+	workflowId: string;
+	nodeName: string;
+}
+
+/** How a finished inbox delivery ended. */
+export type ReplayOutcome = 'failed' | 'done';
+
+export interface ReplayFilter {
+	workflowId?: string;
+	nodeName?: string;
+	/** Done or failed; undefined: either. */
+	outcome?: ReplayOutcome;
+	/** The delivery log's reason code (deliveries without a log record never match one). */
+	reason?: string;
+	/** Inclusive lower bound of the time the delivery was received. */
+	since?: Date;
+	/** Exclusive upper bound of the time the delivery was received. */
+	until?: Date;
+	/** Oldest first; at most this many (1 - 1000). */
+	limit: number;
+}
+
+export const MAX_REPLAY_LIMIT = 1000;
+
+interface StoredRow {
+	id: string;
+	workflow_id: string;
+	node_name: string;
+	item: unknown;
+}
+
+async function replayRow(tx: Queryable, row: StoredRow, newId: string, now: Date): Promise<Replay> {
+	const stored = (typeof row.item === 'string' ? JSON.parse(row.item) : row.item) as Record<string, unknown>;
+	const item = { ...stored, deliveryId: newId, replayOf: row.id };
+	await enqueueDeliveries(tx, [{ id: newId, workflowId: row.workflow_id, nodeName: row.node_name, receivedAt: now, item, replayOf: row.id }]);
+	await tx.query(
+		`INSERT INTO deliveries (id, workflow_id, node_name, received_at, method, outcome, status, reason, client_ip, origin, event_value, event_case, body_bytes, body_sha256, headers, item, dropped)
+		SELECT $2::uuid, workflow_id, node_name, $3::timestamptz, method, outcome, status, 'replay', client_ip, origin, event_value, event_case, body_bytes, body_sha256, headers,
+			CASE WHEN item IS NULL THEN NULL ELSE $4::jsonb END, 0
+		FROM deliveries WHERE id = $1::uuid`,
+		[row.id, newId, now.toISOString(), JSON.stringify(item)],
+	);
+	return { id: newId, replayOf: row.id, workflowId: row.workflow_id, nodeName: row.node_name };
+}
+
+/**
+ * Replays one stored delivery (`newId` for the copy), whatever its state; undefined when the inbox
+ * no longer holds it (pruned, or never stored there).
+ */
+export async function replayDelivery(store: Store, id: string, newId: string, now: Date): Promise<Replay | undefined> {
+	return await store.transaction(async (tx) => {
+		const { rows } = await tx.query<StoredRow>('SELECT id, workflow_id, node_name, item FROM inbox WHERE id = $1::uuid', [id]);
+		return rows[0] === undefined ? undefined : await replayRow(tx, rows[0], newId, now);
+	});
+}
+
+/**
+ * Replays the finished (done or failed) deliveries matching `filter`, oldest first, in one
+ * transaction. A delivery that already has a replay in the inbox is skipped (its replay can match
+ * instead): running the same replay twice, or in pages of `limit`, runs nothing twice. Deliveries
+ * still queued, running or retrying are left to the pump.
+ */
+export async function replayMatching(store: Store, filter: ReplayFilter, now: Date, newId: () => string): Promise<Replay[]> {
+	const where = [`i.state IN ('done', 'failed')`, 'i.id NOT IN (SELECT replay_of FROM inbox WHERE replay_of IS NOT NULL)'];
+	const params: unknown[] = [];
+	const add = (sql: string, value: unknown) => {
+		params.push(value);
+		where.push(sql.replace('?', `$${params.length}`));
+	};
+	if (filter.workflowId) add('i.workflow_id = ?', filter.workflowId);
+	if (filter.nodeName) add('i.node_name = ?', filter.nodeName);
+	if (filter.outcome) add('i.state = ?', filter.outcome);
+	if (filter.reason) add('d.reason = ?', filter.reason);
+	if (filter.since) add('i.received_at >= ?::timestamptz', filter.since.toISOString());
+	if (filter.until) add('i.received_at < ?::timestamptz', filter.until.toISOString());
+	params.push(Math.min(Math.max(Math.trunc(filter.limit), 1), MAX_REPLAY_LIMIT));
+	const join = filter.reason ? 'JOIN deliveries d ON d.id = i.id' : '';
+	return await store.transaction(async (tx) => {
+		// Two replays at once (PostgreSQL) take turns, so the second sees the first's replays and skips them.
+		await lockKeys(tx, store, ['inbox:replay']);
+		const { rows } = await tx.query<StoredRow>(
+			`SELECT i.id, i.workflow_id, i.node_name, i.item FROM inbox i ${join}
+			WHERE ${where.join(' AND ')} ORDER BY i.seq LIMIT $${params.length}`,
+			params,
+		);
+		const replays: Replay[] = [];
+		for (const row of rows) replays.push(await replayRow(tx, row, newId(), now));
+		return replays;
+	});
+}
