@@ -10,17 +10,14 @@
  * every workflow in the process share it. What is lost on a crash: at most one flush interval; a
  * clean stop of n8n (SIGTERM, SIGINT) writes what is buffered first (see flushOnStop.ts).
  */
-import { randomUUID } from 'crypto';
-
 import type { DeliveryRecord, SerializedDeliveryRecord } from '../../shared/store/deliveries';
 import { addDropped, insertDeliveries, setDeliveryExecutions } from '../../shared/store/deliveries';
 import { pruneDeliveries } from '../../shared/store/deliveryRetention';
 import type { Retention } from '../../shared/store/deliveryRetention';
 import type { Store } from '../../shared/store/types';
-import { keptRecord } from './deliveryRecord';
+import { keptRecord, overflowRecord } from './deliveryRecord';
+import type { Overflow } from './deliveryRecord';
 import { flushOnStop } from './flushOnStop';
-import { REASONS } from '../reasons';
-import type { ReasonCode } from '../reasons';
 
 export interface DeliveryLogOptions {
 	/** Records held at most; beyond, calls are counted as dropped. */
@@ -267,37 +264,6 @@ export class DeliveryLog {
 	}
 }
 
-/** Calls of one workflow + node the bounds refused: how many, their bodies' bytes, since when. */
-interface Overflow {
-	workflowId: string;
-	nodeName: string;
-	count: number;
-	bodyBytes: number;
-	since: Date;
-}
-
-function overflowRecord(entry: Overflow): DeliveryRecord {
-	return {
-		id: randomUUID(),
-		workflowId: entry.workflowId,
-		nodeName: entry.nodeName,
-		receivedAt: entry.since,
-		method: '',
-		outcome: REASONS.log_buffer_full.outcome,
-		status: 0,
-		reason: 'log_buffer_full' satisfies ReasonCode,
-		clientIp: null,
-		origin: null,
-		eventValue: null,
-		eventCase: null,
-		executionId: null,
-		bodyBytes: entry.bodyBytes,
-		bodySha256: null,
-		headers: {},
-		item: null,
-		dropped: entry.count,
-	};
-}
 
 /** One log per store key (embedded folder, or PostgreSQL connection) per process. */
 const logs = new Map<string, DeliveryLog>();

@@ -10,6 +10,8 @@ import type { DeliveryOutcome, DeliveryRecord, SerializedDeliveryRecord } from '
 import { bodySize } from '../gate/gate';
 import type { IncomingCall } from '../gate/gate';
 import { CREDENTIAL_NAME, redactRequest, redactUnread } from '../gate/redact';
+import { REASONS } from '../reasons';
+import type { ReasonCode } from '../reasons';
 
 export interface Answered {
 	outcome: DeliveryOutcome;
@@ -138,4 +140,36 @@ function truncatedItem(json: string, itemBytes: number, maxItemBytes: number): T
 	}
 	marker.preview = '';
 	return marker;
+}
+
+/** Calls of one workflow + node the bounds refused: how many, their bodies' bytes, since when. */
+export interface Overflow {
+	workflowId: string;
+	nodeName: string;
+	count: number;
+	bodyBytes: number;
+	since: Date;
+}
+
+export function overflowRecord(entry: Overflow): DeliveryRecord {
+	return {
+		id: randomUUID(),
+		workflowId: entry.workflowId,
+		nodeName: entry.nodeName,
+		receivedAt: entry.since,
+		method: '',
+		outcome: REASONS.log_buffer_full.outcome,
+		status: 0,
+		reason: 'log_buffer_full' satisfies ReasonCode,
+		clientIp: null,
+		origin: null,
+		eventValue: null,
+		eventCase: null,
+		executionId: null,
+		bodyBytes: entry.bodyBytes,
+		bodySha256: null,
+		headers: {},
+		item: null,
+		dropped: entry.count,
+	};
 }
