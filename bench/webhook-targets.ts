@@ -193,6 +193,15 @@ export const acceptedTargets: Target[] = [
 	),
 	// Issue 28: answered once stored; the executions run afterwards, 5 at a time.
 	ours('inbox', '… log on, inbox (answer once stored)', 'accepted', { ...routedHmac, deliveryLog: true, options: { jsonSchema, inbox: true } }, 'hmac', 'valid'),
+	// Issue 29: the bearer target with a limit keyed on 64 customers, none of them over it.
+	ours(
+		'rateKeys',
+		'bearer + Rate Limit by body path, keys under it',
+		'accepted',
+		{ ...logOff, options: { rateLimit: 1_000_000, rateLimitKey: 'path', rateLimitKeyPath: 'body.customer.email' } },
+		'bearer',
+		'valid',
+	),
 ];
 
 /** Rejection targets, with the trigger's defaults (delivery log on); `builtinBad` is the baseline. */
@@ -201,6 +210,8 @@ export const rejectedTargets: Target[] = [
 	ours('badBearer', 'wrong bearer token', 'rejected', {}, 'bearer', 'invalid'),
 	ours('badHmac', 'wrong HMAC (3 cases, 3 mappings, schema)', 'rejected', { ...routedHmac, options: { jsonSchema } }, 'hmac', 'invalid'),
 	ours('ipRefused', 'IP refused (valid bearer)', 'rejected', { ipAllowlist: '10.9.8.7\n2001:db8::/32' }, 'bearer', 'valid'),
+	// Issue 29: one caller over its limit (1 a day by address): 429 from the first call on.
+	ours('rateFlood', 'one-IP flood over Rate Limit (valid bearer)', 'rejected', { options: { rateLimit: 1, rateLimitWindowSeconds: 86400 } }, 'bearer', 'valid'),
 ];
 
 /** Pairs compared beyond "× built-in": [numerator, denominator, what it answers, minimum ratio]. */
@@ -210,4 +221,6 @@ export const pairs: Array<{ a: string; b: string; label: string; min?: number }>
 	{ a: 'dedupe', b: 'logon', label: 'duplicate suppression ÷ log only' },
 	{ a: 'inbox', b: 'builtinBad', label: "inbox answers ÷ n8n's floor (its Webhook node refusing a wrong header; issue 28)", min: 0.9 },
 	{ a: 'inbox', b: 'logon', label: 'inbox ÷ answer after start' },
+	{ a: 'rateFlood', b: 'builtinBad', label: "a rate-limited flood ÷ n8n's floor (issue 29)", min: 0.9 },
+	{ a: 'rateKeys', b: 'bearer', label: 'other keys under a limit ÷ the same workflow without one (issue 29)', min: 0.95 },
 ];

@@ -128,6 +128,14 @@ const workflows = [
 		},
 		['Out'],
 	),
+	// Rate limits: by the caller's address (before verification) and by a body path (after it).
+	triggerWorkflow('e2eWtRateIp0001', { path: 'rate-ip', options: { rateLimit: 10, rateLimitWindowSeconds: 60 } }, ['Out']),
+	triggerWorkflow(
+		'e2eWtRateTen001',
+		{ path: 'rate-tenant', authentication: 'header', options: { rateLimit: 3, rateLimitWindowSeconds: 60, rateLimitKey: 'path', rateLimitKeyPath: 'body.tenant' } },
+		['Out'],
+		'Header',
+	),
 	triggerWorkflow('e2eWtLastNode01', { path: 'last-node', responseMode: 'lastNode' }, ['Out']),
 	workflow(
 		'e2eWtRespNode01',
@@ -405,6 +413,51 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('Webh
 		});
 		expect(origin.response.status).toBe(200);
 		expect(origin.execution.nodes.Trigger.outputs[0][0].origin).toBe('https://app.kiwify.com.br');
+	});
+
+	/** Fixed 60 s windows from the epoch: calls that straddled an edge met two windows. */
+	const minuteOf = (ms: number) => Math.floor(ms / 60_000);
+
+	it('rate limit by caller IP: 100 calls at 10 per minute run 10, the rest 429 with Retry-After, another IP unaffected', async () => {
+		const since = await n8n.lastExecutionId();
+		const from = (ip: string) => ({ ...json({ a: 1 }), headers: { 'content-type': 'application/json', 'x-forwarded-for': ip } });
+		const before = Date.now();
+		const answers = [];
+		for (let i = 0; i < 10; i++) answers.push(...(await Promise.all(Array.from({ length: 10 }, async () => await n8n.request('POST', '/webhook/rate-ip', from('10.20.30.40'))))));
+		const windows = minuteOf(Date.now()) - minuteOf(before) + 1;
+		const ok = answers.filter((r) => r.status === 200);
+		const limited = answers.filter((r) => r.status === 429);
+		expect(ok.length + limited.length).toBe(100);
+		if (windows === 1) expect(ok).toHaveLength(10);
+		else expect(ok.length).toBeLessThanOrEqual(10 * windows);
+		for (const r of limited) {
+			expect(r.json()).toMatchObject({ error: 'rate_limited' });
+			expect(Number(r.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+			expect(Number(r.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+		}
+		expect((await n8n.request('POST', '/webhook/rate-ip', from('10.20.30.41'))).status).toBe(200);
+		const runs = await n8n.waitForExecutions(since, ok.length + 1);
+		await new Promise((resolve) => setTimeout(resolve, 500));
+		expect((await n8n.executions(since)).filter((e) => e.workflowId === 'e2eWtRateIp0001')).toHaveLength(ok.length + 1);
+		expect(runs.filter((e) => e.workflowId === 'e2eWtRateIp0001').length).toBe(ok.length + 1);
+	});
+
+	it("rate limit by body path: forged calls carrying tenant A's id spend nothing of tenant A's quota", async () => {
+		const since = await n8n.lastExecutionId();
+		const call = (tenant: string, token: string) => ({ ...json({ tenant }), headers: { 'content-type': 'application/json', 'x-webhook-token': token } });
+		const before = Date.now();
+		const forged = await Promise.all(Array.from({ length: 20 }, async () => await n8n.request('POST', '/webhook/rate-tenant', call('tenant-a', 'forged-token'))));
+		expect(forged.map((r) => r.status)).toEqual(Array(20).fill(401));
+		const genuine = [];
+		for (let i = 0; i < 4; i++) genuine.push((await n8n.request('POST', '/webhook/rate-tenant', call('tenant-a', secrets.header))).status);
+		const otherTenant = (await n8n.request('POST', '/webhook/rate-tenant', call('tenant-b', secrets.header))).status;
+		if (minuteOf(Date.now()) === minuteOf(before)) expect(genuine).toEqual([200, 200, 200, 429]);
+		else expect(genuine.slice(0, 3)).toEqual([200, 200, 200]);
+		expect(otherTenant).toBe(200);
+		const admitted = genuine.filter((s) => s === 200).length + 1;
+		await n8n.waitForExecutions(since, admitted);
+		await new Promise((resolve) => setTimeout(resolve, 500));
+		expect((await n8n.executions(since)).filter((e) => e.workflowId === 'e2eWtRateTen001')).toHaveLength(admitted);
 	});
 
 	it('body limit 413, schema violation 422 with the errors, invalid JSON refused by n8n itself', async () => {
