@@ -172,7 +172,22 @@ const paymentsWorkflow = workflow(
 	{ Payments: [['Payments ran']] },
 );
 
+/** Issue 29: one quota for the whole node (verified calls), shared by both webhook processors. */
+const RATE = 'e2eQueueRate001';
+const rateWorkflow = workflow(
+	RATE,
+	{
+		name: 'Webhook Trigger',
+		type: nodeType('webhookTrigger'),
+		parameters: { path: 'queue-rate', authentication: 'hmac', options: { rateLimit: 20, rateLimitWindowSeconds: 60, rateLimitKey: 'node' } },
+		credentials: hmac,
+	},
+	[noOp('Rate ran')],
+	{ 'Webhook Trigger': [['Rate ran']] },
+);
+
 const paths = [
+	'/webhook/queue-rate',
 	'/webhook/queue-route',
 	'/webhook/queue-bind',
 	'/webhook/queue-embedded-log',
@@ -218,7 +233,7 @@ const table = lines.map((v) => [`n8n ${v.n8n}`, v] as const);
 		cluster = await QueueCluster.create(version, {
 			postgresUrl: postgresUrl!,
 			credentials: [hmacCredential, pgCredential!],
-			workflows: [routeWorkflow, bindWorkflow, embeddedLogWorkflow, embeddedBindWorkflow, waiterWorkflow, paymentsWorkflow],
+			workflows: [routeWorkflow, bindWorkflow, embeddedLogWorkflow, embeddedBindWorkflow, waiterWorkflow, paymentsWorkflow, rateWorkflow],
 		});
 		await cluster.start(paths);
 		console.log(`queue e2e (${version.n8n}): main, 2 webhook processors and 2 workers ready in ${Math.round((Date.now() - started) / 1000)} s`);
@@ -449,6 +464,27 @@ const table = lines.map((v) => [`n8n ${v.n8n}`, v] as const);
 		} finally {
 			await client.end();
 		}
+	}));
+
+	it('a rate limit of 20 a minute across both webhook processors: 60 calls alternating run at most 20', async () => await withLogs(async () => {
+		const since = await cluster.lastExecutionId();
+		const minute = () => Math.floor(Date.now() / 60_000);
+		const before = minute();
+		const answers: Answer[] = [];
+		for (let batch = 0; batch < 6; batch++) answers.push(...(await Promise.all(Array.from({ length: 10 }, async (_, n) => await send('queue-rate', { n: batch * 10 + n })))));
+		const windows = minute() - before + 1;
+		const ok = answers.filter((a) => a.status === 200);
+		expect(ok.length + answers.filter((a) => a.status === 429).length).toBe(60);
+		expect(new Set(answers.map((a) => a.via))).toEqual(new Set([0, 1]));
+		// No overshoot within a window; under by at most the block (2) the other processor leased and did not spend.
+		if (windows === 1) {
+			expect(ok.length).toBeLessThanOrEqual(20);
+			expect(ok.length).toBeGreaterThanOrEqual(18);
+		} else expect(ok.length).toBeLessThanOrEqual(20 * windows);
+		for (const a of answers.filter((x) => x.status === 429)) expect(Number(a.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+		await cluster.waitForExecutions(since, ok.length);
+		await sleep(1_000);
+		expect(ofWorkflow(await cluster.executions(since), RATE)).toHaveLength(ok.length);
 	}));
 
 	it('a worker SIGKILLed during a 200-delivery burst: no half-written customer or chat, no lost delivery record', async () => await withLogs(async () => {
