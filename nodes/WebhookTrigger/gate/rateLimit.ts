@@ -15,6 +15,7 @@
  * - Store unreachable: each process falls back to counting alone (N per window per process), so
  *   the callers are limited rather than refused; the problem goes to n8n's log.
  */
+import type { SlotLease } from '../../shared/store/rateLimits';
 import { LruCache } from './lru';
 
 export type RateLimitKeyKind = 'ip' | 'path' | 'node';
@@ -65,14 +66,8 @@ export function limitsBeforeVerification(settings: RateLimitSettings): boolean {
 
 export type Admission = { admitted: true } | { admitted: false; retryAfterSeconds: number; windowStart: number };
 
-export interface LeaseRequest {
-	workflowId: string;
-	nodeName: string;
-	key: string;
-	windowStart: number;
-	limit: number;
-	want: number;
-}
+/** What a lease asks the shared counter for (the store's `leaseSlots` takes it as it is). */
+export type LeaseRequest = SlotLease;
 
 /** Takes up to `want` free slots of the window from the shared counter; resolves how many it got. */
 export type LeaseSlots = (request: LeaseRequest) => Promise<number>;
