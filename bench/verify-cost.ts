@@ -10,7 +10,7 @@ import type { Spread } from './stats';
 
 /**
  * Issue 16, body-size sweep: what verifying a signed body costs the trigger, next to the least it
- * can cost, measured in one process, interleaved over rounds. Each preset is quoted against its own
+ * can cost, measured in one process, interleaved (rounds, and slices within each). Each preset is quoted against its own
  * raw baseline over exactly the bytes the provider signs: HMAC presets against `createHmac` +
  * `timingSafeEqual` (Stripe and WorkOS: `${t}.` + body, prefix and expected digest made beforehand),
  * asymmetric ones against one `crypto.verify` (message, key and signature bytes made beforehand).
@@ -166,10 +166,10 @@ const cases: Case[] = [
 ];
 
 /**
- * Calls per CPU second of `fn`, run for about CASE_MS of this process's CPU time: CPU time, not
- * wall time, so other processes on a shared machine do not count against either side.
+ * Calls and CPU time of `fn`, run for about `ms` of this process's CPU time: CPU time, not wall
+ * time, so other processes on a shared machine do not count against either side.
  */
-function rate(fn: () => void): number {
+function measure(fn: () => void, ms: number): { calls: number; micros: number } {
 	for (let i = 0; i < 3; i++) fn();
 	let calls = 0;
 	const cpuMicros = () => {
@@ -182,9 +182,16 @@ function rate(fn: () => void): number {
 		for (let i = 0; i < 8; i++) fn();
 		calls += 8;
 		elapsed = cpuMicros() - started;
-	} while (elapsed < CASE_MS * 1000);
-	return calls / (elapsed / 1e6);
+	} while (elapsed < ms * 1000);
+	return { calls, micros: elapsed };
 }
+
+/**
+ * Each round gives every case CASE_MS in SLICES turns, the cases taking turns: on a shared machine
+ * the load drifts within seconds, and a case measured in one block would see different load from
+ * its baseline measured in the next (ratios moved by ±20% from run to run).
+ */
+const SLICES = 8;
 
 export async function main(): Promise<void> {
 	// µs per call, per size and case, one value per round.
@@ -193,11 +200,19 @@ export async function main(): Promise<void> {
 	const prepared = SIZES.map((size) => ({ size, fns: cases.map((c) => ({ label: c.label, fn: c.run(bodyOf(size)) })) }));
 	for (let round = 0; round < ROUNDS; round++) {
 		for (const { size, fns } of prepared) {
-			for (const { label, fn } of fns) {
-				const list = samples.get(key(size, label)) ?? [];
-				list.push(1e6 / rate(fn));
-				samples.set(key(size, label), list);
+			const totals = fns.map(() => ({ calls: 0, micros: 0 }));
+			for (let slice = 0; slice < SLICES; slice++) {
+				fns.forEach(({ fn }, i) => {
+					const { calls, micros } = measure(fn, CASE_MS / SLICES);
+					totals[i].calls += calls;
+					totals[i].micros += micros;
+				});
 			}
+			fns.forEach(({ label }, i) => {
+				const list = samples.get(key(size, label)) ?? [];
+				list.push(totals[i].micros / totals[i].calls);
+				samples.set(key(size, label), list);
+			});
 		}
 	}
 	const rows: string[][] = [];
