@@ -14,12 +14,20 @@ export const HMAC_ALGORITHMS: readonly HmacAlgorithm[] = ['sha1', 'sha256', 'sha
 export const SIGNATURE_ENCODINGS: readonly SignatureEncoding[] = ['hex', 'base64'];
 
 const DIGEST_BYTES: Record<HmacAlgorithm, number> = { sha1: 20, sha256: 32, sha512: 64 };
-const HEX = /^[0-9a-f]+$/i;
+/** Each hex digit's value by character code (-1: not a hex digit), for decodeHex. */
+const HEX_DIGITS = new Int8Array(128).fill(-1);
+for (let code = 0; code < 128; code++) {
+	const digit = parseInt(String.fromCharCode(code), 16);
+	if (!Number.isNaN(digit)) HEX_DIGITS[code] = digit;
+}
 const BASE64_STANDARD = /^[A-Za-z0-9+/]+$/;
 const BASE64_URL = /^[A-Za-z0-9_-]+$/;
 
-/** Signed bytes, whole or in parts hashed in order (`${t}.` + raw body: no copy of the body). */
-export type SignedBytes = Buffer | readonly Buffer[];
+/**
+ * Signed bytes, whole or in parts hashed in order (`${t}.` + raw body: no copy of the body). Text
+ * parts are hashed as UTF-8 by the HMAC itself, so no Buffer is made for them per call.
+ */
+export type SignedBytes = Buffer | ReadonlyArray<Buffer | string>;
 
 export interface SignedMessage {
 	/** Exactly the bytes the sender signed (raw body, or e.g. Slack's `v0:{ts}:` + raw body). */
@@ -46,26 +54,49 @@ export function isSignatureEncoding(value: unknown): value is SignatureEncoding 
  * does not. Bounded; holds secrets only in this process's memory, where n8n keeps the decrypted
  * credential anyway.
  */
-const secretKeys = new Map<string, KeyObject>();
+// Strings by value (the secret itself is the key: no text is built per call), Buffers (decoded
+// whsec_ keys) by their base64.
+const textKeys = new Map<string, KeyObject>();
+const bufferKeys = new Map<string, KeyObject>();
 const MAX_SECRET_KEYS = 64;
 
 function keyOf(secret: string | Buffer): KeyObject {
-	// Buffers (decoded whsec_ keys) are keyed by content, strings by value.
-	const cacheKey = Buffer.isBuffer(secret) ? `b:${secret.toString('base64')}` : `s:${secret}`;
-	let key = secretKeys.get(cacheKey);
+	const isBuffer = Buffer.isBuffer(secret);
+	const keys = isBuffer ? bufferKeys : textKeys;
+	const cacheKey = isBuffer ? secret.toString('base64') : secret;
+	let key = keys.get(cacheKey);
 	if (!key) {
-		key = createSecretKey(Buffer.isBuffer(secret) ? secret : Buffer.from(secret, 'utf8'));
+		key = createSecretKey(isBuffer ? secret : Buffer.from(secret, 'utf8'));
 		// Secrets change rarely: dropping the oldest is enough (an LRU's re-insert per hit costs more).
-		if (secretKeys.size >= MAX_SECRET_KEYS) secretKeys.delete(secretKeys.keys().next().value as string);
-		secretKeys.set(cacheKey, key);
+		if (keys.size >= MAX_SECRET_KEYS) keys.delete(keys.keys().next().value as string);
+		keys.set(cacheKey, key);
 	}
 	return key;
 }
 
 export function computeHmac(algorithm: HmacAlgorithm, secret: string | Buffer, payload: SignedBytes): Buffer {
 	const hmac = createHmac(algorithm, keyOf(secret));
-	for (const part of Buffer.isBuffer(payload) ? [payload] : payload) hmac.update(part);
+	if (Buffer.isBuffer(payload)) return hmac.update(payload).digest();
+	// update() reads text as UTF-8 (its default): the bytes the sender signed.
+	for (const part of payload) hmac.update(part);
 	return hmac.digest();
+}
+
+/**
+ * Checked and decoded in one pass (a regex test and Buffer.from cost twice as much, on every call).
+ * Only [0-9a-fA-F] is a digit: Buffer.from would read a two-byte character by its low byte.
+ */
+function decodeHex(text: string, byteLength: number): Buffer | undefined {
+	if (text.length !== byteLength * 2) return undefined;
+	const bytes = Buffer.allocUnsafe(byteLength);
+	for (let i = 0; i < byteLength; i++) {
+		const high = text.charCodeAt(2 * i);
+		const low = text.charCodeAt(2 * i + 1);
+		const value = ((high < 128 ? HEX_DIGITS[high] : -1) << 4) | (low < 128 ? HEX_DIGITS[low] : -1);
+		if (value < 0) return undefined;
+		bytes[i] = value;
+	}
+	return bytes;
 }
 
 /**
@@ -77,9 +108,7 @@ export function computeHmac(algorithm: HmacAlgorithm, secret: string | Buffer, p
  */
 function decodeSignature(candidate: unknown, byteLength: number, encoding: SignatureEncoding): Buffer | undefined {
 	if (typeof candidate !== 'string') return undefined;
-	if (encoding === 'hex') {
-		return candidate.length === byteLength * 2 && HEX.test(candidate) ? Buffer.from(candidate, 'hex') : undefined;
-	}
+	if (encoding === 'hex') return decodeHex(candidate, byteLength);
 	const unpadded = Math.ceil((byteLength * 4) / 3);
 	const padded = Math.ceil(byteLength / 3) * 4;
 	if (candidate.length !== unpadded && candidate.length !== padded) return undefined;
@@ -95,19 +124,28 @@ function decodeSignature(candidate: unknown, byteLength: number, encoding: Signa
 	return bytes;
 }
 
-/** Checks the message against each secret (several during a rotation). Blank secrets never match. */
-export function checkSignature(
-	message: SignedMessage,
-	secrets: ReadonlyArray<string | Buffer>,
-): SignatureOutcome {
-	if (message.candidates.length === 0) return 'missing';
-	// Decoded once: a well-formed candidate is exactly the digest's bytes.
+/** The well-formed candidates as bytes: exactly the digest's length each. */
+export function decodeCandidates(message: SignedMessage): Buffer[] {
 	const byteLength = DIGEST_BYTES[message.algorithm];
 	const decoded: Buffer[] = [];
 	for (const candidate of message.candidates) {
 		const bytes = decodeSignature(candidate, byteLength, message.encoding);
 		if (bytes !== undefined) decoded.push(bytes);
 	}
+	return decoded;
+}
+
+/**
+ * Checks the message against each secret (several during a rotation). Blank secrets never match.
+ * `decoded`: decodeCandidates(message) when the caller already has it (rotation checks twice).
+ */
+export function checkSignature(
+	message: SignedMessage,
+	secrets: ReadonlyArray<string | Buffer>,
+	decoded?: readonly Buffer[],
+): SignatureOutcome {
+	if (message.candidates.length === 0) return 'missing';
+	decoded ??= decodeCandidates(message);
 	if (decoded.length === 0) return 'malformed';
 	let matched = false;
 	for (const secret of secrets) {
@@ -124,6 +162,8 @@ export function checkSignature(
 /** The value after `prefix` (compared case-insensitively: `sha256=` vs `SHA256=`), or undefined. */
 export function stripPrefix(value: string, prefix: string): string | undefined {
 	if (prefix === '') return value;
+	// The usual case, exactly as configured: no lower-cased copies.
+	if (value.startsWith(prefix)) return value.slice(prefix.length);
 	if (value.length < prefix.length) return undefined;
 	if (value.slice(0, prefix.length).toLowerCase() !== prefix.toLowerCase()) return undefined;
 	return value.slice(prefix.length);

@@ -1,4 +1,4 @@
-import { checkSignature, type SignatureOutcome, type SignedMessage } from './hmac-core';
+import { checkSignature, decodeCandidates, type SignatureOutcome, type SignedMessage } from './hmac-core';
 import { credentialSecret } from './request';
 
 /** Current and previous secret of a credential; the previous one is optional ('' = not set). */
@@ -20,8 +20,10 @@ export type RotatedOutcome =
  * compared with each (no early exit), so timing does not say which secret, if any, matched.
  */
 export function checkRotated(message: SignedMessage, secrets: RotatingSecrets): RotatedOutcome {
-	const current = checkSignature(message, [secrets.current]);
-	const previous = checkSignature(message, [secrets.previous]);
+	// The candidates decoded once for both.
+	const decoded = decodeCandidates(message);
+	const current = checkSignature(message, [secrets.current], decoded);
+	const previous = checkSignature(message, [secrets.previous], decoded);
 	if (current === 'valid') return { outcome: 'valid', secret: 'current' };
 	if (previous === 'valid') return { outcome: 'valid', secret: 'previous' };
 	return { outcome: current };

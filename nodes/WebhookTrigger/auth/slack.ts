@@ -67,8 +67,8 @@ export const slackVerifier: SchemeVerifier<SlackCredentials> = {
 
 		const candidate = stripPrefix(signature.value, 'v0=');
 		if (candidate === undefined) return signatureRejection('malformed');
-		// Bytes, not a string: the raw body is signed as sent, whatever its encoding.
-		const payload = [Buffer.from(`v0:${timestamp.value}:`, 'utf8'), rawBytes(request)];
+		// The raw body's bytes as sent, whatever its encoding; the prefix is hashed as UTF-8.
+		const payload = [`v0:${timestamp.value}:`, rawBytes(request)];
 		const result = checkRotated(
 			{ payload, candidates: [candidate], algorithm: 'sha256', encoding: 'hex' },
 			{ current: signingSecret, previous: credentialSecret(credentials, 'previousSigningSecret') },

@@ -26,26 +26,28 @@ export interface KeyValueSignatures {
 	timestamp?: string;
 }
 
-/** Every value per key; a field without `=` or without a key is skipped. */
-function parseKeyValues(header: string, separator: string): Map<string, string[]> {
-	const fields = new Map<string, string[]>();
-	for (const part of header.split(separator)) {
-		const at = part.indexOf('=');
-		if (at <= 0) continue;
-		const key = part.slice(0, at).trim();
-		const value = part.slice(at + 1).trim();
-		fields.set(key, [...(fields.get(key) ?? []), value]);
-	}
-	return fields;
-}
-
-/** The signatures (and timestamp) of the required header `name`; a rejection when it carries no signature. */
+/**
+ * The signatures (and timestamp) of the required header `name`; a rejection when it carries no
+ * signature. One scan of the fields by index (a split and its array cost more than the rest of the
+ * parse), reading only the two keys asked for; a field without `=` or without a key is skipped.
+ */
 export function readKeyValueHeader(request: VerificationRequest, name: string, format: KeyValueFormat): KeyValueSignatures | Rejected {
 	const header = requiredHeader(request, name);
 	if (isRejected(header)) return header;
-	const fields = parseKeyValues(header, format.separator);
-	const timestamp = format.timestamp === undefined ? undefined : fields.get(format.timestamp)?.[0];
-	const candidates = fields.get(format.signature) ?? [];
+	const { separator, signature } = format;
+	let timestamp: string | undefined;
+	const candidates: string[] = [];
+	for (let start = 0; start <= header.length; ) {
+		let end = header.indexOf(separator, start);
+		if (end < 0) end = header.length;
+		const at = header.indexOf('=', start);
+		if (at > start && at < end) {
+			const key = header.slice(start, at).trim();
+			if (key === signature) candidates.push(header.slice(at + 1, end).trim());
+			if (key === format.timestamp && timestamp === undefined) timestamp = header.slice(at + 1, end).trim();
+		}
+		start = end + (separator.length || 1);
+	}
 	if (candidates.length === 0) {
 		return signatureRejection(format.timestampAloneIsMissing === true && timestamp !== undefined ? 'missing' : 'malformed');
 	}

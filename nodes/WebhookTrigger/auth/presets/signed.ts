@@ -100,13 +100,18 @@ export function prefixedSignature(request: VerificationRequest, name: string, pr
 	return stripPrefix(header, prefix) ?? signatureRejection('malformed');
 }
 
-/** The raw body with `prefix` (e.g. `${t}.`) in front: bytes, so the body is signed as sent (not copied). */
+/**
+ * The raw body with `prefix` (e.g. `${t}.`) in front: the body's bytes as sent (not copied), the
+ * text hashed as UTF-8 by the HMAC (no Buffer made for it).
+ */
 export function prefixed(prefix: string, request: VerificationRequest, suffix = ''): SignedBytes {
-	return [Buffer.from(prefix, 'utf8'), rawBytes(request), Buffer.from(suffix, 'utf8')];
+	return suffix === '' ? [prefix, rawBytes(request)] : [prefix, rawBytes(request), suffix];
 }
 
 export function signedPreset(spec: SignedPresetSpec): SchemeVerifier<SigningSecretCredentials> {
 	const redact = spec.secretFields;
+	// Made once, not per call: this runs on every request.
+	const toKey = spec.key ?? ((secret: string) => secret);
 	return {
 		...onSigningSecret(spec.scheme, spec),
 		preset: spec.preset,
@@ -114,7 +119,6 @@ export function signedPreset(spec: SignedPresetSpec): SchemeVerifier<SigningSecr
 		verify(request, credentials) {
 			const saved = rotatingSecrets(credentials, 'secret', 'previousSecret');
 			if (saved.current === '') return notConfigured(`${spec.displayName} signing secret`);
-			const toKey = spec.key ?? ((secret: string) => secret);
 			const current = toKey(saved.current);
 			if (current === undefined) return notConfigured(`${spec.displayName} signing secret (in the expected format)`);
 			const secrets: RotatingSecrets = {
