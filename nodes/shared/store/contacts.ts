@@ -1,4 +1,5 @@
 import { dialectOf } from './dialect';
+import { timeOrderedId } from './ids';
 import type { ContactType } from './normalize';
 import type { CustomerRow, Queryable } from './types';
 
@@ -8,6 +9,11 @@ export interface ContactKey {
 	normalized: string;
 	/** As given (trimmed), kept in customer_contacts.value for display. */
 	value: string;
+}
+
+/** One identity as a string key: types hold no newline, so the first one splits it back. */
+export function contactId(type: string, normalized: string): string {
+	return `${type}\n${normalized}`;
 }
 
 /** Identity types that also live in a customers column; their lookups match column or contact. */
@@ -43,31 +49,36 @@ export async function findCustomers(
 	keys: readonly ContactKey[],
 	name: string | null = null,
 ): Promise<CustomerRow[]> {
+	if (keys.length === 0 && name === null) return [];
 	const params: unknown[] = [];
-	const param = (value: unknown): string => {
+	const match = customerMatch(keys, name, (value) => {
 		params.push(value);
 		return `$${params.length}`;
-	};
-	const conditions: string[] = [];
-	const contactConditions: string[] = [];
-	for (const key of keys) {
-		const column = COLUMN_OF[key.type];
-		// Column names come from the fixed COLUMN_OF map, never from input.
-		if (column !== undefined) conditions.push(`c.${column} = ${param(key.normalized)}`);
-		contactConditions.push(`(k.type = ${param(key.type)} AND k.normalized_value = ${param(key.normalized)})`);
-	}
-	if (name !== null) conditions.push(`lower(c.name) = lower(${param(name)})`);
-	if (contactConditions.length > 0) {
-		conditions.push(
-			`c.id IN (SELECT k.customer_id FROM customer_contacts k WHERE ${contactConditions.join(' OR ')})`,
-		);
-	}
-	if (conditions.length === 0) return [];
+	});
 	const { rows } = await tx.query<CustomerRow>(
-		`SELECT c.* FROM customers c WHERE ${conditions.join(' OR ')} ORDER BY c.created_at, c.id`,
+		`SELECT c.* FROM customers c WHERE ${match} ORDER BY c.created_at, c.id`,
 		params,
 	);
 	return rows;
+}
+
+/**
+ * The condition on `customers c` that matches any of `keys` (column or contact) or the name
+ * (case-insensitive); `param` adds a parameter and returns its placeholder. One indexed lookup per
+ * identity, united: an OR across columns and a subquery would make both engines scan customers.
+ */
+export function customerMatch(keys: readonly ContactKey[], name: string | null, param: (value: unknown) => string): string {
+	const lookups: string[] = [];
+	for (const key of keys) {
+		const column = COLUMN_OF[key.type];
+		// Column names come from the fixed COLUMN_OF map, never from input.
+		if (column !== undefined) lookups.push(`SELECT id FROM customers WHERE ${column} = ${param(key.normalized)}`);
+		lookups.push(
+			`SELECT customer_id FROM customer_contacts WHERE type = ${param(key.type)} AND normalized_value = ${param(key.normalized)}`,
+		);
+	}
+	if (name !== null) lookups.push(`SELECT id FROM customers WHERE lower(name) = lower(${param(name)})`);
+	return `c.id IN (${lookups.join(' UNION ALL ')})`;
 }
 
 /**
@@ -103,7 +114,6 @@ export async function addContacts(
 	keys: readonly ContactKey[],
 ): Promise<Array<'added' | 'present' | { ownerId: string }>> {
 	if (keys.length === 0) return [];
-	const id = (type: string, normalized: string) => `${type}\n${normalized}`;
 	const dialect = dialectOf(tx);
 	const newKeys = dialect.arrayRows('k', [
 		{ name: 'type', slot: '$2', type: 'text' },
@@ -117,26 +127,31 @@ export async function addContacts(
 		ON CONFLICT (type, normalized_value) DO NOTHING RETURNING type, normalized_value`,
 		[customerId, keys.map((key) => key.type), keys.map((key) => key.value), keys.map((key) => key.normalized)],
 	);
-	const added = new Set(inserted.rows.map((row) => id(row.type, row.normalized_value)));
-	const taken = keys.filter((key) => !added.has(id(key.type, key.normalized)));
-	const owners = new Map<string, string>();
-	if (taken.length > 0) {
-		// A row-value IN, not a join: SQLite would scan customer_contacts to join a json_each source.
-		const { rows } = await tx.query<{ type: string; normalized_value: string; customer_id: string }>(
-			`SELECT c.type, c.normalized_value, c.customer_id FROM customer_contacts c
-			WHERE (c.type, c.normalized_value) IN (SELECT k.type, k.normalized FROM ${dialect.arrayRows('k', [
-				{ name: 'type', slot: '$1', type: 'text' },
-				{ name: 'normalized', slot: '$2', type: 'text' },
-			])})`,
-			[taken.map((key) => key.type), taken.map((key) => key.normalized)],
-		);
-		for (const row of rows) owners.set(id(row.type, row.normalized_value), row.customer_id);
-	}
+	const added = new Set(inserted.rows.map((row) => contactId(row.type, row.normalized_value)));
+	const taken = keys.filter((key) => !added.has(contactId(key.type, key.normalized)));
+	const owners = await ownersOf(tx, taken);
 	return keys.map((key) => {
-		if (added.has(id(key.type, key.normalized))) return 'added';
-		const ownerId = owners.get(id(key.type, key.normalized));
+		if (added.has(contactId(key.type, key.normalized))) return 'added';
+		const ownerId = owners.get(contactId(key.type, key.normalized));
 		return ownerId === undefined || ownerId === customerId ? 'present' : { ownerId };
 	});
+}
+
+/** The customer owning each of `keys` that is registered, by `type\nnormalized`. */
+export async function ownersOf(tx: Queryable, keys: readonly ContactKey[]): Promise<Map<string, string>> {
+	const owners = new Map<string, string>();
+	if (keys.length === 0) return owners;
+	// A row-value IN, not a join: SQLite would scan customer_contacts to join a json_each source.
+	const { rows } = await tx.query<{ type: string; normalized_value: string; customer_id: string }>(
+		`SELECT c.type, c.normalized_value, c.customer_id FROM customer_contacts c
+		WHERE (c.type, c.normalized_value) IN (SELECT k.type, k.normalized FROM ${dialectOf(tx).arrayRows('k', [
+			{ name: 'type', slot: '$1', type: 'text' },
+			{ name: 'normalized', slot: '$2', type: 'text' },
+		])})`,
+		[keys.map((key) => key.type), keys.map((key) => key.normalized)],
+	);
+	for (const row of rows) owners.set(contactId(row.type, row.normalized_value), row.customer_id);
+	return owners;
 }
 
 export async function createCustomer(
@@ -144,8 +159,8 @@ export async function createCustomer(
 	data: Pick<CustomerRow, 'name' | 'email' | 'phone' | 'document'>,
 ): Promise<CustomerRow> {
 	const { rows } = await tx.query<CustomerRow>(
-		'INSERT INTO customers (name, email, phone, document) VALUES ($1, $2, $3, $4) RETURNING *',
-		[data.name, data.email, data.phone, data.document],
+		'INSERT INTO customers (id, name, email, phone, document) VALUES ($1, $2, $3, $4, $5) RETURNING *',
+		[timeOrderedId(), data.name, data.email, data.phone, data.document],
 	);
 	return rows[0];
 }

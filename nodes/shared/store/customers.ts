@@ -1,7 +1,9 @@
-import { addContacts, createCustomer, findCustomers, viewCustomer } from './contacts';
+import { addContacts, contactId, createCustomer, findCustomers, ownersOf, viewCustomer } from './contacts';
 import type { ContactKey, CustomerView, SkippedContact } from './contacts';
-import { contactLockKey, lockKeys } from './locks';
+import { contactLockKey, lockIds, lockKeys } from './locks';
 import { FieldError, normalizeContact, normalizeName, presentText } from './normalize';
+import { byTypeThenValue, findOrCreateInOneStatement } from './optimisticBind';
+import type { OptimisticOutcome } from './optimisticBind';
 import type { ContactType, NormalizeOptions, RawValue } from './normalize';
 import type { CustomerRow, Queryable, Store } from './types';
 
@@ -84,6 +86,11 @@ export async function bindCustomer(
 	const normalized = normalizeCustomerInput(input, options);
 	const keys = Object.values(normalized.contacts).map((key) => contactLockKey(key.type, key.normalized));
 	if (normalized.findByName && normalized.name !== null) keys.push(`name:${normalized.name.toLowerCase()}`);
+	// A name is no unique identity: a bind that looks up by name always takes the locked path.
+	if (store.kind === 'postgres' && !normalized.findByName) {
+		const settled = await bindInOneStatement(store, normalized, keys);
+		if (settled !== undefined) return settled;
+	}
 
 	return await store.transaction(async (tx) => {
 		await lockKeys(tx, store, keys);
@@ -91,6 +98,59 @@ export async function bindCustomer(
 		if (matches.length === 0) return await create(tx, normalized);
 		return await update(tx, matches, normalized);
 	});
+}
+
+/**
+ * The common binds on PostgreSQL in one round trip (see optimisticBind.ts): a new person, or a
+ * known one with nothing to change. Anything else (an update, a race) is left to the locked path.
+ */
+async function bindInOneStatement(store: Store, input: NormalizedInput, keys: readonly string[]): Promise<CustomerBindResult | undefined> {
+	const { contacts } = input;
+	const outcome = await findOrCreateInOneStatement(store, {
+		locks: lockIds(store, keys),
+		name: input.name,
+		email: contacts.email?.normalized ?? null,
+		phone: contacts.phone?.normalized ?? null,
+		document: contacts.document?.normalized ?? null,
+		contacts: Object.values(contacts),
+		lookup: input.lookup,
+	});
+	if (outcome.kind === 'created') {
+		const owners = await ownersOf(store, outcome.notAdded);
+		const skippedContacts = outcome.notAdded.flatMap((key) => {
+			const ownerId = owners.get(contactId(key.type, key.normalized));
+			return ownerId === undefined || ownerId === outcome.customer.id ? [] : [{ type: key.type, value: key.normalized, customerId: ownerId }];
+		});
+		return { customer: outcome.customer, action: 'created', matchedIds: [], skippedContacts };
+	}
+	if (outcome.kind === 'found') return unchangedBind(outcome.matches, input);
+	return undefined;
+}
+
+/** The bind when `update` would change nothing (every column rule holds, every contact present). */
+function unchangedBind(matches: Extract<OptimisticOutcome, { kind: 'found' }>['matches'], input: NormalizedInput): CustomerBindResult | undefined {
+	const { contacts: registered, ...target } = matches[0];
+	const { contacts } = input;
+	if (input.name !== null && input.name !== target.name) return undefined;
+	for (const column of ['email', 'phone', 'document'] as const) {
+		if (contacts[column] !== undefined && (target[column] === null || target[column] === '')) return undefined;
+	}
+	const present = new Set((registered ?? []).map(([type, value]) => contactId(type, value)));
+	const toAttach = Object.values(contacts).filter((key) => key.type !== 'document' || key.normalized === target.document);
+	if (!toAttach.every((key) => present.has(contactId(key.type, key.normalized)))) return undefined;
+	return {
+		customer: {
+			id: target.id,
+			name: target.name,
+			email: target.email,
+			phone: target.phone,
+			document: target.document,
+			contacts: (registered ?? []).map(([type, value]) => ({ type, value })),
+		},
+		action: 'unchanged',
+		matchedIds: matches.map((match) => match.id),
+		skippedContacts: [],
+	};
 }
 
 async function attachAll(
@@ -125,9 +185,7 @@ async function create(tx: Queryable, input: NormalizedInput): Promise<CustomerBi
 		email: customer.email,
 		phone: customer.phone,
 		document: customer.document,
-		contacts: addedKeys
-			.map((key) => ({ type: key.type as string, value: key.normalized }))
-			.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0)),
+		contacts: addedKeys.map((key) => ({ type: key.type as string, value: key.normalized })).sort(byTypeThenValue),
 	};
 	return { customer: view, action: 'created', matchedIds: [], skippedContacts: skipped };
 }

@@ -26,9 +26,16 @@ export async function lockKeys(tx: Queryable, store: Store, keys: readonly strin
 	// SQLite's transactions hold the database's write lock from BEGIN IMMEDIATE: locks there
 	// would only cost time.
 	if (store.kind !== 'postgres') return;
-	const namespace = hash32(`webhook-gateway:${store.schema}`);
-	const ids = [...new Set(keys.map(hash32))].sort((a, b) => a - b);
+	const { namespace, ids } = lockIds(store, keys);
 	if (ids.length === 0) return;
 	// One round trip; the sorted subquery makes PostgreSQL take the locks in ascending order.
 	await tx.query('SELECT pg_advisory_xact_lock($1::int4, k) FROM (SELECT unnest($2::int4[]) AS k ORDER BY 1) AS keys', [namespace, ids]);
+}
+
+/** The advisory lock ids of `keys` in `store`'s schema: deduplicated, ascending. */
+export function lockIds(store: Store, keys: readonly string[]): { namespace: number; ids: number[] } {
+	return {
+		namespace: hash32(`webhook-gateway:${store.schema}`),
+		ids: [...new Set(keys.map(hash32))].sort((a, b) => a - b),
+	};
 }
