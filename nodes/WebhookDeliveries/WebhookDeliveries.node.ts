@@ -48,13 +48,20 @@ export class WebhookDeliveries implements INodeType {
 					return;
 				}
 				const id = String(this.getNodeParameter('deliveryId', itemIndex, '')).trim();
-				const replay = isDeliveryId(id) ? await replayDelivery(store, id, randomUUID(), new Date()) : undefined;
-				if (!replay) {
+				const result = isDeliveryId(id) ? await replayDelivery(store, id, randomUUID(), new Date()) : { kind: 'missing' as const };
+				if (result.kind === 'missing') {
 					throw new NodeOperationError(this.getNode(), `No delivery with ID "${id}" in the inbox`, {
 						itemIndex,
 						description: 'Replay takes deliveries stored by Answer After the Delivery Is Stored (Inbox); the inbox keeps them 7 days after they ran',
 					});
 				}
+				if (result.kind === 'unfinished') {
+					throw new NodeOperationError(this.getNode(), `Delivery "${id}" is still ${result.state}: it will run, so replaying it now would run it twice`, {
+						itemIndex,
+						description: 'Replay a delivery once it is done or failed (Get shows its inbox state)',
+					});
+				}
+				const { replay } = result;
 				emitReplay(replay);
 				return;
 			}

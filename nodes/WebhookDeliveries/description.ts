@@ -62,7 +62,7 @@ export const webhookDeliveriesProperties: INodeProperties[] = [
 		displayOptions: { show: { operation: ['get', 'replay'] }, hide: { replayBy: ['filter'] } },
 		placeholder: '3f0c2a4e-…',
 		description:
-			'The ID from the X-Delivery-ID header, or the deliveryId field of a trigger item. Replay takes deliveries stored by Answer After the Delivery Is Stored (Inbox) in the last 7 days.',
+			'The ID from the X-Delivery-ID header, or the deliveryId field of a trigger item. Replay takes deliveries stored by Answer After the Delivery Is Stored (Inbox) in the last 7 days, once they have run (done or failed).',
 	},
 	{
 		displayName: 'Filters',

@@ -57,14 +57,22 @@ async function replayRow(tx: Queryable, row: StoredRow, newId: string, now: Date
 	return { id: newId, replayOf: row.id, workflowId: row.workflow_id, nodeName: row.node_name };
 }
 
-/**
- * Replays one stored delivery (`newId` for the copy), whatever its state; undefined when the inbox
- * no longer holds it (pruned, or never stored there).
- */
-export async function replayDelivery(store: Store, id: string, newId: string, now: Date): Promise<Replay | undefined> {
+/** A replay by id: done, or why not. */
+export type ReplayByIdResult =
+	| { kind: 'replayed'; replay: Replay }
+	/** The inbox no longer holds it (pruned), or never did. */
+	| { kind: 'missing' }
+	/** Still queued, running or retrying: it will run, so a replay now would run it twice. */
+	| { kind: 'unfinished'; state: string };
+
+/** Replays one finished (done or failed) stored delivery, `newId` for the copy. */
+export async function replayDelivery(store: Store, id: string, newId: string, now: Date): Promise<ReplayByIdResult> {
 	return await store.transaction(async (tx) => {
-		const { rows } = await tx.query<StoredRow>('SELECT id, workflow_id, node_name, item FROM inbox WHERE id = $1::uuid', [id]);
-		return rows[0] === undefined ? undefined : await replayRow(tx, rows[0], newId, now);
+		const { rows } = await tx.query<StoredRow & { state: string }>('SELECT id, workflow_id, node_name, item, state FROM inbox WHERE id = $1::uuid', [id]);
+		const row = rows[0];
+		if (row === undefined) return { kind: 'missing' };
+		if (row.state !== 'done' && row.state !== 'failed') return { kind: 'unfinished', state: row.state };
+		return { kind: 'replayed', replay: await replayRow(tx, row, newId, now) };
 	});
 }
 

@@ -189,6 +189,11 @@ export const MIGRATIONS: readonly Migration[] = [
 			'CREATE INDEX customers_document_idx ON customers (document) WHERE document IS NOT NULL',
 		],
 	},
+	{
+		version: 10,
+		name: 'inbox.replay_of index (a replay by filter skips what was replayed already)',
+		statements: ['CREATE INDEX inbox_replay_of_idx ON inbox (replay_of) WHERE replay_of IS NOT NULL'],
+	},
 ];
 
 export function assertOrdered(migrations: readonly Migration[]): void {

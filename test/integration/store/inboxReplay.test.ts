@@ -89,7 +89,7 @@ eachStore()('replay on the %s store', (_kind, target) => {
 		const [one] = await claimDue(store, { workflowId: WF, nodeName: NODE, now: T0, limit: 10, leaseMs: 60_000, maxAttempts: 1 });
 		await failDelivery(store, { id, attempt: one.attempt, now: at(1), error: 'boom', maxAttempts: 1, retryInMs: 1_000 });
 		const newId = randomUUID();
-		expect(await replayDelivery(store, id, newId, at(5_000))).toEqual({ id: newId, replayOf: id, workflowId: WF, nodeName: NODE });
+		expect(await replayDelivery(store, id, newId, at(5_000))).toEqual({ kind: 'replayed', replay: { id: newId, replayOf: id, workflowId: WF, nodeName: NODE } });
 		const [again] = await claimDue(store, { workflowId: WF, nodeName: NODE, now: at(5_000), limit: 10, leaseMs: 60_000, maxAttempts: 1 });
 		expect(again).toMatchObject({ id: newId, attempt: 1, replayOf: id, receivedAt: at(5_000).toISOString() });
 		expect(again.item).toEqual({ n: 0, id, deliveryId: newId, replayOf: id });
@@ -97,7 +97,28 @@ eachStore()('replay on the %s store', (_kind, target) => {
 		expect(logged).toMatchObject({ id: newId, outcome: 'accepted', reason: 'replay', receivedAt: at(5_000).toISOString(), item: again.item });
 		expect(logged?.inbox?.state).toBe('running');
 		// Not in the inbox (never stored there, or pruned): nothing to replay.
-		expect(await replayDelivery(store, randomUUID(), randomUUID(), at(6_000))).toBeUndefined();
+		expect(await replayDelivery(store, randomUUID(), randomUUID(), at(6_000))).toEqual({ kind: 'missing' });
+	});
+
+	it('does not replay by id a delivery that has yet to run (queued, running, retrying): it would run twice', async () => {
+		const [queued, running, retrying] = Array.from({ length: 3 }, () => randomUUID());
+		await storeRows([
+			{ id: running, workflowId: WF, state: 'queued', receivedMs: 0 },
+			{ id: queued, workflowId: WF, state: 'queued', receivedMs: 1 },
+			{ id: retrying, workflowId: WF, state: 'retrying', receivedMs: 2 },
+		]);
+		await claimDue(store, { workflowId: WF, nodeName: NODE, now: T0, limit: 1, leaseMs: 60_000, maxAttempts: 3 });
+		for (const [id, state] of [[queued, 'queued'], [running, 'running'], [retrying, 'retrying']]) {
+			expect(await replayDelivery(store, id, randomUUID(), at(10))).toEqual({ kind: 'unfinished', state });
+		}
+		const { rows } = await store.query<{ n: number }>('SELECT count(*) AS n FROM inbox');
+		expect(Number(rows[0].n)).toBe(3);
+		// The node, on the store it opens (SQLite: its own file in the target's folder).
+		const node = deliveriesNode(target, { operation: 'replay', replayBy: 'id', deliveryId: queued });
+		const nodeStore = await storeForItem(node.context, 0);
+		await truncate(nodeStore, ['inbox', 'deliveries']);
+		await enqueueDeliveries(nodeStore, [{ id: queued, workflowId: WF, nodeName: NODE, receivedAt: T0, item: {} }]);
+		await expect(node.execute()).rejects.toThrow(`Delivery "${queued}" is still queued: it will run, so replaying it now would run it twice`);
 	});
 
 	it('replays the finished deliveries matching a filter, oldest first, each carrying replayOf, its log record copied', async () => {
