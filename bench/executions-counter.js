@@ -3,7 +3,9 @@
 // would put a Node start on the CPU n8n is being measured on.
 //   node executions-counter.js <n8nDir> <database.sqlite>
 // stdin, one query a line: "max" → {"maxId": n}; "<workflowId> <sinceId>" →
-// {"finished": n, "unfinished": n, "lastStoppedAt": ms|null} for that workflow's executions after sinceId.
+// {"finished": n, "unfinished": n, "lastStoppedAt": ms|null} for that workflow's executions after sinceId;
+// "inbox <workflowId> <sinceIso>" → the same for the deliveries the package's inbox (its SQLite
+// file beside n8n's database) received since then: done ones are finished, failed ones counted apart.
 const path = require('path');
 const readline = require('readline');
 
@@ -18,6 +20,11 @@ const toMs = (value) => {
 	const text = String(value);
 	return Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`);
 };
+
+// Opened at its first query: the package creates the file at its first call.
+let inboxDb;
+const inbox = () =>
+	(inboxDb ??= new sqlite3.Database(path.join(path.dirname(dbFile), 'webhook-gateway.sqlite'), sqlite3.OPEN_READONLY));
 
 const answer = (object) => process.stdout.write(`${JSON.stringify(object)}\n`);
 const queue = [];
@@ -34,6 +41,22 @@ const drain = () => {
 	if (line === 'max') {
 		db.get('select max(id) as maxId from execution_entity', (error, row) =>
 			done(error ? { error: error.message } : { maxId: Number(row.maxId) || 0 }),
+		);
+		return;
+	}
+	if (line.startsWith('inbox ')) {
+		const [, workflowId, since] = line.split(' ');
+		inbox().get(
+			`select sum(state = 'done') as finished, sum(state = 'failed') as failed,
+				sum(state in ('queued', 'running', 'retrying')) as unfinished, max(finished_at) as lastStoppedAt
+			from inbox where workflow_id = ? and received_at >= ?`,
+			[workflowId, since],
+			(error, row) =>
+				done(
+					error
+						? { error: error.message }
+						: { finished: Number(row.finished) || 0, failed: Number(row.failed) || 0, unfinished: Number(row.unfinished) || 0, lastStoppedAt: toMs(row.lastStoppedAt) },
+				),
 		);
 		return;
 	}
