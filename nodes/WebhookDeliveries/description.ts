@@ -50,7 +50,7 @@ export const webhookDeliveriesProperties: INodeProperties[] = [
 		default: 'id',
 		displayOptions: { show: { operation: ['replay'] } },
 		description:
-			'Only deliveries stored by Answer After the Delivery Is Stored (Inbox) in the last 7 days can be replayed: the inbox holds their items. Rejected calls cannot.',
+			'Only deliveries stored by Answer After the Delivery Is Stored (Inbox) in the last 7 days can be replayed: the inbox holds their items. A call refused for its signature in that mode is kept too and verified again when replayed.',
 	},
 	{
 		displayName: 'Delivery ID',
@@ -62,7 +62,7 @@ export const webhookDeliveriesProperties: INodeProperties[] = [
 		displayOptions: { show: { operation: ['get', 'replay'] }, hide: { replayBy: ['filter'] } },
 		placeholder: '3f0c2a4e-…',
 		description:
-			'The ID from the X-Delivery-ID header, or the deliveryId field of a trigger item. Replay takes deliveries stored by Answer After the Delivery Is Stored (Inbox) in the last 7 days, once they have run (done or failed).',
+			'The ID from the X-Delivery-ID header, or the deliveryId field of a trigger item. Replay takes deliveries stored by Answer After the Delivery Is Stored (Inbox) in the last 7 days, once they have run (done or failed), and calls that mode refused for their signature.',
 	},
 	{
 		displayName: 'Filters',
@@ -116,6 +116,11 @@ export const webhookDeliveriesProperties: INodeProperties[] = [
 			{ name: 'Failed', value: 'failed', description: 'Every attempt failed' },
 			{ name: 'Succeeded', value: 'done', description: 'An execution succeeded: replaying runs it again' },
 			{ name: 'Failed or Succeeded', value: 'finished' },
+			{
+				name: 'Refused at Arrival',
+				value: 'refused',
+				description: 'Signed calls refused for their signature or timestamp: each is verified again with the credential as it is now, and runs only if it passes',
+			},
 		],
 		default: 'failed',
 		displayOptions: { show: { operation: ['replay'], replayBy: ['filter'] } },

@@ -15,7 +15,7 @@ interface Filters {
 	until?: string;
 }
 
-const REPLAY_OUTCOMES: Record<string, ReplayOutcome | undefined> = { failed: 'failed', done: 'done', finished: undefined };
+const REPLAY_OUTCOMES: Record<string, ReplayOutcome | undefined> = { failed: 'failed', done: 'done', finished: undefined, refused: 'refused' };
 
 function toDate(value: string | undefined, label: string, context: IExecuteFunctions, itemIndex: number): Date | undefined {
 	if (!value) return undefined;
@@ -55,7 +55,7 @@ export function listFilterOf(context: IExecuteFunctions, itemIndex: number): Del
 /** Replay of all matching: Outcome, Filters and Limit. */
 export function replayFilterOf(context: IExecuteFunctions, itemIndex: number): ReplayFilter {
 	const outcome = context.getNodeParameter('replayOutcome', itemIndex, 'failed') as string;
-	if (!(outcome in REPLAY_OUTCOMES)) throw new NodeOperationError(context.getNode(), `Outcome: "${outcome}" is not one of failed, done, finished`, { itemIndex });
+	if (!(outcome in REPLAY_OUTCOMES)) throw new NodeOperationError(context.getNode(), `Outcome: "${outcome}" is not one of failed, done, finished, refused`, { itemIndex });
 	const filters = context.getNodeParameter('replayFilters', itemIndex, {}) as Filters;
 	return {
 		...common(filters, context, itemIndex),

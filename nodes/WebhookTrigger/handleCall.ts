@@ -10,7 +10,9 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { acknowledgement, answersAfterStart } from './acknowledge';
 import type { Redactions } from './auth';
-import { redactionsFor } from './auth';
+import { redactionsFor, signsPublicUrl } from './auth';
+import { keepsRefusal, storedCallOf } from './delivery/refusedReplay';
+import { keepRefusedCall } from '../shared/store/inbox';
 import { decideDelivery } from './delivery/delivery';
 import type { DeliveryPorts } from './delivery/delivery';
 import type { DeliveryLog } from './delivery/deliveryLog';
@@ -51,6 +53,8 @@ export interface CallNode {
 	callerRules: () => CallerRules;
 	/** Decrypts the credential; throws on a configuration error. */
 	gateConfig: () => Promise<Omit<GateConfig, keyof CallerRules>>;
+	/** The URL the caller signs (Twilio): n8n's published one, with the call's query. */
+	webhookUrl?: () => string;
 	/** The bytes sent, read where n8n has not read them yet; undefined for multipart/form-data. */
 	rawBody: () => Promise<Buffer | undefined>;
 	delivery: DeliveryPorts;
@@ -153,6 +157,15 @@ export async function handleCall(node: CallNode, call: IncomingCall, deliveryId:
 		return misconfigured(error);
 	}
 	if (admitted.kind === 'reply') {
+		// Inbox mode keeps a call refused for its signature, so a fixed secret can replay it.
+		if (!node.test && keepsRefusal(config.scheme, admitted.code) && inboxSettingsOf(node.responseMode, options) !== undefined) {
+			const webhookUrl = signsPublicUrl(config.scheme) ? node.webhookUrl?.() : undefined;
+			const refused = { id: deliveryId, workflowId: node.workflowId, nodeName: node.nodeName, receivedAt: new Date(call.now), call: storedCallOf(call, webhookUrl) };
+			await node.delivery.store
+				.open()
+				.then(async (db) => await keepRefusedCall(db, refused))
+				.catch((error: unknown) => reports.problem(`keeping a refused call for replay failed: ${(error as Error).message}`));
+		}
 		// Listening for a test event: say what was expected and what arrived (no secret).
 		const testing = admitted.status >= 400 && node.test;
 		return reject(admitted, testing ? explainRejection(call, config.scheme, config.credentials) : undefined);

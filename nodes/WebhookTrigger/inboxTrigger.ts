@@ -11,6 +11,11 @@ import { startInboxPump } from './delivery/inboxPump';
 import type { ExecutionOutcome } from './delivery/inboxPump';
 import type { TriggerOptions } from './triggerOptions';
 import { storeOfNode } from '../shared/storeResolver';
+import { verifyReplayedCall } from './delivery/refusedReplay';
+import { acceptReplayRecord } from '../shared/store/inboxReplay';
+import { readGateConfig } from './webhookContext';
+import { claimDelivery, DEFAULT_DUPLICATE_WINDOW_HOURS, duplicateKeyOf } from './delivery/duplicates';
+import { duplicateKeyPathOf } from './triggerOptions';
 
 /** What an ended execution means for its delivery: n8n's status, and its error when it failed. */
 export function outcomeOfRun(run: IRun | undefined): ExecutionOutcome {
@@ -26,20 +31,36 @@ export function outcomeOfRun(run: IRun | undefined): ExecutionOutcome {
 const problems = new LogLimiter(60_000);
 
 export async function inboxTrigger(context: ITriggerFunctions): Promise<ITriggerResponse> {
-	const settings = inboxSettingsOf(
-		context.getNodeParameter('responseMode', 'onReceived') as string,
-		context.getNodeParameter('options', {}) as TriggerOptions,
-	);
+	const options = context.getNodeParameter('options', {}) as TriggerOptions;
+	const settings = inboxSettingsOf(context.getNodeParameter('responseMode', 'onReceived') as string, options);
 	// Manual runs listen on the Test URL instead (webhook()); nothing to pump.
 	if (settings === undefined || context.getMode() === 'manual') return { closeFunction: async () => undefined };
 	const store = storeOfNode(context);
-	const pump = startInboxPump(context.getWorkflow().id ?? '', context.getNode().name, settings, {
+	const workflowId = context.getWorkflow().id ?? '';
+	const nodeName = context.getNode().name;
+	const pump = startInboxPump(workflowId, nodeName, settings, {
 		open: store.open,
 		run: async (items) => {
 			const done = context.helpers.createDeferredPromise<IRun>();
 			// One input for execute(), which routes each item to its output.
 			context.emit([items.map((item) => ({ json: item as IDataObject }))], undefined, done);
 			return outcomeOfRun(await done.promise);
+		},
+		verify: async (call, delivery) => {
+			const verified = await verifyReplayedCall(call, { deliveryId: delivery.id, replayOf: delivery.replayOf }, {
+				// Read now: the credential as it is at the replay, for the URL the caller signed.
+				gateConfig: async (webhookUrl) => await readGateConfig(context, options, () => webhookUrl ?? '', true),
+				claimKey: async (root, scheme) => {
+					const keyPath = duplicateKeyPathOf(options, scheme);
+					const key = keyPath === '' ? undefined : duplicateKeyOf(root, keyPath);
+					if (key === undefined) return undefined;
+					const windowHours = options.duplicateWindowHours ?? DEFAULT_DUPLICATE_WINDOW_HOURS;
+					// Started at once: the inbox row is the delivery's commit point (delivery/inbox.ts).
+					return await claimDelivery(store, { workflowId, nodeName, key, deliveryId: delivery.id, now: Date.now(), windowHours, started: true }, 0);
+				},
+			});
+			if (verified.ok) await acceptReplayRecord(await store.open(), delivery.id);
+			return verified;
 		},
 		now: Date.now,
 		problem: (message) => {

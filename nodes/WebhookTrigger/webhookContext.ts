@@ -2,7 +2,7 @@
  * n8n's side of a call: what the Webhook Trigger reads from its webhook or execute context (its
  * parameters, credential, store and log) and where it reports, as the ports handleCall.ts takes.
  */
-import type { IExecuteFunctions, IWebhookFunctions, Logger } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IExecuteFunctions, INode, IWebhookFunctions, Logger, WorkflowExecuteMode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { parseIpAllowlistCached, parseOriginAllowlistCached } from './gate/allowlist';
@@ -57,7 +57,25 @@ function readCallerRules(context: IWebhookFunctions): CallerRules {
 	};
 }
 
-async function readGateConfig(context: IWebhookFunctions, options: TriggerOptions): Promise<Omit<GateConfig, keyof CallerRules>> {
+/** What reading the gate needs: the webhook's context, or the trigger's when its pump verifies a replay. */
+export interface GateContext {
+	getNodeParameter(name: string, fallback: unknown): unknown;
+	getNode(): INode;
+	getWorkflow(): { id?: string | null };
+	getMode?(): WorkflowExecuteMode;
+	getCredentials(type: string): Promise<ICredentialDataDecryptedObject>;
+}
+
+/**
+ * The node's gate with its credential; `webhookUrl` is the URL a caller signs (Twilio). `fresh`:
+ * the credential as saved now, never the few seconds' reuse (a replay after a fix).
+ */
+export async function readGateConfig(
+	context: GateContext,
+	options: TriggerOptions,
+	webhookUrl: () => string,
+	fresh = false,
+): Promise<Omit<GateConfig, keyof CallerRules>> {
 	const scheme = context.getNodeParameter('authentication', 'none') as string;
 	if (!isAuthScheme(scheme)) throw new NodeOperationError(context.getNode(), `Unknown authentication "${scheme}"`);
 	const credentialType = credentialTypeFor(scheme);
@@ -67,7 +85,7 @@ async function readGateConfig(context: IWebhookFunctions, options: TriggerOption
 				nodeName: context.getNode().name,
 				credentialType,
 				credentialId: context.getNode().credentials?.[credentialType]?.id ?? undefined,
-				cacheable: context.getMode?.() !== 'manual',
+				cacheable: !fresh && context.getMode?.() !== 'manual',
 				now: Date.now(),
 				read: async () => await context.getCredentials(credentialType),
 			})) as object)
@@ -76,7 +94,7 @@ async function readGateConfig(context: IWebhookFunctions, options: TriggerOption
 	return {
 		scheme,
 		// Twilio signs the URL it called; n8n's public one (WEBHOOK_URL) is the fallback for its credential's Public URL.
-		credentials: signsPublicUrl(scheme) ? { ...saved, webhookUrl: publicWebhookUrl(context) } : saved,
+		credentials: signsPublicUrl(scheme) ? { ...saved, webhookUrl: webhookUrl() } : saved,
 		maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
 		jsonSchema: typeof schema === 'object' && schema !== null ? JSON.stringify(schema) : (schema ?? ''),
 		eventPath: context.getNodeParameter('eventPath', '') as string,
@@ -109,7 +127,8 @@ export function callNodeOf(context: IWebhookFunctions): CallNode {
 		options,
 		log: deliveryLogFor(context),
 		callerRules: () => readCallerRules(context),
-		gateConfig: async () => await readGateConfig(context, options),
+		gateConfig: async () => await readGateConfig(context, options, () => publicWebhookUrl(context)),
+		webhookUrl: () => publicWebhookUrl(context),
 		rawBody: async () => {
 			// n8n pre-reads the raw bytes only for some content types and node versions.
 			if (req.rawBody === undefined && typeof req.readRawBody === 'function' && !req.is('multipart/form-data')) {

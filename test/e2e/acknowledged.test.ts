@@ -1,4 +1,7 @@
+import { createHmac } from 'crypto';
+
 import { N8nInstance } from './harness/n8n';
+import { updateCredential } from './harness/rest';
 import { selectedVersions } from './harness/versions';
 import { noOp, nodeType, workflow } from './harness/workflow';
 
@@ -44,6 +47,40 @@ const replayWorkflow = workflow(
 	'e2eAckReplay001',
 	{ name: 'Webhook Trigger', type: nodeType('webhookTrigger'), parameters: { path: 'ack-replay', options: { answerBeforeStart: true } } },
 	[{ name: 'Replay', type: nodeType('webhookDeliveries'), parameters: { operation: 'replay', deliveryId: '={{ $json.body.id }}' } }],
+	{ 'Webhook Trigger': [['Replay']] },
+);
+
+/** Inbox mode, generic HMAC: its credential's secret starts typed wrong. */
+const REFUSED_SECRET = { wrong: 'typo-in-the-secret', right: 'the-secret-the-provider-signs-with' };
+const hmacCredential = (secret: string) => ({
+	name: 'Refused HMAC',
+	type: 'webhookHmacApi',
+	data: { secret, previousSecret: '', algorithm: 'sha256', source: 'header', parameterName: 'x-signature', encoding: 'hex', prefix: '' },
+});
+const REFUSED_CREDENTIAL_ID = 'e2eAckHmacCred1';
+const refusedWorkflow = workflow(
+	'e2eAckRefused01',
+	{
+		name: 'Webhook Trigger',
+		type: nodeType('webhookTrigger'),
+		parameters: { path: 'ack-refused', authentication: 'hmac', options: { inbox: true, inboxConcurrency: 1 } },
+		credentials: { webhookHmacApi: { id: REFUSED_CREDENTIAL_ID, name: 'Refused HMAC' } },
+	},
+	[noOp('Received')],
+	{ 'Webhook Trigger': [['Received']] },
+);
+
+/** Replays every refused call of the workflow above (Webhook Deliveries, Replay by filter). */
+const replayRefusedWorkflow = workflow(
+	'e2eAckReplayRf1',
+	{ name: 'Webhook Trigger', type: nodeType('webhookTrigger'), parameters: { path: 'ack-replay-refused', options: { answerBeforeStart: true } } },
+	[
+		{
+			name: 'Replay',
+			type: nodeType('webhookDeliveries'),
+			parameters: { operation: 'replay', replayBy: 'filter', replayOutcome: 'refused', replayFilters: { workflowId: 'e2eAckRefused01' } },
+		},
+	],
 	{ 'Webhook Trigger': [['Replay']] },
 );
 
@@ -108,9 +145,22 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('ackn
 				ackWorkflow('e2eAckBatch0001', 'ack-batch', { inbox: true, inboxConcurrency: 1, inboxBatchSize: 5, inboxBatchWindowMs: 2000 }),
 				flakyWorkflow,
 				replayWorkflow,
+				refusedWorkflow,
+				replayRefusedWorkflow,
 			],
+			credentials: [{ id: REFUSED_CREDENTIAL_ID, ...hmacCredential(REFUSED_SECRET.wrong) }],
 		});
-		await n8n.start(['/webhook/ack-safe', '/webhook/ack-fast', '/webhook/ack-inbox', '/webhook/ack-in-order', '/webhook/ack-batch', '/webhook/ack-flaky', '/webhook/ack-replay']);
+		await n8n.start([
+			'/webhook/ack-safe',
+			'/webhook/ack-fast',
+			'/webhook/ack-inbox',
+			'/webhook/ack-in-order',
+			'/webhook/ack-batch',
+			'/webhook/ack-flaky',
+			'/webhook/ack-replay',
+			'/webhook/ack-refused',
+			'/webhook/ack-replay-refused',
+		]);
 	});
 
 	afterAll(async () => {
@@ -193,6 +243,33 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('ackn
 		expect(again?.body?.delivery).toBe('to-replay');
 		expect(again?.replayOf).toBe(originalId);
 		expect(again?.deliveryId).not.toBe(originalId);
+	});
+
+	it('inbox: calls refused for a wrong secret are replayed once the secret is fixed, and run once; a forged one stays refused', async () => {
+		const since = await n8n.lastExecutionId();
+		const send = async (body: string, secret: string) =>
+			await n8n.request('POST', '/webhook/ack-refused', {
+				body,
+				headers: { 'content-type': 'application/json', 'x-signature': createHmac('sha256', secret).update(body).digest('hex') },
+			});
+		const genuine = ['refused-0', 'refused-1', 'refused-2'].map((delivery) => JSON.stringify({ delivery }));
+		// The provider signs with the right secret; the node's credential has a typo.
+		for (const body of genuine) expect((await send(body, REFUSED_SECRET.right)).status).toBe(401);
+		expect((await send(JSON.stringify({ delivery: 'forged' }), 'a-forger-guess')).status).toBe(401);
+		await sleep(1_500);
+		expect((await runsOf('e2eAckRefused01', since)).length).toBe(0);
+
+		await updateCredential(n8n, REFUSED_CREDENTIAL_ID, hmacCredential(REFUSED_SECRET.right));
+		const replayed = await n8n.request('POST', '/webhook/ack-replay-refused', { body: '{}', headers: { 'content-type': 'application/json' } });
+		expect(replayed.status).toBe(200);
+		const runs = await waitFor(async () => await runsOf('e2eAckRefused01', since), (list) => list.length >= 3, 30_000);
+		// A replay of the same filter finds nothing left; the forged call never runs.
+		expect((await n8n.request('POST', '/webhook/ack-replay-refused', { body: '{}', headers: { 'content-type': 'application/json' } })).status).toBe(200);
+		await sleep(3_000);
+		const settled = await runsOf('e2eAckRefused01', since);
+		expect(settled.length).toBe(3);
+		expect(settled.map((r) => r.item?.body?.delivery)).toEqual(['refused-0', 'refused-1', 'refused-2']);
+		expect(runs.every((r) => r.status === 'success' && typeof (r.item as { replayOf?: string } | undefined)?.replayOf === 'string')).toBe(true);
 	});
 
 	it('inbox: a delivery whose execution fails twice is retried after the backoff and succeeds on the third attempt, once', async () => {

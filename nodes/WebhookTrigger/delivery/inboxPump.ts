@@ -4,12 +4,14 @@
  * (a partial batch waits up to `batchWindowMs` for more), at most `concurrency` executions at once
  * and at most `perMinute` started in any minute. An execution that ends in error is retried after
  * the backoff with all its deliveries; one that never reports (n8n stopped) is taken over by the
- * next pump once its lease ends (store/inbox.ts has the states).
+ * next pump once its lease ends (store/inbox.ts has the states). A replayed refusal is verified
+ * again first (refusedReplay.ts); one refused again fails at once, without retries.
  */
 import type { InboxSettings } from './inbox';
 import { registerPump } from './inbox';
 import { claimDue, completeDelivery, failDelivery, pruneInbox, recentStarts, renewLeases, retryDelayMs } from '../../shared/store/inbox';
-import type { ClaimedDelivery } from '../../shared/store/inbox';
+import type { ClaimedDelivery, StoredCall } from '../../shared/store/inbox';
+import type { VerifiedReplay } from './refusedReplay';
 import type { Store } from '../../shared/store/types';
 
 /** A claim not renewed for this long is taken over (its process is gone). */
@@ -30,6 +32,8 @@ export interface PumpPorts {
 	open: () => Promise<Store>;
 	/** Starts one execution with these items (in order) and resolves when it has ended. */
 	run: (items: Array<Record<string, unknown>>) => Promise<ExecutionOutcome>;
+	/** Verifies a replayed refusal again with the trigger's credential as it is now; none: refused. */
+	verify?: (call: StoredCall, delivery: ClaimedDelivery) => Promise<VerifiedReplay>;
 	now: () => number;
 	/** How it waits between polls; setTimeout by default. Tests move these with the clock of `now`. */
 	timers?: { set: (run: () => void, ms: number) => unknown; clear: (handle: unknown) => void };
@@ -79,13 +83,42 @@ export function startInboxPump(workflowId: string, nodeName: string, settings: I
 		}
 	};
 
+	/** The batch as it runs: replayed refusals that verify get their item, the rest fail for good now. */
+	const verified = async (batch: ClaimedDelivery[]): Promise<ClaimedDelivery[]> => {
+		if (batch.every((delivery) => delivery.call === null)) return batch;
+		const ready: ClaimedDelivery[] = [];
+		for (const delivery of batch) {
+			if (delivery.call === null) {
+				ready.push(delivery);
+				continue;
+			}
+			const result = ports.verify ? await ports.verify(delivery.call, delivery) : { ok: false as const, error: 'this inbox cannot verify a call' };
+			if (result.ok) ready.push({ ...delivery, item: result.item });
+			else {
+				const db = await ports.open();
+				const refused = { id: delivery.id, attempt: delivery.attempt, now: new Date(ports.now()), error: result.error };
+				await failDelivery(db, { ...refused, maxAttempts: delivery.attempt, retryInMs: 0 });
+			}
+		}
+		return ready;
+	};
+
+	const runBatch = async (claimed: ClaimedDelivery[]): Promise<void> => {
+		let batch = claimed;
+		let outcome: ExecutionOutcome;
+		try {
+			batch = await verified(claimed);
+			if (batch.length === 0) return;
+			outcome = await ports.run(batch.map((delivery) => ({ ...(delivery.item as Record<string, unknown>), attempt: delivery.attempt })));
+		} catch (error) {
+			outcome = { ok: false, error: error instanceof Error ? error.message : String(error) };
+		}
+		await report(batch, outcome);
+	};
+
 	const start = (batch: ClaimedDelivery[]) => {
 		starts?.push(ports.now());
-		const items = batch.map((delivery) => ({ ...(delivery.item as Record<string, unknown>), attempt: delivery.attempt }));
-		const done: Promise<void> = ports
-			.run(items)
-			.catch((error: unknown): ExecutionOutcome => ({ ok: false, error: error instanceof Error ? error.message : String(error) }))
-			.then(async (outcome) => await report(batch, outcome))
+		const done: Promise<void> = runBatch(batch)
 			.catch((error: unknown) => ports.problem(`inbox: could not record how deliveries ${batch.map((d) => d.id).join(', ')} ran: ${(error as Error).message}`))
 			.finally(() => {
 				inFlight.delete(done);

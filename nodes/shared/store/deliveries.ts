@@ -50,7 +50,7 @@ export type DeliveryRow = Omit<DeliveryRecord, 'receivedAt'> & { receivedAt: str
 
 /** Where an inbox delivery stands: queued, running, retrying (attempt n failed), done or failed. */
 export interface InboxStatus {
-	state: 'queued' | 'running' | 'retrying' | 'done' | 'failed';
+	state: 'queued' | 'running' | 'retrying' | 'done' | 'failed' | 'refused';
 	/** Attempts started so far. */
 	attempts: number;
 	lastError: string | null;

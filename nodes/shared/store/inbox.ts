@@ -10,6 +10,10 @@
  *   running, lease expired (the process that claimed it stopped) ──claim──▶ running (attempt n+1),
  *                                                                  or failed when attempts are used up
  *
+ * A signed call refused at arrival (inbox mode) is kept as `refused`, with the call as received in
+ * `call` and no item: never run, only replayed (inboxReplay.ts). Its replay is queued with that call,
+ * and the pump verifies it again with the trigger's credential before it builds the item.
+ *
  * Every report (complete, fail) names the attempt it is about and changes the row only while that
  * attempt is the current one: a late report from an attempt whose lease expired and was taken over
  * changes nothing. So a delivery is done at most once, never retried after it succeeded, and every
@@ -30,7 +34,30 @@ export interface InboxDelivery {
 	/** The item the execution gets, as the trigger built it (already redacted); its first step routes it. */
 	item: unknown;
 	replayOf?: string | null;
+	/** A replayed refusal: the call to verify again before it runs (its item is built then). */
+	call?: StoredCall | null;
 }
+
+/**
+ * A call as received, in JSON: what verifying it again needs. `rawBody` is base64; `now` is the
+ * arrival time, against which signed timestamps are judged again.
+ */
+export interface StoredCall {
+	webhookName: string;
+	method: string;
+	headers: Record<string, unknown>;
+	query: Record<string, unknown>;
+	params: Record<string, unknown>;
+	body: unknown;
+	rawBody: string | null;
+	ip: string | null;
+	now: number;
+	/** The URL the caller signed (Twilio), as n8n published it at arrival. */
+	webhookUrl?: string;
+}
+
+/** Refused calls kept per trigger: a flood of forged calls cannot fill the store. */
+export const MAX_REFUSED_KEPT = 1000;
 
 export interface ClaimedDelivery {
 	id: string;
@@ -40,6 +67,7 @@ export interface ClaimedDelivery {
 	item: unknown;
 	receivedAt: string;
 	replayOf: string | null;
+	call: StoredCall | null;
 }
 
 export interface ClaimOptions {
@@ -68,14 +96,40 @@ export async function enqueueDeliveries(db: Queryable, deliveries: readonly Inbo
 	const stored: string[] = [];
 	for (const delivery of deliveries) {
 		const { rowCount } = await db.query(
-			`INSERT INTO inbox (id, workflow_id, node_name, received_at, item, replay_of, state, available_at)
-			VALUES ($1::uuid, $2, $3, $4::timestamptz, $5::jsonb, $6::uuid, 'queued', $4::timestamptz)
+			`INSERT INTO inbox (id, workflow_id, node_name, received_at, item, replay_of, state, available_at, call)
+			VALUES ($1::uuid, $2, $3, $4::timestamptz, $5::jsonb, $6::uuid, 'queued', $4::timestamptz, $7::jsonb)
 			ON CONFLICT (id) DO NOTHING`,
-			[delivery.id, delivery.workflowId, delivery.nodeName, iso(delivery.receivedAt), JSON.stringify(delivery.item ?? null), delivery.replayOf ?? null],
+			[
+				delivery.id,
+				delivery.workflowId,
+				delivery.nodeName,
+				iso(delivery.receivedAt),
+				JSON.stringify(delivery.item ?? null),
+				delivery.replayOf ?? null,
+				delivery.call ? JSON.stringify(delivery.call) : null,
+			],
 		);
 		if (rowCount > 0) stored.push(delivery.id);
 	}
 	return stored;
+}
+
+/**
+ * Keeps a refused call for replay, finished at once (pruned with done and failed rows). Not kept
+ * when the trigger already keeps {@link MAX_REFUSED_KEPT}; returns whether it was kept.
+ */
+export async function keepRefusedCall(
+	db: Queryable,
+	refused: { id: string; workflowId: string; nodeName: string; receivedAt: Date; call: StoredCall },
+): Promise<boolean> {
+	const { rowCount } = await db.query(
+		`INSERT INTO inbox (id, workflow_id, node_name, received_at, item, state, available_at, finished_at, call)
+		SELECT $1::uuid, $2, $3, $4::timestamptz, 'null'::jsonb, 'refused', $4::timestamptz, $4::timestamptz, $5::jsonb
+		WHERE (SELECT count(*) FROM (SELECT 1 FROM inbox WHERE workflow_id = $2 AND node_name = $3 AND state = 'refused' LIMIT $6) kept) < $6
+		ON CONFLICT (id) DO NOTHING`,
+		[refused.id, refused.workflowId, refused.nodeName, iso(refused.receivedAt), JSON.stringify(refused.call), MAX_REFUSED_KEPT],
+	);
+	return rowCount > 0;
 }
 
 /**
@@ -101,6 +155,7 @@ export async function claimDue(store: Store, options: ClaimOptions): Promise<Cla
 			item: unknown;
 			received_at: Date | string;
 			replay_of: string | null;
+			call: unknown;
 		}>(
 			`UPDATE inbox SET state = 'running', attempts = attempts + 1, started_at = $3::timestamptz, lease_until = $4::timestamptz
 			WHERE seq IN (
@@ -109,7 +164,7 @@ export async function claimDue(store: Store, options: ClaimOptions): Promise<Cla
 					AND ((state <> 'running' AND available_at <= $3::timestamptz) OR (state = 'running' AND lease_until <= $3::timestamptz))
 				ORDER BY seq LIMIT $5 ${dialectOf(tx).skipLocked}
 			)
-			RETURNING id, seq, attempts, item, received_at, replay_of`,
+			RETURNING id, seq, attempts, item, received_at, replay_of, call`,
 			[options.workflowId, options.nodeName, now, leaseUntil, options.limit],
 		);
 		return rows
@@ -120,6 +175,7 @@ export async function claimDue(store: Store, options: ClaimOptions): Promise<Cla
 				item: typeof row.item === 'string' ? (JSON.parse(row.item) as unknown) : row.item,
 				receivedAt: row.received_at instanceof Date ? iso(row.received_at) : row.received_at,
 				replayOf: row.replay_of,
+				call: (typeof row.call === 'string' ? JSON.parse(row.call) : row.call ?? null) as StoredCall | null,
 			}))
 			.sort((a, b) => a.seq - b.seq);
 	});

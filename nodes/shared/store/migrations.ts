@@ -194,6 +194,15 @@ export const MIGRATIONS: readonly Migration[] = [
 		name: 'inbox.replay_of index (a replay by filter skips what was replayed already)',
 		statements: ['CREATE INDEX inbox_replay_of_idx ON inbox (replay_of) WHERE replay_of IS NOT NULL'],
 	},
+	{
+		version: 11,
+		name: 'inbox.call (a refused signed call as received, so a replay can verify it again)',
+		statements: [
+			'ALTER TABLE inbox ADD COLUMN call jsonb',
+			// Counts the refused calls a trigger keeps (at most MAX_REFUSED_KEPT) on each refusal.
+			"CREATE INDEX inbox_refused_idx ON inbox (workflow_id, node_name, seq) WHERE state = 'refused'",
+		],
+	},
 ];
 
 export function assertOrdered(migrations: readonly Migration[]): void {

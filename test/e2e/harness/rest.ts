@@ -40,3 +40,8 @@ export async function activateWorkflow(n8n: N8nInstance, saved: { id: string; ve
 	const activated = await rest<{ active: boolean }>(n8n, 'POST', `/workflows/${saved.id}/activate`, { versionId: saved.versionId });
 	if (activated.active !== true) throw new Error(`workflow ${saved.id} is not active after activation: ${JSON.stringify(activated).slice(0, 300)}`);
 }
+
+/** Saves a changed credential as the editor's credential form does (e.g. a secret typed wrong, fixed). */
+export async function updateCredential(n8n: N8nInstance, id: string, credential: { name: string; type: string; data: Record<string, unknown> }): Promise<void> {
+	await rest<{ id: string }>(n8n, 'PATCH', `/credentials/${id}`, credential);
+}

@@ -37,7 +37,7 @@ function deliveriesNode(target: StoreTarget, parameters: Record<string, unknown>
 }
 const NODE = 'Webhook Trigger';
 
-type State = 'queued' | 'retrying' | 'done' | 'failed';
+type State = 'queued' | 'retrying' | 'done' | 'failed' | 'refused';
 
 interface Row {
 	id: string;
@@ -154,14 +154,14 @@ eachStore()('replay on the %s store', (_kind, target) => {
 	it('replays exactly what a model of the filter picks, and nothing twice when run again', async () => {
 		const rowArb = fc.record({
 			workflowId: fc.constantFrom('wf-a', 'wf-b'),
-			state: fc.constantFrom<State>('queued', 'retrying', 'done', 'failed'),
+			state: fc.constantFrom<State>('queued', 'retrying', 'done', 'failed', 'refused'),
 			reason: fc.constantFrom(undefined, null, 'replay', 'not_waiting'),
 			receivedMs: fc.integer({ min: 0, max: 5 }).map((s) => s * 1_000),
 		});
 		const filterArb = fc.record(
 			{
 				workflowId: fc.constantFrom('wf-a', 'wf-b'),
-				outcome: fc.constantFrom('done' as const, 'failed' as const),
+				outcome: fc.constantFrom('done' as const, 'failed' as const, 'refused' as const),
 				reason: fc.constantFrom('replay', 'not_waiting'),
 				since: fc.integer({ min: 0, max: 5 }).map((s) => at(s * 1_000)),
 				until: fc.integer({ min: 0, max: 6 }).map((s) => at(s * 1_000)),
@@ -170,9 +170,9 @@ eachStore()('replay on the %s store', (_kind, target) => {
 			{ requiredKeys: ['limit'] },
 		);
 		const matches = (row: Row, filter: ReplayFilter) =>
-			(row.state === 'done' || row.state === 'failed') &&
+			// Refusals only when asked for: the default is what ran (done or failed).
+			(filter.outcome ? row.state === filter.outcome : row.state === 'done' || row.state === 'failed') &&
 			(!filter.workflowId || row.workflowId === filter.workflowId) &&
-			(!filter.outcome || row.state === filter.outcome) &&
 			(!filter.reason || row.reason === filter.reason) &&
 			(!filter.since || at(row.receivedMs) >= filter.since) &&
 			(!filter.until || at(row.receivedMs) < filter.until);
