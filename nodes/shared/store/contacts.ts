@@ -165,17 +165,15 @@ export async function createCustomer(
 	return rows[0];
 }
 
+/** The CustomerView of a customer row; `contacts` keep the caller's order (its ORDER BY or sort). */
+export function viewOf(row: CustomerRow, contacts: CustomerView['contacts']): CustomerView {
+	return { id: row.id, name: row.name, email: row.email, phone: row.phone, document: row.document, contacts };
+}
+
 export async function viewCustomer(tx: Queryable, customer: CustomerRow): Promise<CustomerView> {
 	const { rows } = await tx.query<{ type: string; normalized_value: string }>(
 		'SELECT type, normalized_value FROM customer_contacts WHERE customer_id = $1 ORDER BY type, normalized_value',
 		[customer.id],
 	);
-	return {
-		id: customer.id,
-		name: customer.name,
-		email: customer.email,
-		phone: customer.phone,
-		document: customer.document,
-		contacts: rows.map((row) => ({ type: row.type, value: row.normalized_value })),
-	};
+	return viewOf(customer, rows.map((row) => ({ type: row.type, value: row.normalized_value })));
 }

@@ -1,4 +1,4 @@
-import { addContacts, contactId, createCustomer, findCustomers, ownersOf, viewCustomer } from './contacts';
+import { addContacts, contactId, createCustomer, findCustomers, ownersOf, viewCustomer, viewOf } from './contacts';
 import type { ContactKey, CustomerView, SkippedContact } from './contacts';
 import { contactLockKey, lockIds, lockKeys } from './locks';
 import { FieldError, normalizeContact, normalizeName, presentText } from './normalize';
@@ -139,14 +139,7 @@ function unchangedBind(matches: Extract<OptimisticOutcome, { kind: 'found' }>['m
 	const toAttach = Object.values(contacts).filter((key) => key.type !== 'document' || key.normalized === target.document);
 	if (!toAttach.every((key) => present.has(contactId(key.type, key.normalized)))) return undefined;
 	return {
-		customer: {
-			id: target.id,
-			name: target.name,
-			email: target.email,
-			phone: target.phone,
-			document: target.document,
-			contacts: (registered ?? []).map(([type, value]) => ({ type, value })),
-		},
+		customer: viewOf(target, (registered ?? []).map(([type, value]) => ({ type, value }))),
 		action: 'unchanged',
 		matchedIds: matches.map((match) => match.id),
 		skippedContacts: [],
@@ -179,14 +172,7 @@ async function create(tx: Queryable, input: NormalizedInput): Promise<CustomerBi
 	});
 	const { addedKeys, skipped } = await attachAll(tx, customer.id, Object.values(contacts));
 	// A new customer has exactly the contacts just added (one per type): no query to list them.
-	const view: CustomerView = {
-		id: customer.id,
-		name: customer.name,
-		email: customer.email,
-		phone: customer.phone,
-		document: customer.document,
-		contacts: addedKeys.map((key) => ({ type: key.type as string, value: key.normalized })).sort(byTypeThenValue),
-	};
+	const view = viewOf(customer, addedKeys.map((key) => ({ type: key.type as string, value: key.normalized })).sort(byTypeThenValue));
 	return { customer: view, action: 'created', matchedIds: [], skippedContacts: skipped };
 }
 

@@ -1,4 +1,4 @@
-import { contactId, customerMatch } from './contacts';
+import { contactId, customerMatch, viewOf } from './contacts';
 import type { ContactKey, CustomerView } from './contacts';
 import { timeOrderedId } from './ids';
 import type { CustomerRow, Queryable } from './types';
@@ -97,14 +97,7 @@ export async function findOrCreateInOneStatement(tx: Queryable, input: Optimisti
 	const addedKeys = input.contacts.filter((key) => added.has(contactId(key.type, key.normalized)));
 	return {
 		kind: 'created',
-		customer: {
-			id: customer.id,
-			name: customer.name,
-			email: customer.email,
-			phone: customer.phone,
-			document: customer.document,
-			contacts: addedKeys.map((key) => ({ type: key.type as string, value: key.normalized })).sort(byTypeThenValue),
-		},
+		customer: viewOf(customer, addedKeys.map((key) => ({ type: key.type as string, value: key.normalized })).sort(byTypeThenValue)),
 		notAdded: input.contacts.filter((key) => !added.has(contactId(key.type, key.normalized))),
 	};
 }
