@@ -186,7 +186,22 @@ const rateWorkflow = workflow(
 	{ 'Webhook Trigger': [['Rate ran']] },
 );
 
+/** Issue 28: the inbox in queue mode, on the default store (n8n's PostgreSQL), in batches of 10. */
+const INBOX = 'e2eQueueInbox01';
+const inboxWorkflow = workflow(
+	INBOX,
+	{
+		name: 'Webhook Trigger',
+		type: nodeType('webhookTrigger'),
+		parameters: { path: 'queue-inbox', authentication: 'hmac', options: { inbox: true, inboxBatchSize: 10, inboxBatchWindowMs: 500 } },
+		credentials: hmac,
+	},
+	[noOp('Inbox ran')],
+	{ 'Webhook Trigger': [['Inbox ran']] },
+);
+
 const paths = [
+	'/webhook/queue-inbox',
 	'/webhook/queue-rate',
 	'/webhook/queue-route',
 	'/webhook/queue-bind',
@@ -233,7 +248,7 @@ const table = lines.map((v) => [`n8n ${v.n8n}`, v] as const);
 		cluster = await QueueCluster.create(version, {
 			postgresUrl: postgresUrl!,
 			credentials: [hmacCredential, pgCredential!],
-			workflows: [routeWorkflow, bindWorkflow, embeddedLogWorkflow, embeddedBindWorkflow, waiterWorkflow, paymentsWorkflow, rateWorkflow],
+			workflows: [routeWorkflow, bindWorkflow, embeddedLogWorkflow, embeddedBindWorkflow, waiterWorkflow, paymentsWorkflow, rateWorkflow, inboxWorkflow],
 		});
 		await cluster.start(paths);
 		console.log(`queue e2e (${version.n8n}): main, 2 webhook processors and 2 workers ready in ${Math.round((Date.now() - started) / 1000)} s`);
@@ -485,6 +500,36 @@ const table = lines.map((v) => [`n8n ${v.n8n}`, v] as const);
 		await cluster.waitForExecutions(since, ok.length);
 		await sleep(1_000);
 		expect(ofWorkflow(await cluster.executions(since), RATE)).toHaveLength(ok.length);
+	}));
+
+	it('inbox: 200 deliveries across both webhook processors are answered 202 once stored, then each runs once on the workers, in batches', async () => await withLogs(async () => {
+		const since = await cluster.lastExecutionId();
+		const answers: Answer[] = [];
+		for (let round = 0; round < 10; round++) answers.push(...(await Promise.all(Array.from({ length: 20 }, async (_, n) => await send('queue-inbox', { n: round * 20 + n })))));
+		expect(answers.map((a) => a.status)).toEqual(Array(200).fill(202));
+		expect(new Set(answers.map((a) => a.via))).toEqual(new Set([0, 1]));
+		expect((await send('queue-inbox', { n: -1 }, {}, true)).status).toBe(401);
+		// Each execution carries up to 10 deliveries; all 200 run, each once.
+		const ran = new Map<number, number>();
+		const deadline = Date.now() + 180_000;
+		let executions: Execution[] = [];
+		while (Date.now() < deadline) {
+			executions = ofWorkflow(await cluster.executions(since), INBOX).filter((e) => e.status === 'success');
+			ran.clear();
+			for (const execution of executions) {
+				for (const item of execution.nodes['Webhook Trigger'].outputs[0] as Array<{ body: { n: number } }>) ran.set(item.body.n, (ran.get(item.body.n) ?? 0) + 1);
+			}
+			if (ran.size >= 200) break;
+			await sleep(1_000);
+		}
+		await sleep(2_000);
+		const all = ofWorkflow(await cluster.executions(since), INBOX);
+		expect(all.every((e) => e.status === 'success' && e.mode === 'trigger')).toBe(true);
+		expect([...ran.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, n) => n));
+		expect([...ran.values()].every((count) => count === 1)).toBe(true);
+		expect(all.length).toBeLessThan(200);
+		// The leader's trigger emitted; the workers ran.
+		for (const execution of all) expect(cluster.workersThatRan(execution.id)).toHaveLength(1);
 	}));
 
 	it('a worker SIGKILLed during a 200-delivery burst: no half-written customer or chat, no lost delivery record', async () => await withLogs(async () => {
