@@ -132,4 +132,17 @@ export const COMMERCE_AND_PAYMENTS = {
 		signs: [{ text: 'v1.' }, 'timestamp', { text: '.' }, 'body'],
 		preset: { eventPath: 'body.event' },
 	},
+	recurly: {
+		kind: 'hmac',
+		displayName: 'Recurly',
+		description: 'recurly-signature (timestamp,signature…) over timestamp.body, with a replay window',
+		docs: 'https://docs.recurly.com/recurly-subscriptions/docs/signature-verification',
+		header: 'recurly-signature',
+		algorithm: 'sha256',
+		encoding: 'hex',
+		list: ',',
+		timestamp: { first: true, unit: 'milliseconds' },
+		signs: ['timestamp', { text: '.' }, 'body'],
+		preset: { eventPath: 'body.event_type' },
+	},
 } as const satisfies Record<string, CatalogueEntry>;
