@@ -1,5 +1,5 @@
 import { createHmac, createSecretKey, timingSafeEqual } from 'crypto';
-import type { KeyObject } from 'crypto';
+import type { Hmac, KeyObject } from 'crypto';
 
 /**
  * The only module that computes HMACs. A scheme or provider preset parses its request into a
@@ -74,12 +74,38 @@ function keyOf(secret: string | Buffer): KeyObject {
 	return key;
 }
 
-export function computeHmac(algorithm: HmacAlgorithm, secret: string | Buffer, payload: SignedBytes): Buffer {
+function hmacOf(algorithm: HmacAlgorithm, secret: string | Buffer, payload: SignedBytes): Hmac {
 	const hmac = createHmac(algorithm, keyOf(secret));
-	if (Buffer.isBuffer(payload)) return hmac.update(payload).digest();
+	if (Buffer.isBuffer(payload)) return hmac.update(payload);
 	// update() reads text as UTF-8 (its default): the bytes the sender signed.
 	for (const part of payload) hmac.update(part);
-	return hmac.digest();
+	return hmac;
+}
+
+/** The HMAC in a new Buffer, the caller's to keep. */
+export function computeHmac(algorithm: HmacAlgorithm, secret: string | Buffer, payload: SignedBytes): Buffer {
+	return hmacOf(algorithm, secret, payload).digest();
+}
+
+/**
+ * One Buffer per algorithm that checkSignature's digests are written into, so a check allocates no
+ * Buffer per secret: digest('binary') gives the bytes as a one-byte (latin1) string, which write()
+ * copies in. Sharing is safe because checkSignature is synchronous: a digest is written and compared
+ * before anything else can run, and every call overwrites all of its algorithm's bytes.
+ */
+const SCRATCH_DIGESTS: Record<HmacAlgorithm, Buffer> = {
+	sha1: Buffer.alloc(DIGEST_BYTES.sha1),
+	sha256: Buffer.alloc(DIGEST_BYTES.sha256),
+	sha512: Buffer.alloc(DIGEST_BYTES.sha512),
+};
+
+/** The HMAC in its algorithm's scratch Buffer: valid only until the next call. */
+function scratchHmac(algorithm: HmacAlgorithm, secret: string | Buffer, payload: SignedBytes): Buffer {
+	const scratch = SCRATCH_DIGESTS[algorithm];
+	const written = scratch.write(hmacOf(algorithm, secret, payload).digest('binary'), 'latin1');
+	// Cannot happen (a digest has its algorithm's size); checked so a short write never compares stale bytes.
+	if (written !== scratch.length) throw new Error(`${algorithm} digest of ${written} bytes, expected ${scratch.length}`);
+	return scratch;
 }
 
 /**
@@ -150,10 +176,11 @@ export function checkSignature(
 	let matched = false;
 	for (const secret of secrets) {
 		if (secret.length === 0) continue;
-		const digest = computeHmac(message.algorithm, secret, message.payload);
+		const digest = scratchHmac(message.algorithm, secret, message.payload);
 		// Every candidate against every secret, no early exit, so timing does not tell which matched.
 		// Bytes, not text: hex is case-insensitive and the base64 forms are equal. A decoded candidate
-		// has the digest's length by construction, so timingSafeEqual over the two is constant-time.
+		// has the digest's length by construction (decodeSignature refuses any other), so
+		// timingSafeEqual over the two is constant-time and never throws.
 		for (const bytes of decoded) matched = timingSafeEqual(bytes, digest) || matched;
 	}
 	return matched ? 'valid' : 'mismatch';

@@ -221,3 +221,65 @@ describe('computeHmac', () => {
 		expect(computeHmac('sha512', 'secret-1', body)).toEqual(createHmac('sha512', 'secret-1').update(body).digest());
 	});
 });
+
+// checkSignature writes each digest into one Buffer per algorithm, reused across calls: no call may
+// see another's bytes.
+describe('checkSignature: the reused digest buffer', () => {
+	const first = { body: Buffer.from('{"id":"evt_1"}'), secret: 'first-secret' };
+	const second = { body: Buffer.from('{"id":"evt_2","amount":100}'), secret: 'second-secret' };
+	const signed = (algorithm: 'sha1' | 'sha256' | 'sha512', { body, secret }: { body: Buffer; secret: string }) =>
+		createHmac(algorithm, secret).update(body).digest('hex');
+	const check = (
+		algorithm: 'sha1' | 'sha256' | 'sha512',
+		{ body, secret }: { body: Buffer; secret: string },
+		candidate: string,
+	) => checkSignature({ payload: body, algorithm, encoding: 'hex', candidates: [candidate] }, [secret]);
+
+	it.each(['sha1', 'sha256', 'sha512'] as const)('gives each of two successive %s checks its own answer', (algorithm) => {
+		expect(check(algorithm, first, signed(algorithm, first))).toBe('valid');
+		expect(check(algorithm, second, signed(algorithm, second))).toBe('valid');
+		// The previous check's digest (still in the buffer if it were not overwritten) never matches.
+		expect(check(algorithm, second, signed(algorithm, first))).toBe('mismatch');
+		expect(check(algorithm, first, signed(algorithm, second))).toBe('mismatch');
+		// Same body, other secret; same secret, other body.
+		expect(check(algorithm, { body: first.body, secret: second.secret }, signed(algorithm, first))).toBe('mismatch');
+		expect(check(algorithm, { body: second.body, secret: first.secret }, signed(algorithm, first))).toBe('mismatch');
+		expect(check(algorithm, first, signed(algorithm, first))).toBe('valid');
+	});
+
+	it('keeps the algorithms apart when checks alternate between them', () => {
+		for (let i = 0; i < 3; i++) {
+			expect(check('sha256', first, signed('sha256', first))).toBe('valid');
+			expect(check('sha1', second, signed('sha1', second))).toBe('valid');
+			expect(check('sha512', first, signed('sha512', second))).toBe('mismatch');
+		}
+	});
+
+	it('checks every secret of a rotation against its own digest', () => {
+		const message = { payload: first.body, algorithm: 'sha256' as const, encoding: 'hex' as const, candidates: [signed('sha256', first)] };
+		expect(checkSignature(message, [first.secret, second.secret])).toBe('valid');
+		expect(checkSignature(message, [second.secret, first.secret])).toBe('valid');
+		expect(checkSignature(message, [second.secret, 'third-secret'])).toBe('mismatch');
+	});
+
+	it('refuses a signature of the wrong length before comparing, without throwing', () => {
+		const right = signed('sha256', first);
+		for (const candidate of [right.slice(0, -2), `${right}00`, signed('sha1', first), signed('sha512', first)]) {
+			expect(check('sha256', first, candidate)).toBe('malformed');
+		}
+		const base64 = createHmac('sha256', first.secret).update(first.body).digest();
+		const wrongLength = (bytes: Buffer) =>
+			checkSignature({ payload: first.body, algorithm: 'sha256', encoding: 'base64', candidates: [bytes.toString('base64')] }, [first.secret]);
+		expect(wrongLength(base64)).toBe('valid');
+		expect(wrongLength(base64.subarray(0, 31))).toBe('malformed');
+		expect(wrongLength(Buffer.concat([base64, Buffer.from([0])]))).toBe('malformed');
+	});
+
+	it('leaves computeHmac returning a new Buffer each call, which later checks do not change', () => {
+		const kept = computeHmac('sha256', first.secret, first.body);
+		const copy = Buffer.from(kept);
+		expect(computeHmac('sha256', first.secret, first.body)).not.toBe(kept);
+		expect(check('sha256', second, signed('sha256', second))).toBe('valid');
+		expect(kept).toEqual(copy);
+	});
+});

@@ -55,7 +55,8 @@ function signer(entry: Extract<CatalogueEntry, { kind: 'hmac' }>): Fixture['sign
 		if (entry.fields) {
 			const stamp = entry.fields.timestamp ? `${entry.fields.timestamp}=${ts},` : '';
 			headers[entry.header] = `${stamp}${entry.fields.signature}=${signature}`;
-		} else headers[entry.header] = signature;
+		} else if (entry.timestamp?.first) headers[entry.header] = `${ts},${signature}`;
+		else headers[entry.header] = signature;
 		if (entry.timestamp?.header) headers[entry.timestamp.header] = ts;
 		if (entry.idHeader) headers[entry.idHeader] = id;
 		return post(headers, o.payload);

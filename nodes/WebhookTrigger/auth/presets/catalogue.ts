@@ -179,6 +179,17 @@ export const CATALOGUE = {
 		signs: [{ text: 'v0:' }, 'timestamp', { text: ':' }, 'body'],
 		preset: { eventPath: 'body.metric', deliveryIdPath: 'body.event_id' },
 	},
+	segment: {
+		kind: 'hmac',
+		displayName: 'Segment',
+		description: 'X-Signature (HMAC-SHA1, hex) with the Webhooks destination shared secret',
+		docs: 'https://www.twilio.com/docs/segment/connections/destinations/catalog/actions-webhook',
+		header: 'x-signature',
+		algorithm: 'sha1',
+		encoding: 'hex',
+		signs: ['body'],
+		preset: { eventPath: 'body.type', deliveryIdPath: 'body.messageId' },
+	},
 	// Forms and authentication
 	tally: {
 		kind: 'hmac',

@@ -32,8 +32,11 @@ export interface CommonSpec {
 	/** `t=…,v1=…` headers: the field separator, the timestamp's key (if it is there) and the signatures' key. */
 	fields?: KeyValueFormat;
 	signs: readonly SignedPart[];
-	/** A signed timestamp checked against the replay window: in its own header or in `fields`. */
-	timestamp?: { header?: string; unit: 'seconds' | 'milliseconds' | 'iso' };
+	/**
+	 * A signed timestamp checked against the replay window: in its own header, in `fields`, or (`first`)
+	 * as the first entry of the signature header's `list`, the signatures after it (Recurly: `ts,sig,sig`).
+	 */
+	timestamp?: { header?: string; first?: boolean; unit: 'seconds' | 'milliseconds' | 'iso' };
 	/** The header of a signed message id. */
 	idHeader?: string;
 	/** How the saved secret becomes the key: as text (default) or the base64 after `whsec_` (Svix). */
@@ -71,7 +74,7 @@ function keyFor(kind: CommonSpec['key']): ((secret: string) => string | Buffer |
 	return kind === 'whsec' ? standardWebhooksKey : undefined;
 }
 
-/** The header's signatures (and a `t=` timestamp), prefixes removed; a rejection when none is usable. */
+/** The header's signatures (and a timestamp sent with them: `t=`, or a leading entry), prefixes removed; a rejection when none is usable. */
 function readSignatures(spec: CommonSpec, request: VerificationRequest): KeyValueSignatures | Rejected {
 	let sent: KeyValueSignatures;
 	if (spec.fields) {
@@ -81,7 +84,10 @@ function readSignatures(spec: CommonSpec, request: VerificationRequest): KeyValu
 	} else {
 		const value = requiredHeader(request, spec.header);
 		if (isRejected(value)) return value;
-		sent = { candidates: spec.list === undefined ? [value] : value.split(spec.list).map((part) => part.trim()).filter((part) => part !== '') };
+		const entries = spec.list === undefined ? [value] : value.split(spec.list).map((part) => part.trim()).filter((part) => part !== '');
+		// A leading timestamp is never a candidate: the signatures are the entries after it.
+		const timestamp = spec.timestamp?.first === true ? entries.shift() : undefined;
+		sent = { candidates: entries, timestamp };
 	}
 	const prefix = spec.prefix ?? '';
 	if (prefix === '') return sent.candidates.length === 0 ? signatureRejection('malformed') : sent;
