@@ -11,8 +11,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { acknowledgement, answersAfterStart } from './acknowledge';
 import type { Redactions } from './auth';
 import { redactionsFor, signsPublicUrl } from './auth';
-import { keepsRefusal, storedCallOf } from './delivery/refusedReplay';
-import { keepRefusedCall } from '../shared/store/inbox';
+import { keepRefusal, keepsRefusal, storedCallOf } from './delivery/refusedReplay';
 import { decideDelivery } from './delivery/delivery';
 import type { DeliveryPorts } from './delivery/delivery';
 import type { DeliveryLog } from './delivery/deliveryLog';
@@ -161,10 +160,7 @@ export async function handleCall(node: CallNode, call: IncomingCall, deliveryId:
 		if (!node.test && keepsRefusal(config.scheme, admitted.code) && inboxSettingsOf(node.responseMode, options) !== undefined) {
 			const webhookUrl = signsPublicUrl(config.scheme) ? node.webhookUrl?.() : undefined;
 			const refused = { id: deliveryId, workflowId: node.workflowId, nodeName: node.nodeName, receivedAt: new Date(call.now), call: storedCallOf(call, webhookUrl) };
-			await node.delivery.store
-				.open()
-				.then(async (db) => await keepRefusedCall(db, refused))
-				.catch((error: unknown) => reports.problem(`keeping a refused call for replay failed: ${(error as Error).message}`));
+			await keepRefusal(node.delivery.store, refused).catch((error: unknown) => reports.problem(`keeping a refused call for replay failed: ${(error as Error).message}`));
 		}
 		// Listening for a test event: say what was expected and what arrived (no secret).
 		const testing = admitted.status >= 400 && node.test;

@@ -11,7 +11,9 @@ import type { AuthScheme } from '../auth';
 import type { CallerRules, GateConfig, IncomingCall } from '../gate/gate';
 import { admitRequest } from '../gate/gate';
 import type { ReasonCode } from '../reasons';
+import { keepRefusedCall } from '../../shared/store/inbox';
 import type { StoredCall } from '../../shared/store/inbox';
+import type { Queryable } from '../../shared/store/types';
 import type { ClaimResult } from '../../shared/store/deliveryKeys';
 
 /** Refusals a changed credential can turn into an acceptance; a missing or malformed signature never. */
@@ -20,6 +22,23 @@ const REPLAYABLE_REFUSALS: ReadonlySet<string> = new Set<ReasonCode>(['signature
 /** Whether a call refused with `code` under `scheme` is kept for a later replay. */
 export function keepsRefusal(scheme: AuthScheme, code: string): boolean {
 	return REPLAYABLE_REFUSALS.has(code) && signsBody(scheme);
+}
+
+/** Triggers whose kept refusals are at the cap, until when: a flood of forged calls skips the count. */
+const fullUntil = new Map<string, number>();
+const FULL_RECHECK_MS = 60_000;
+
+/** Keeps a refused call unless the trigger was found at the cap within the last minute. */
+export async function keepRefusal(
+	store: { key: string; open: () => Promise<Queryable> },
+	refused: { id: string; workflowId: string; nodeName: string; receivedAt: Date; call: StoredCall },
+): Promise<void> {
+	const key = `${store.key}\n${refused.workflowId}\n${refused.nodeName}`;
+	const now = refused.receivedAt.getTime();
+	if ((fullUntil.get(key) ?? 0) > now) return;
+	const kept = await keepRefusedCall(await store.open(), refused);
+	if (kept) fullUntil.delete(key);
+	else fullUntil.set(key, now + FULL_RECHECK_MS);
 }
 
 export function storedCallOf(call: IncomingCall, webhookUrl?: string): StoredCall {

@@ -218,9 +218,18 @@ eachStore()('replay of refused calls on the %s store', (_kind, target) => {
 			);
 		}
 		const node = nodeWith(() => hmacConfig(OLD_SECRET));
-		expect(await send(node, hmacCall({ n: 2 }, 'forger', T0))).toBe(401);
+		// A day before the other cases' calls: the minute this trigger is known full ends before them.
+		const dayBefore = T0 - 24 * 60 * 60_000;
+		expect(await send(node, hmacCall({ n: 2 }, 'forger', dayBefore))).toBe(401);
 		const { rows: counted } = await store.query<{ n: number }>(`SELECT count(*) AS n FROM inbox WHERE state = 'refused'`);
 		expect(Number(counted[0].n)).toBe(MAX_REFUSED_KEPT);
+		// Room again (pruned): kept once the minute is over, not before.
+		await store.query(`DELETE FROM inbox WHERE seq IN (SELECT seq FROM inbox WHERE state = 'refused' ORDER BY seq LIMIT 1)`);
+		expect(await send(node, hmacCall({ n: 3 }, 'forger', dayBefore + 30_000))).toBe(401);
+		expect(await send(node, hmacCall({ n: 4 }, 'forger', dayBefore + 61_000))).toBe(401);
+		const { rows: kept } = await store.query<{ call: unknown }>(`SELECT call FROM inbox WHERE state = 'refused' ORDER BY seq DESC LIMIT 1`);
+		const last = (typeof kept[0].call === 'string' ? JSON.parse(kept[0].call) : kept[0].call) as { body: { n: number } };
+		expect(last.body.n).toBe(4);
 	}, 60_000);
 
 	it('marks the log record of a replayed refusal accepted once it verifies', async () => {
