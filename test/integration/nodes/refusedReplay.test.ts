@@ -24,7 +24,8 @@ import { eachStore, truncate } from '../store/targets';
  */
 const WF = 'wf-refused';
 const NODE = 'Webhook Trigger';
-const T0 = Date.UTC(2026, 11, 5, 12);
+// Relative to the real clock: the pump prunes finished rows 7 days old, and kept refusals are finished at arrival.
+const T0 = Date.now() - 60_000;
 const OLD_SECRET = 'old-secret-typed-wrong';
 const NEW_SECRET = 'whsec_the-right-one';
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
