@@ -17,13 +17,13 @@ import type { DeliveryPorts } from './delivery/delivery';
 import type { DeliveryLog } from './delivery/deliveryLog';
 import type { Answered } from './delivery/deliveryRecord';
 import { deliveryRecord } from './delivery/deliveryRecord';
-import { DEFAULT_DUPLICATE_WINDOW_HOURS, duplicateKeyOf } from './delivery/duplicates';
+import { DEFAULT_DUPLICATE_WINDOW_HOURS } from './delivery/duplicates';
 import { explainRejection, testRejectionItem } from './gate/explain';
 import { admitCaller, admitRequest } from './gate/gate';
 import type { CallerRules, GateConfig, IncomingCall, Reply } from './gate/gate';
 import { outcomeOf, replyFor } from './replies';
 import { resumeSettingsOf } from './delivery/resume';
-import { duplicateKeyPathOf } from './triggerOptions';
+import { deliveryKeyOf } from './triggerOptions';
 import type { TriggerOptions } from './triggerOptions';
 import { DefaultStoreUnavailable } from '../shared/storeResolver';
 import { releaseDeliveryKey } from '../shared/store/deliveryKeys';
@@ -155,9 +155,12 @@ export async function handleCall(node: CallNode, call: IncomingCall, deliveryId:
 	} catch (error) {
 		return misconfigured(error);
 	}
+	const responseMode = node.responseMode;
+	// The inbox stores the delivery and answers; a test call runs at once (answered early).
+	const inbox = node.test ? undefined : inboxSettingsOf(responseMode, options);
 	if (admitted.kind === 'reply') {
 		// Inbox mode keeps a call refused for its signature, so a fixed secret can replay it.
-		if (!node.test && keepsRefusal(config.scheme, admitted.code) && inboxSettingsOf(node.responseMode, options) !== undefined) {
+		if (inbox !== undefined && keepsRefusal(config.scheme, admitted.code)) {
 			const webhookUrl = signsPublicUrl(config.scheme) ? node.webhookUrl?.() : undefined;
 			const refused = { id: deliveryId, workflowId: node.workflowId, nodeName: node.nodeName, receivedAt: new Date(call.now), call: storedCallOf(call, webhookUrl) };
 			await keepRefusal(node.delivery.store, refused).catch((error: unknown) => reports.problem(`keeping a refused call for replay failed: ${(error as Error).message}`));
@@ -174,16 +177,12 @@ export async function handleCall(node: CallNode, call: IncomingCall, deliveryId:
 		if (limited) return limited;
 	}
 
-	const responseMode = node.responseMode;
-	// The inbox stores the delivery and answers; a test call runs at once (answered early).
-	const inbox = node.test ? undefined : inboxSettingsOf(responseMode, options);
 	const early = inbox === undefined && responseMode === 'onReceived' && !answersAfterStart(responseMode, options);
 	// Last, after every other check: a forged or refused call never claims a delivery key nor
 	// resumes anything. Duplicates, resume and the answer mode decide together (delivery.ts).
 	// Keys read the call as sent, not the item's redacted copy: Twilio's delivery id header
 	// (i-twilio-idempotency-token) has a name the redaction hides.
-	const keyPath = duplicateKeyPathOf(options, config.scheme);
-	const key = keyPath === '' ? undefined : duplicateKeyOf(root, keyPath);
+	const key = deliveryKeyOf(options, config.scheme, root);
 	// execute() finds the claim to confirm by the item's deliveryId.
 	const item = logOn || key !== undefined || inbox !== undefined ? { ...admitted.item, deliveryId } : admitted.item;
 	const next = await decideDelivery(

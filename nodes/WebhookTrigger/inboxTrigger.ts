@@ -14,8 +14,8 @@ import { storeOfNode } from '../shared/storeResolver';
 import { verifyReplayedCall } from './delivery/refusedReplay';
 import { acceptReplayRecord } from '../shared/store/inboxReplay';
 import { readGateConfig } from './webhookContext';
-import { claimDelivery, DEFAULT_DUPLICATE_WINDOW_HOURS, duplicateKeyOf } from './delivery/duplicates';
-import { duplicateKeyPathOf } from './triggerOptions';
+import { claimDelivery, DEFAULT_DUPLICATE_WINDOW_HOURS } from './delivery/duplicates';
+import { deliveryKeyOf } from './triggerOptions';
 
 /** What an ended execution means for its delivery: n8n's status, and its error when it failed. */
 export function outcomeOfRun(run: IRun | undefined): ExecutionOutcome {
@@ -51,8 +51,7 @@ export async function inboxTrigger(context: ITriggerFunctions): Promise<ITrigger
 				// Read now: the credential as it is at the replay, for the URL the caller signed.
 				gateConfig: async (webhookUrl) => await readGateConfig(context, options, () => webhookUrl ?? '', true),
 				claimKey: async (root, scheme) => {
-					const keyPath = duplicateKeyPathOf(options, scheme);
-					const key = keyPath === '' ? undefined : duplicateKeyOf(root, keyPath);
+					const key = deliveryKeyOf(options, scheme, root);
 					if (key === undefined) return undefined;
 					const windowHours = options.duplicateWindowHours ?? DEFAULT_DUPLICATE_WINDOW_HOURS;
 					// Started at once: the inbox row is the delivery's commit point (delivery/inbox.ts).

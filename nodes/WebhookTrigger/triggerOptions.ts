@@ -1,6 +1,7 @@
 /** The Webhook Trigger's "Options" collection, as webhook() and execute() read it. */
 import type { AcknowledgementOptions } from './acknowledge';
 import { presetDefaults } from './auth';
+import { duplicateKeyOf } from './delivery/duplicates';
 import type { ResumeOptions } from './delivery/resume';
 import type { RateLimitOptions } from './gate/rateLimit';
 
@@ -29,4 +30,13 @@ export interface TriggerOptions extends AcknowledgementOptions, ResumeOptions, R
 export function duplicateKeyPathOf(options: TriggerOptions, scheme: string): string {
 	if (options.suppressDuplicates === false) return '';
 	return (options.duplicateKeyPath ?? '').trim() || (presetDefaults(scheme).deliveryIdPath ?? '');
+}
+
+/**
+ * The call's duplicate key (`root`: body, headers, query, params as sent), or undefined when
+ * suppression is off or the call has none. The one derivation for arrival and replay.
+ */
+export function deliveryKeyOf(options: TriggerOptions, scheme: string, root: Record<string, unknown>): string | undefined {
+	const path = duplicateKeyPathOf(options, scheme);
+	return path === '' ? undefined : duplicateKeyOf(root, path);
 }

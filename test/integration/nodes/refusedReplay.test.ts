@@ -7,6 +7,7 @@ import { parseIpAllowlist, parseOriginAllowlist } from '../../../nodes/WebhookTr
 import { startInboxPump } from '../../../nodes/WebhookTrigger/delivery/inboxPump';
 import { verifyReplayedCall } from '../../../nodes/WebhookTrigger/delivery/refusedReplay';
 import { claimDelivery } from '../../../nodes/WebhookTrigger/delivery/duplicates';
+import { deliveryKeyOf } from '../../../nodes/WebhookTrigger/triggerOptions';
 import type { TriggerOptions } from '../../../nodes/WebhookTrigger/triggerOptions';
 import { MAX_REFUSED_KEPT } from '../../../nodes/shared/store/inbox';
 import { acceptReplayRecord, replayDelivery, replayMatching } from '../../../nodes/shared/store/inboxReplay';
@@ -107,8 +108,8 @@ eachStore()('replay of refused calls on the %s store', (_kind, target) => {
 			verify: async (call, delivery) =>
 				await verifyReplayedCall(call, { deliveryId: delivery.id, replayOf: delivery.replayOf }, {
 					gateConfig: async () => config(),
-					claimKey: async (root) => {
-						const key = options.duplicateKeyPath ? (root.body as Record<string, string>)[options.duplicateKeyPath.replace('body.', '')] : undefined;
+					claimKey: async (root, scheme) => {
+						const key = deliveryKeyOf(options, scheme, root);
 						if (key === undefined) return undefined;
 						return await claimDelivery(trigger(), { workflowId: WF, nodeName: NODE, key, deliveryId: delivery.id, now: Date.now(), windowHours: 24, started: true }, 0);
 					},
