@@ -9,6 +9,7 @@ import { replayDelivery, replayMatching } from '../shared/store/inboxReplay';
 import type { Replay } from '../shared/store/inboxReplay';
 import { webhookDeliveriesProperties } from './description';
 import { listFilterOf, replayFilterOf } from './filters';
+import { replayToTestUrl } from './testUrlReplay';
 import { postgresStoreCredential } from '../shared/storeDescription';
 
 /** Reads the Webhook Trigger's delivery log: what happened to each call, accepted or not. */
@@ -48,6 +49,10 @@ export class WebhookDeliveries implements INodeType {
 					return;
 				}
 				const id = String(this.getNodeParameter('deliveryId', itemIndex, '')).trim();
+				if (this.getNodeParameter('replayTo', itemIndex, 'inbox') === 'testUrl') {
+					emit(await replayToTestUrl(this, store, id, String(this.getNodeParameter('testUrl', itemIndex, '')), itemIndex));
+					return;
+				}
 				const result = isDeliveryId(id) ? await replayDelivery(store, id, randomUUID(), new Date()) : { kind: 'missing' as const };
 				if (result.kind === 'missing') {
 					throw new NodeOperationError(this.getNode(), `No delivery with ID "${id}" in the inbox`, {

@@ -65,6 +65,33 @@ export const webhookDeliveriesProperties: INodeProperties[] = [
 			'The ID from the X-Delivery-ID header, or the deliveryId field of a trigger item. Replay takes deliveries stored by Answer After the Delivery Is Stored (Inbox) in the last 7 days, once they have run (done or failed), and calls that mode refused for their signature.',
 	},
 	{
+		displayName: 'Replay To',
+		name: 'replayTo',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'Its Workflow (Inbox)', value: 'inbox', description: 'Runs again as a new delivery of its workflow' },
+			{
+				name: 'The Test URL (Editor Listening)',
+				value: 'testUrl',
+				description: "Becomes the test event of the trigger listening in the editor, to map variables from a real call; nothing runs in production",
+			},
+		],
+		default: 'inbox',
+		displayOptions: { show: { operation: ['replay'], replayBy: ['id'] } },
+	},
+	{
+		displayName: 'Test URL',
+		name: 'testUrl',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: { show: { operation: ['replay'], replayBy: ['id'], replayTo: ['testUrl'] } },
+		placeholder: 'http://localhost:5678/webhook-test/orders',
+		description:
+			"The Test URL shown in the delivery's Webhook Trigger (Webhook URLs > Test URL). Click Listen for Test Event there first. Takes deliveries the inbox holds, or that the delivery log kept with Keep Bodies.",
+	},
+	{
 		displayName: 'Filters',
 		name: 'filters',
 		type: 'collection',

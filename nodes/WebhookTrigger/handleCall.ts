@@ -28,6 +28,7 @@ import type { TriggerOptions } from './triggerOptions';
 import { DefaultStoreUnavailable } from '../shared/storeResolver';
 import { releaseDeliveryKey } from '../shared/store/deliveryKeys';
 import { inboxSettingsOf, storeInInbox } from './delivery/inbox';
+import { replayedTestItem, testReplayTokenOf } from './delivery/testReplay';
 import { rateLimiterFor } from './delivery/rateLimitStore';
 import { limitsBeforeVerification, rateLimitOf } from './gate/rateLimit';
 import type { RateLimitSettings } from './gate/rateLimit';
@@ -83,6 +84,8 @@ export interface CallResult {
 }
 
 const CONFIGURATION_ERROR_REPLY = replyFor('configuration_error');
+
+const toAnswer = (reply: Reply): Answer => ({ status: reply.status, headers: reply.headers, body: reply.body, contentType: reply.contentType });
 const INBOX_UNAVAILABLE_REPLY = replyFor('store_unavailable', { message: 'The delivery could not be stored; retry later' });
 
 export async function handleCall(node: CallNode, call: IncomingCall, deliveryId: string, reports: CallReports): Promise<CallResult> {
@@ -132,6 +135,26 @@ export async function handleCall(node: CallNode, call: IncomingCall, deliveryId:
 	};
 
 	if (log instanceof DefaultStoreUnavailable) return misconfigured(log);
+
+	// Listening in the editor, a replay token from Webhook Deliveries makes a stored delivery the
+	// test event. Not logged: the call is n8n replaying to itself, and its header is a token.
+	const replayToken = node.test ? testReplayTokenOf(call.headers) : undefined;
+	if (replayToken !== undefined) {
+		let replayed: Record<string, unknown> | undefined;
+		try {
+			replayed = await replayedTestItem(node.delivery.store, replayToken, node, deliveryId, call.now);
+		} catch (error) {
+			reports.problem(`taking a replay token failed: ${(error as Error).message}`);
+			return { answer: toAnswer(replyFor('store_unavailable')) };
+		}
+		if (replayed === undefined) {
+			const refused = replyFor('replay_token_invalid');
+			reports.rejected(refused.code, call.ip);
+			return { answer: toAnswer(refused), workflowData: [[testRejectionItem(refused)]] };
+		}
+		const body = JSON.stringify({ replayed: replayed.replayOf, deliveryId });
+		return { answer: { status: 200, headers: {}, body, contentType: 'application/json' }, workflowData: [[{ json: replayed as IDataObject }]] };
+	}
 
 	let config: Omit<GateConfig, keyof CallerRules>;
 	let limit: RateLimitSettings | undefined;

@@ -271,6 +271,15 @@ export const REASONS = {
 			'The waiting execution did not take the hand-over (n8n unreachable at its own resume URL, or still busy after 15 s); the wait was released and the caller got `Retry-After: 30`, so its retry can resume it',
 		fix: "n8n must reach its own `WEBHOOK_URL`; n8n's log has a line per failure",
 	},
+	replay_token_invalid: {
+		statuses: [401],
+		outcome: 'rejected',
+		from: 'delivery',
+		message: 'The replay token is unknown, used or expired; replay the delivery again from Webhook Deliveries',
+		cause:
+			'A call on the Test URL with `X-Webhook-Gateway-Replay` whose token is unknown, already used, older than 2 minutes or issued for another trigger ([Replay to the Test URL](delivery-log.md#replay-to-the-test-url)); nothing started',
+		fix: 'Replay the delivery again with Webhook Deliveries (Replay To: Test URL) while the editor listens',
+	},
 	store_unavailable: {
 		statuses: [503],
 		outcome: 'error',

@@ -200,8 +200,25 @@ const inboxWorkflow = workflow(
 	{ 'Webhook Trigger': [['Inbox ran']] },
 );
 
+/** Issue 28's kill test in queue mode: batches of 10, a failed attempt retried after 2 s. */
+const INBOX_KILL = 'e2eQueueInbKill';
+const inboxKillWorkflow = workflow(
+	INBOX_KILL,
+	{
+		name: 'Webhook Trigger',
+		type: nodeType('webhookTrigger'),
+		parameters: { path: 'queue-inbox-kill', authentication: 'hmac', options: { inbox: true, inboxBatchSize: 10, inboxBatchWindowMs: 250, inboxRetrySeconds: 2 } },
+		credentials: hmac,
+	},
+	[noOp('Inbox ran')],
+	{ 'Webhook Trigger': [['Inbox ran']] },
+);
+const INBOX_KILL_TOTAL = 2_000;
+const INBOX_KILL_CLIENTS = 50;
+
 const paths = [
 	'/webhook/queue-inbox',
+	'/webhook/queue-inbox-kill',
 	'/webhook/queue-rate',
 	'/webhook/queue-route',
 	'/webhook/queue-bind',
@@ -248,7 +265,7 @@ const table = lines.map((v) => [`n8n ${v.n8n}`, v] as const);
 		cluster = await QueueCluster.create(version, {
 			postgresUrl: postgresUrl!,
 			credentials: [hmacCredential, pgCredential!],
-			workflows: [routeWorkflow, bindWorkflow, embeddedLogWorkflow, embeddedBindWorkflow, waiterWorkflow, paymentsWorkflow, rateWorkflow, inboxWorkflow],
+			workflows: [routeWorkflow, bindWorkflow, embeddedLogWorkflow, embeddedBindWorkflow, waiterWorkflow, paymentsWorkflow, rateWorkflow, inboxWorkflow, inboxKillWorkflow],
 		});
 		await cluster.start(paths);
 		console.log(`queue e2e (${version.n8n}): main, 2 webhook processors and 2 workers ready in ${Math.round((Date.now() - started) / 1000)} s`);
@@ -530,6 +547,66 @@ const table = lines.map((v) => [`n8n ${v.n8n}`, v] as const);
 		expect(all.length).toBeLessThan(200);
 		// The leader's trigger emitted; the workers ran.
 		for (const execution of all) expect(cluster.workersThatRan(execution.id)).toHaveLength(1);
+	}));
+
+	it(`inbox: ${INBOX_KILL_TOTAL} deliveries from ${INBOX_KILL_CLIENTS} clients, a worker SIGKILLed at a random moment and restarted → every delivery answered 202 has exactly one successful execution`, async () => await withLogs(async () => {
+		const since = await cluster.lastExecutionId();
+		const run = `qkill-${Date.now()}`;
+		const victim = cluster.workers[0];
+		const killAfter = 300 + Math.floor(Math.random() * (INBOX_KILL_TOTAL * 0.6 - 300));
+		let answered = 0;
+		let sent = 0;
+		let killedAt = -1;
+		const killing = (async () => {
+			const deadline = Date.now() + 400_000;
+			while (Date.now() < deadline && answered < killAfter) await sleep(20);
+			killedAt = answered;
+			await victim.kill();
+		})();
+		const answers: Answer[] = [];
+		await Promise.all(
+			Array.from({ length: INBOX_KILL_CLIENTS }, async () => {
+				while (sent < INBOX_KILL_TOTAL) {
+					const n = sent++;
+					answers[n] = await send('queue-inbox-kill', { id: `${run}-delivery-${n}` });
+					answered++;
+				}
+			}),
+		);
+		await killing;
+		// Its jobs cut off by the kill: n8n fails them as stalled, the inbox retries their deliveries.
+		await victim.start([], 240_000);
+		const acknowledged = answers.flatMap((a, n) => (a.status === 202 ? [`${run}-delivery-${n}`] : []));
+		expect(answers.filter((a) => a.status !== 202).map((a) => `${a.status} ${a.text.slice(0, 120)}`)).toEqual([]);
+
+		const pattern = new RegExp(`${run}-delivery-\\d+`, 'g');
+		const successes = async () => {
+			const counts = new Map<string, number>();
+			const statuses: Record<string, number> = {};
+			for (const execution of ofWorkflow(await cluster.executions(since), INBOX_KILL)) {
+				statuses[execution.status] = (statuses[execution.status] ?? 0) + 1;
+				if (execution.status !== 'success') continue;
+				for (const id of new Set(execution.raw.match(pattern) ?? [])) counts.set(id, (counts.get(id) ?? 0) + 1);
+			}
+			return { counts, statuses };
+		};
+		let seen = await successes();
+		const deadline = Date.now() + 300_000;
+		while (Date.now() < deadline && acknowledged.some((id) => !seen.counts.has(id))) {
+			await sleep(2_000);
+			seen = await successes();
+		}
+		await sleep(3_000);
+		seen = await successes();
+		const missing = acknowledged.filter((id) => !seen.counts.has(id));
+		const twice = [...seen.counts].filter(([, count]) => count > 1).map(([id]) => id);
+		console.log(
+			`queue e2e (${version.n8n}) inbox kill test: worker 0 SIGKILLed after ${killedAt} answers; ${acknowledged.length} answered 202; ` +
+				`executions ${JSON.stringify(seen.statuses)}; ${missing.length} without a successful execution, ${twice.length} run successfully twice`,
+		);
+		expect(seen.statuses.success).toBeGreaterThan(0);
+		expect(missing).toEqual([]);
+		expect(twice).toEqual([]);
 	}));
 
 	it('a worker SIGKILLed during a 200-delivery burst: no half-written customer or chat, no lost delivery record', async () => await withLogs(async () => {

@@ -203,6 +203,22 @@ export const MIGRATIONS: readonly Migration[] = [
 			"CREATE INDEX inbox_refused_idx ON inbox (workflow_id, node_name, seq) WHERE state = 'refused'",
 		],
 	},
+	{
+		version: 12,
+		name: 'test_replays (one-time tokens: a stored delivery replayed to the Test URL as the editor\'s test event)',
+		statements: [
+			// The token itself is never stored: its SHA-256 only.
+			`CREATE TABLE test_replays (
+				token_hash text PRIMARY KEY,
+				delivery_id uuid NOT NULL,
+				workflow_id text NOT NULL,
+				node_name text NOT NULL,
+				item jsonb NOT NULL,
+				expires_at timestamptz NOT NULL
+			)`,
+			'CREATE INDEX test_replays_expires_idx ON test_replays (expires_at)',
+		],
+	},
 ];
 
 export function assertOrdered(migrations: readonly Migration[]): void {
