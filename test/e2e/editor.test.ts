@@ -18,7 +18,7 @@ import { BrowserSession, keepScreenshot, watchProblems } from './harness/browser
 import { N8nInstance, sleep } from './harness/n8n';
 import { packageName } from './harness/package';
 import type { WorkflowFile } from './harness/rest';
-import { createCredential, saveWorkflow } from './harness/rest';
+import { activateWorkflow, createCredential, saveWorkflow } from './harness/rest';
 import { selectedVersions } from './harness/versions';
 import { nodeType } from './harness/workflow';
 
@@ -101,6 +101,53 @@ function editorWorkflow(hmacCredential: { id: string; name: string }): WorkflowF
 	};
 }
 
+/** Issue 28: an inbox trigger whose stored deliveries the editor can take as its test event. */
+function inboxWorkflow(hmacCredential: { id: string; name: string }): WorkflowFile {
+	return {
+		name: 'Inbox (editor e2e)',
+		nodes: [
+			{
+				id: 'b7a1f0c2-0000-4000-8000-000000000011',
+				name: 'Webhook Trigger',
+				type: nodeType('webhookTrigger'),
+				typeVersion: 1.1,
+				position: [0, 0],
+				webhookId: 'b7a1f0c2-0000-4000-8000-0000000000bb',
+				parameters: { path: 'editor-inbox', authentication: 'hmac', eventPath: 'body.event', cases: { values: cases }, options: { inbox: true, deliveryIdHeader: true } },
+				credentials: { webhookHmacApi: hmacCredential },
+			},
+		],
+		connections: {},
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+/** n8n's own Webhook → Webhook Deliveries, Replay To: Test URL (id and URL from the call's body). */
+const replayToolWorkflow: WorkflowFile = {
+	name: 'Replay tool (editor e2e)',
+	nodes: [
+		{
+			id: 'b7a1f0c2-0000-4000-8000-000000000021',
+			name: 'Replay Hook',
+			type: 'n8n-nodes-base.webhook',
+			typeVersion: 2,
+			position: [0, 0],
+			webhookId: 'b7a1f0c2-0000-4000-8000-0000000000cc',
+			parameters: { httpMethod: 'POST', path: 'editor-replay', responseMode: 'lastNode', options: {} },
+		},
+		{
+			id: 'b7a1f0c2-0000-4000-8000-000000000022',
+			name: 'Webhook Deliveries',
+			type: nodeType('webhookDeliveries'),
+			typeVersion: 1,
+			position: [300, 0],
+			parameters: { operation: 'replay', replayBy: 'id', deliveryId: '={{ $json.body.id }}', replayTo: 'testUrl', testUrl: '={{ $json.body.url }}' },
+		},
+	],
+	connections: { 'Replay Hook': { main: [[{ node: 'Webhook Deliveries', type: 'main', index: 0 }]] } },
+	settings: { executionOrder: 'v1' },
+};
+
 /** Reads `read()` until it equals `wanted` or WAIT has passed; returns the last value read. */
 async function settled<T>(read: () => Promise<T>, wanted: T): Promise<T> {
 	const deadline = Date.now() + WAIT;
@@ -126,6 +173,7 @@ describe.each(selectedVersions())('the nodes in the n8n $n8n editor', (version) 
 	let page: Page;
 	let problems: ReturnType<typeof watchProblems>;
 	let workflowId = '';
+	let inboxWorkflowId = '';
 	const credentialIds: Record<string, string> = {};
 
 	const canvasNode = (name: string): Locator => page.locator('[data-test-id="canvas-node"]').filter({ hasText: name });
@@ -186,6 +234,10 @@ describe.each(selectedVersions())('the nodes in the n8n $n8n editor', (version) 
 			credentialIds[type.name] = await createCredential(n8n, { name: `Editor ${type.name}`, type: type.name, data });
 		}
 		workflowId = (await saveWorkflow(n8n, editorWorkflow({ id: credentialIds.webhookHmacApi, name: 'Editor webhookHmacApi' }))).id;
+		const inbox = await saveWorkflow(n8n, inboxWorkflow({ id: credentialIds.webhookHmacApi, name: 'Editor webhookHmacApi' }));
+		inboxWorkflowId = inbox.id;
+		await activateWorkflow(n8n, inbox);
+		await activateWorkflow(n8n, await saveWorkflow(n8n, replayToolWorkflow));
 		page = await browser.context.newPage();
 		page.setDefaultTimeout(WAIT);
 		problems = watchProblems(page, ours);
@@ -293,6 +345,54 @@ describe.each(selectedVersions())('the nodes in the n8n $n8n editor', (version) 
 		expect(shown).not.toContain(sign(body, secret).slice(7));
 		await screenshot('editor-test-rejected.png', page.locator('[data-test-id="ndv"]'), true);
 		expectNoProblems();
+	});
+
+	it('replays a stored production delivery to the Test URL: the editor shows it as the test event (Webhook Deliveries, Replay To: Test URL)', async () => {
+		// A real delivery, stored by the active inbox workflow (its production URL), then run.
+		// Routed to the first case, the output the panel shows first.
+		const body = JSON.stringify({ event: 'order_approved', customer: { email: 'replayed.carla@example.com' } });
+		const stored = await n8n.request('POST', '/webhook/editor-inbox', { headers: { 'content-type': 'application/json', 'x-signature': sign(body, secret) }, body });
+		expect(stored.status).toBe(202);
+		const deliveryId = stored.headers.get('x-delivery-id') ?? '';
+		expect(deliveryId).toMatch(/^[0-9a-f-]{36}$/);
+
+		// Leaving a panel with a changed parameter may ask first: go on.
+		const leave = (dialog: { accept: () => Promise<void> }) => void dialog.accept();
+		page.on('dialog', leave);
+		await page.goto(`${n8n.baseUrl}/workflow/${inboxWorkflowId}`);
+		page.off('dialog', leave);
+		await canvasNode('Webhook Trigger').waitFor({ timeout: WAIT });
+		const ndv = await openPanel('Webhook Trigger');
+		await ndv.locator('[data-test-id="trigger-execute-button"]').click();
+		await ndv.locator('[data-test-id="trigger-listening"]').waitFor();
+
+		const replay = await n8n.request('POST', '/webhook/editor-replay', {
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ id: deliveryId, url: `${n8n.baseUrl}/webhook-test/editor-inbox` }),
+		});
+		expect(replay.status).toBe(200);
+		expect(replay.json()).toMatchObject({ replayOf: deliveryId, replayTo: 'testUrl', nodeName: 'Webhook Trigger', workflowId: inboxWorkflowId });
+
+		const output = ndv.locator('[data-test-id="output-panel"]');
+		await output.getByText('replayed.carla@example.com').first().waitFor();
+		await output.getByText(deliveryId).first().waitFor();
+		await expect(output.getByText('Approved Branch').first().isVisible()).resolves.toBe(true);
+		await ndv.locator('[data-test-id="trigger-listening"]').waitFor({ state: 'hidden' });
+		await screenshot('editor-test-replay.png', page.locator('[data-test-id="ndv"]'));
+
+		// The token was used: the same replay again reaches nothing that listens.
+		const again = await n8n.request('POST', '/webhook/editor-replay', {
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ id: deliveryId, url: `${n8n.baseUrl}/webhook-test/editor-inbox` }),
+		});
+		// The workflow's node failed (n8n answers its own error for a "When Last Node Finishes" run).
+		expect(again.status).toBeGreaterThanOrEqual(400);
+		await closePanel();
+		expectNoProblems();
+
+		// Back where the next test expects to be: the orders workflow, its trigger's panel open.
+		await openWorkflow();
+		await openPanel('Webhook Trigger');
 	});
 
 	it('changes the output handles when a case is added in the panel', async () => {
