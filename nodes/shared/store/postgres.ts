@@ -6,6 +6,7 @@ import { runMigrations } from './migrations';
 import type { PostgresCredentials, Queryable, QueryResult, Store } from './types';
 import { DEFAULT_SCHEMA } from './types';
 import { asStoreError, errorMessage } from './postgresErrors';
+import { statementOf, unnameAfter } from './postgresStatements';
 
 /** pg, loaded on the first PostgreSQL use: n8n loads every node file at start, most never use it. */
 let pg: typeof Pg | undefined;
@@ -139,8 +140,12 @@ export class PostgresStore implements Store {
 
 	async query<R = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
 		return await this.use(async (pool) => {
+			const statement = statementOf(sql, params);
 			try {
-				const result = await pool.query(sql, [...params]);
+				const result = await pool.query(statement).catch(async (error: unknown) => {
+					if (unnameAfter(statement, error)) return await pool.query(sql, statement.values);
+					throw error;
+				});
 				return { rows: result.rows as R[], rowCount: result.rowCount ?? result.rows.length };
 			} catch (error) {
 				throw asStoreError(error, this.credentials);
@@ -155,7 +160,12 @@ export class PostgresStore implements Store {
 			});
 			const tx: Queryable = {
 				query: async <R>(sql: string, params: readonly unknown[] = []) => {
-					const result = await client.query(sql, [...params]);
+					const statement = statementOf(sql, params);
+					// A refused name aborts the transaction: it fails once, and the caller's retry runs unnamed.
+					const result = await client.query(statement).catch((error: unknown) => {
+						unnameAfter(statement, error);
+						throw error;
+					});
 					return { rows: result.rows as R[], rowCount: result.rowCount ?? result.rows.length };
 				},
 			};

@@ -1,0 +1,60 @@
+import { Client } from 'pg';
+import { closeAllPostgres, openPostgresStore } from '../../../nodes/shared/store/postgres';
+import { POSTGRES_URL, postgresCredentials, uniqueSchema, warnIfNoPostgres } from './targets';
+
+/**
+ * Named statements (postgresStatements.ts): a text with parameters is prepared once it repeats, and
+ * planned once per connection; when another process changes a table under a prepared `SELECT *`,
+ * the server refuses the cached plan and the store runs the text unnamed instead of failing.
+ */
+warnIfNoPostgres();
+
+(POSTGRES_URL ? describe : describe.skip)('PostgreSQL named statements', () => {
+	const schema = uniqueSchema();
+	const admin = new Client({ connectionString: POSTGRES_URL });
+
+	beforeAll(async () => await admin.connect());
+	afterAll(async () => {
+		await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+		await admin.end();
+		await closeAllPostgres();
+	});
+
+	it('prepares a repeated text on its connection, and survives a column added under a prepared SELECT *', async () => {
+		// One connection, so every run of the text meets the same prepared statement.
+		const store = await openPostgresStore(postgresCredentials(schema), { max: 1 });
+		await store.query('CREATE TABLE named_probe (id int PRIMARY KEY, v text)');
+		await store.query("INSERT INTO named_probe VALUES (1, 'a')");
+		const text = 'SELECT * FROM named_probe WHERE id = $1';
+		for (let i = 0; i < 3; i++) expect((await store.query(text, [1])).rows).toEqual([{ id: 1, v: 'a' }]);
+		// pg_prepared_statements lists this connection's own.
+		const { rows } = await store.query<{ statements: number }>('SELECT count(*)::int AS statements FROM pg_prepared_statements WHERE statement = $1', [text]);
+		expect(rows[0].statements).toBe(1);
+
+		// Another process migrates the table: the plan's result type changed.
+		await admin.query(`ALTER TABLE "${schema}".named_probe ADD COLUMN w text DEFAULT 'new'`);
+		expect((await store.query(text, [1])).rows).toEqual([{ id: 1, v: 'a', w: 'new' }]);
+		expect((await store.query(text, [1])).rows).toEqual([{ id: 1, v: 'a', w: 'new' }]);
+
+		// In a transaction the refusal aborts it: that transaction fails once, the next runs unnamed.
+		const other = 'SELECT * FROM named_probe WHERE id = $1 AND v IS NOT NULL';
+		const inTransaction = async () => await store.transaction(async (tx) => (await tx.query(other, [1])).rows);
+		for (let i = 0; i < 3; i++) await expect(inTransaction()).resolves.toEqual([{ id: 1, v: 'a', w: 'new' }]);
+		await admin.query(`ALTER TABLE "${schema}".named_probe ADD COLUMN x text DEFAULT 'x'`);
+		await expect(inTransaction()).rejects.toThrow(/cached plan must not change result type/);
+		await expect(inTransaction()).resolves.toEqual([{ id: 1, v: 'a', w: 'new', x: 'x' }]);
+	});
+
+	it('behind a pooler that loses names (a server connection without the prepared statement): runs unnamed, and names nothing more', async () => {
+		const store = await openPostgresStore(postgresCredentials(schema), { max: 1 });
+		const text = 'SELECT id FROM named_probe WHERE id = $1 AND id > 0';
+		for (let i = 0; i < 3; i++) expect((await store.query(text, [1])).rows).toEqual([{ id: 1 }]);
+		// What pgbouncer in transaction mode does: the next server connection has none of them.
+		await store.query('DEALLOCATE ALL');
+		expect((await store.query(text, [1])).rows).toEqual([{ id: 1 }]);
+		const another = 'SELECT v FROM named_probe WHERE id = $1 AND id < 10';
+		for (let i = 0; i < 3; i++) expect((await store.query(another, [1])).rows).toEqual([{ v: 'a' }]);
+		const { rows } = await store.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement = $1', [another]);
+		expect(rows[0].n).toBe(0);
+	});
+});
