@@ -574,6 +574,8 @@ const table = lines.map((v) => [`n8n ${v.n8n}`, v] as const);
 			}),
 		);
 		await killing;
+		// Read before the restart, which starts a new log: what the killed worker had taken on.
+		const victimStarted = new Set(victim.log.match(/Worker started execution \d+/g) ?? []).size;
 		// Its jobs cut off by the kill: n8n fails them as stalled, the inbox retries their deliveries.
 		await victim.start([], 240_000);
 		const acknowledged = answers.flatMap((a, n) => (a.status === 202 ? [`${run}-delivery-${n}`] : []));
@@ -601,10 +603,11 @@ const table = lines.map((v) => [`n8n ${v.n8n}`, v] as const);
 		const missing = acknowledged.filter((id) => !seen.counts.has(id));
 		const twice = [...seen.counts].filter(([, count]) => count > 1).map(([id]) => id);
 		console.log(
-			`queue e2e (${version.n8n}) inbox kill test: worker 0 SIGKILLed after ${killedAt} answers; ${acknowledged.length} answered 202; ` +
+			`queue e2e (${version.n8n}) inbox kill test: worker 0 SIGKILLed after ${killedAt} answers, having started ${victimStarted} executions; ${acknowledged.length} answered 202; ` +
 				`executions ${JSON.stringify(seen.statuses)}; ${missing.length} without a successful execution, ${twice.length} run successfully twice`,
 		);
-		expect(seen.statuses.success).toBeGreaterThan(0);
+		// The kill came mid-burst, while the victim was taking executions.
+		expect(victimStarted).toBeGreaterThan(0);
 		expect(missing).toEqual([]);
 		expect(twice).toEqual([]);
 	}));
