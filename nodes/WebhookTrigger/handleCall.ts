@@ -84,9 +84,10 @@ export interface CallResult {
 }
 
 const CONFIGURATION_ERROR_REPLY = replyFor('configuration_error');
-
-const toAnswer = (reply: Reply): Answer => ({ status: reply.status, headers: reply.headers, body: reply.body, contentType: reply.contentType });
 const INBOX_UNAVAILABLE_REPLY = replyFor('store_unavailable', { message: 'The delivery could not be stored; retry later' });
+
+/** A reply as answered, with no log record (handleCall's `answer` writes one). */
+const toAnswer = (reply: Reply): Answer => ({ status: reply.status, headers: reply.headers, body: reply.body, contentType: reply.contentType });
 
 export async function handleCall(node: CallNode, call: IncomingCall, deliveryId: string, reports: CallReports): Promise<CallResult> {
 	const { options, log } = node;
