@@ -186,7 +186,7 @@ export async function handleCall(node: CallNode, call: IncomingCall, deliveryId:
 		// Inbox mode keeps a call refused for its signature, so a fixed secret can replay it.
 		if (inbox !== undefined && keepsRefusal(config.scheme, admitted.code)) {
 			const webhookUrl = signsPublicUrl(config.scheme) ? node.webhookUrl?.() : undefined;
-			const refused = { id: deliveryId, workflowId: node.workflowId, nodeName: node.nodeName, receivedAt: new Date(call.now), call: storedCallOf(call, webhookUrl) };
+			const refused = { id: deliveryId, workflowId: node.workflowId, nodeName: node.nodeName, receivedAt: new Date(call.now), call: storedCallOf(call, config.scheme, config.credentials, webhookUrl) };
 			await keepRefusal(node.delivery.store, refused).catch((error: unknown) => reports.problem(`keeping a refused call for replay failed: ${(error as Error).message}`));
 		}
 		// Listening for a test event: say what was expected and what arrived (no secret).

@@ -194,7 +194,7 @@ export function credentialRequirements(credentialType: string): CredentialRequir
 }
 
 /** Credential-bearing headers of HTTP itself, never part of a scheme but never to be kept. */
-const HTTP_CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie'];
+export const HTTP_CREDENTIAL_HEADERS: readonly string[] = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie'];
 
 /** Every field any scheme reads a secret or signature from, plus HTTP's own credential headers. */
 export const KNOWN_SECRET_FIELDS: Redactions = {

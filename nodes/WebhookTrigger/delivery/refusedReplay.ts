@@ -6,7 +6,7 @@
  * forged call stays refused. Schemes that send a token (bearer, header, query) never keep the call:
  * storing the token the caller sent would store a secret, so they replay only accepted deliveries.
  */
-import { signsBody } from '../auth';
+import { HTTP_CREDENTIAL_HEADERS, schemeFields, signsBody } from '../auth';
 import type { AuthScheme } from '../auth';
 import type { CallerRules, GateConfig, IncomingCall } from '../gate/gate';
 import { admitRequest } from '../gate/gate';
@@ -41,11 +41,20 @@ export async function keepRefusal(
 	else fullUntil.set(key, now + FULL_RECHECK_MS);
 }
 
-export function storedCallOf(call: IncomingCall, webhookUrl?: string): StoredCall {
+/**
+ * The call as kept: HTTP's own credential headers (Authorization, Cookie, …) are dropped unless the
+ * scheme reads its signature from one (a generic HMAC credential may name Authorization). No
+ * signing scheme signs them, so verifying again does not need them.
+ */
+export function storedCallOf(call: IncomingCall, scheme: AuthScheme, credentials: unknown, webhookUrl?: string): StoredCall {
+	const read = new Set(schemeFields(scheme, credentials).headers.map((name) => name.toLowerCase()));
+	const headers = Object.fromEntries(
+		Object.entries(call.headers).filter(([name]) => read.has(name.toLowerCase()) || !HTTP_CREDENTIAL_HEADERS.includes(name.toLowerCase())),
+	);
 	return {
 		webhookName: call.webhookName,
 		method: call.method,
-		headers: call.headers,
+		headers,
 		query: call.query,
 		params: call.params,
 		body: call.body ?? null,

@@ -164,6 +164,32 @@ eachStore()('replay of refused calls on the %s store', (_kind, target) => {
 		expect(Number(counted[0].n)).toBe(3);
 	});
 
+	it("keeps no Authorization or Cookie header of a refused call, unless the scheme reads its signature from it", async () => {
+		const body = { order: 7 };
+		const withCredentials = (signature: Record<string, string>) =>
+			signedCall(body, { ...signature, authorization: 'Basic dXNlcjpwYXNz', cookie: 'session=s3cr3t', 'proxy-authorization': 'Basic eDp5', 'x-request-id': 'r-1' }, T0);
+		expect(await send(nodeWith(() => hmacConfig(OLD_SECRET)), withCredentials({ 'x-signature': hex(NEW_SECRET, JSON.stringify(body)) }))).toBe(401);
+		const storedHeaders = async () =>
+			(await store.query<{ call: unknown }>("SELECT call FROM inbox WHERE state = 'refused' ORDER BY seq")).rows.map((row) => {
+				const call = (typeof row.call === 'string' ? JSON.parse(row.call) : row.call) as { headers: Record<string, unknown> };
+				return call.headers;
+			});
+		const [kept] = await storedHeaders();
+		expect(Object.keys(kept).sort()).toEqual(['content-type', 'x-request-id', 'x-signature']);
+
+		// A generic HMAC credential that reads its signature from Authorization keeps that one (only).
+		await truncate(store, ['inbox']);
+		const inAuthorization = (secret: string): RequestConfig =>
+			requestConfig({ scheme: 'hmac', credentials: { secret, algorithm: 'sha256', source: 'header', parameterName: 'Authorization', encoding: 'hex', prefix: '' } });
+		const signed = signedCall(body, { authorization: hex(NEW_SECRET, JSON.stringify(body)), cookie: 'session=s3cr3t' }, T0);
+		expect(await send(nodeWith(() => inAuthorization(OLD_SECRET)), signed)).toBe(401);
+		const [keptSigned] = await storedHeaders();
+		expect(Object.keys(keptSigned).sort()).toEqual(['authorization', 'content-type']);
+		// And it still verifies once the secret is fixed.
+		await replayMatching(store, { workflowId: WF, outcome: 'refused', limit: 100 }, new Date(), randomUUID);
+		expect((await pumpOnce(() => inAuthorization(NEW_SECRET))).map((item) => item.body)).toEqual([body]);
+	});
+
 	it('judges a signed timestamp against the arrival time, not the replay', async () => {
 		let secret = OLD_SECRET;
 		// Arrived an hour ago with a fresh timestamp (Stripe's tolerance is 5 minutes).
