@@ -45,7 +45,7 @@ export async function replayToTestUrl(context: IExecuteFunctions, store: Store, 
 		ignoreHttpStatusErrors: true,
 	})) as { statusCode: number; body: unknown };
 	const answer = (typeof response.body === 'object' && response.body !== null ? response.body : {}) as IDataObject;
-	if (response.statusCode === 200 && answer.replayed === id) {
+	if (response.statusCode === 200 && answer.replayed === id.toLowerCase()) {
 		return { deliveryId: answer.deliveryId ?? null, replayOf: id, workflowId: issued.workflowId, nodeName: issued.nodeName, replayTo: 'testUrl' };
 	}
 	const trigger = `"${issued.nodeName}" of workflow ${issued.workflowId}`;

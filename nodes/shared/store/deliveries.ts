@@ -289,6 +289,7 @@ export function isDeliveryId(id: string): boolean {
 
 export async function getDelivery(db: Queryable, id: string): Promise<DeliveryRow | undefined> {
 	if (!isDeliveryId(id)) return undefined;
-	const { rows } = await db.query<RawRow>(`${WITH_INBOX} WHERE d.id = $1::uuid`, [id]);
+	// Ids are stored lower-case; SQLite compares them as text.
+	const { rows } = await db.query<RawRow>(`${WITH_INBOX} WHERE d.id = $1::uuid`, [id.toLowerCase()]);
 	return rows.length ? toRow(rows[0]) : undefined;
 }

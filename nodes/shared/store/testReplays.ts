@@ -30,7 +30,8 @@ export type IssuedTestReplay =
  */
 export async function issueTestReplay(store: Store, id: string, now: Date): Promise<IssuedTestReplay> {
 	if (!isDeliveryId(id)) return { kind: 'missing' };
-	const found = await findItem(store, id);
+	// Ids are stored lower-case; SQLite compares them as text.
+	const found = await findItem(store, id.toLowerCase());
 	if (found === undefined) return { kind: 'missing' };
 	const token = randomBytes(32).toString('base64url');
 	await store.transaction(async (tx) => {
@@ -38,7 +39,7 @@ export async function issueTestReplay(store: Store, id: string, now: Date): Prom
 		await tx.query(
 			`INSERT INTO test_replays (token_hash, delivery_id, workflow_id, node_name, item, expires_at)
 			VALUES ($1, $2::uuid, $3, $4, $5::jsonb, $6::timestamptz)`,
-			[hashOf(token), id, found.workflowId, found.nodeName, JSON.stringify(found.item), iso(new Date(now.getTime() + TEST_REPLAY_TTL_MS))],
+			[hashOf(token), id.toLowerCase(), found.workflowId, found.nodeName, JSON.stringify(found.item), iso(new Date(now.getTime() + TEST_REPLAY_TTL_MS))],
 		);
 	});
 	return { kind: 'issued', token, workflowId: found.workflowId, nodeName: found.nodeName };

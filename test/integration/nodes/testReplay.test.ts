@@ -104,6 +104,13 @@ eachStore()('replay to the Test URL on the %s store', (_kind, target) => {
 		expect(again.workflowData?.[0][0].json).not.toHaveProperty('body');
 	});
 
+	it('takes the delivery id in either case (a UUID pasted in upper case)', async () => {
+		const id = await stored();
+		const issued = await tokenFor(id.toUpperCase());
+		const result = await send(nodeOf(), replayCall(issued.token));
+		expect(JSON.parse(result.answer!.body)).toMatchObject({ replayed: id });
+	});
+
 	it('holds only for the trigger of the delivery, only for 2 minutes, and never for a made-up token', async () => {
 		const id = await stored();
 		const other = await tokenFor(id);

@@ -93,9 +93,12 @@ eachStore()('replay on the %s store', (_kind, target) => {
 		const [again] = await claimDue(store, { workflowId: WF, nodeName: NODE, now: at(5_000), limit: 10, leaseMs: 60_000, maxAttempts: 1 });
 		expect(again).toMatchObject({ id: newId, attempt: 1, replayOf: id, receivedAt: at(5_000).toISOString() });
 		expect(again.item).toEqual({ n: 0, id, deliveryId: newId, replayOf: id });
-		const logged = await getDelivery(store, newId);
+		// An id in upper case finds the same delivery (ids are stored lower-case).
+		const logged = await getDelivery(store, newId.toUpperCase());
 		expect(logged).toMatchObject({ id: newId, outcome: 'accepted', reason: 'replay', receivedAt: at(5_000).toISOString(), item: again.item });
 		expect(logged?.inbox?.state).toBe('running');
+		// Still running: replaying it by id, in any case, is refused.
+		expect(await replayDelivery(store, newId.toUpperCase(), randomUUID(), at(5_500))).toEqual({ kind: 'unfinished', state: 'running' });
 		// Not in the inbox (never stored there, or pruned): nothing to replay.
 		expect(await replayDelivery(store, randomUUID(), randomUUID(), at(6_000))).toEqual({ kind: 'missing' });
 	});
