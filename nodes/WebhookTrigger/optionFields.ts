@@ -124,6 +124,16 @@ export const triggerOptionsProperty: INodeProperties = {
 			description: 'With the inbox: at most this many executions start in any minute (a destination\'s rate limit); 0 for no limit. The rest wait in the inbox.',
 		},
 		{
+			displayName: 'Inbox Hold While Calls Arrive (Seconds)',
+			name: 'inboxHoldSeconds',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 10, // INBOX_DEFAULTS
+			displayOptions: { show: { '/responseMode': ['onReceived'] } },
+			description:
+				'With the inbox: answers come first. While calls keep arriving, stored deliveries wait until calls pause for 0.2 s, at most this long; after that they run at full pace until the inbox has caught up. 0 to run each delivery at once.',
+		},
+		{
 			displayName: 'Inbox Retry Delay (Seconds)',
 			name: 'inboxRetrySeconds',
 			type: 'number',

@@ -24,6 +24,7 @@ export interface TriggerOptions extends AcknowledgementOptions, ResumeOptions, R
 	inboxBatchSize?: number;
 	inboxBatchWindowMs?: number;
 	inboxPerMinute?: number;
+	inboxHoldSeconds?: number;
 }
 
 /** The duplicate key's path: the node's, else the preset's delivery id; '' when suppression is off. */

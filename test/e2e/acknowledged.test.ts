@@ -155,6 +155,8 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('ackn
 					inboxConcurrency: KILL_TEST.concurrency,
 					inboxBatchSize: KILL_TEST.batchSize,
 					inboxBatchWindowMs: 500,
+					// Runs start during the burst, so that the kill lands among running executions.
+					inboxHoldSeconds: 0,
 				}),
 				ackWorkflow('e2eAckInOrder01', 'ack-in-order', { inbox: true, inboxConcurrency: 1 }),
 				ackWorkflow('e2eAckBatch0001', 'ack-batch', { inbox: true, inboxConcurrency: 1, inboxBatchSize: 5, inboxBatchWindowMs: 2000 }),

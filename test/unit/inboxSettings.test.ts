@@ -6,19 +6,20 @@ describe('inbox settings', () => {
 	it('apply only in "Immediately" mode with the inbox option on', () => {
 		expect(inboxSettingsOf('onReceived', {})).toBeUndefined();
 		expect(inboxSettingsOf('lastNode', { inbox: true })).toBeUndefined();
-		expect(inboxSettingsOf('onReceived', { inbox: true })).toEqual({ concurrency: 5, maxAttempts: 3, retryBaseMs: 30_000, retryMaxMs: 3_600_000, batchSize: 1, batchWindowMs: 0, perMinute: 0 });
-		expect(inboxSettingsOf('onReceived', { inbox: true, inboxConcurrency: 0, inboxAttempts: 2.7, inboxRetrySeconds: -4 })).toMatchObject({ concurrency: 1, maxAttempts: 2, retryBaseMs: 0 });
+		expect(inboxSettingsOf('onReceived', { inbox: true })).toEqual({ concurrency: 5, maxAttempts: 3, retryBaseMs: 30_000, retryMaxMs: 3_600_000, batchSize: 1, batchWindowMs: 0, perMinute: 0, holdMs: 10_000 });
+		expect(inboxSettingsOf('onReceived', { inbox: true, inboxConcurrency: 0, inboxAttempts: 2.7, inboxRetrySeconds: -4, inboxHoldSeconds: -1 })).toMatchObject({ concurrency: 1, maxAttempts: 2, retryBaseMs: 0, holdMs: 0 });
 	});
 
 	it('show the same defaults in the editor as the node applies', () => {
 		const defaults = Object.fromEntries((triggerOptionsProperty.options ?? []).map((option) => [option.name, (option as { default?: unknown }).default]));
-		expect([defaults.inboxConcurrency, defaults.inboxAttempts, defaults.inboxRetrySeconds, defaults.inboxBatchSize, defaults.inboxBatchWindowMs, defaults.inboxPerMinute]).toEqual([
+		expect([defaults.inboxConcurrency, defaults.inboxAttempts, defaults.inboxRetrySeconds, defaults.inboxBatchSize, defaults.inboxBatchWindowMs, defaults.inboxPerMinute, defaults.inboxHoldSeconds]).toEqual([
 			INBOX_DEFAULTS.concurrency,
 			INBOX_DEFAULTS.maxAttempts,
 			INBOX_DEFAULTS.retrySeconds,
 			INBOX_DEFAULTS.batchSize,
 			INBOX_DEFAULTS.batchWindowMs,
 			INBOX_DEFAULTS.perMinute,
+			INBOX_DEFAULTS.holdSeconds,
 		]);
 	});
 

@@ -23,9 +23,11 @@ export interface InboxSettings {
 	batchWindowMs: number;
 	/** Executions started in any minute; 0: no limit. */
 	perMinute: number;
+	/** How long stored deliveries may wait while calls keep arriving (answers first); 0: run at once. */
+	holdMs: number;
 }
 
-export const INBOX_DEFAULTS = { concurrency: 5, maxAttempts: 3, retrySeconds: 30, batchSize: 1, batchWindowMs: 0, perMinute: 0 } as const;
+export const INBOX_DEFAULTS = { concurrency: 5, maxAttempts: 3, retrySeconds: 30, batchSize: 1, batchWindowMs: 0, perMinute: 0, holdSeconds: 10 } as const;
 
 /** Backoff stops doubling at one hour. */
 const RETRY_MAX_MS = 60 * 60_000;
@@ -42,6 +44,7 @@ export function inboxSettingsOf(responseMode: string, options: TriggerOptions): 
 		batchSize: whole(options.inboxBatchSize, INBOX_DEFAULTS.batchSize),
 		batchWindowMs: Math.max(0, options.inboxBatchWindowMs ?? INBOX_DEFAULTS.batchWindowMs),
 		perMinute: Math.max(0, Math.floor(options.inboxPerMinute ?? INBOX_DEFAULTS.perMinute)),
+		holdMs: Math.max(0, options.inboxHoldSeconds ?? INBOX_DEFAULTS.holdSeconds) * 1000,
 	};
 }
 

@@ -6,6 +6,11 @@
  * the backoff with all its deliveries; one that never reports (n8n stopped) is taken over by the
  * next pump once its lease ends (store/inbox.ts has the states). A replayed refusal is verified
  * again first (refusedReplay.ts); one refused again fails at once, without retries.
+ *
+ * Answers come first: while calls keep arriving at this process, no execution starts (they would
+ * share the CPU with the answers) until calls pause for QUIET_MS or the oldest held delivery has
+ * waited `holdMs`. A hold that ran out means the process cannot both answer and run: the pump then
+ * runs at full pace until it has caught up, and holds again only after that (no starvation).
  */
 import type { InboxSettings } from './inbox';
 import { registerPump } from './inbox';
@@ -25,6 +30,9 @@ const POLL_MS = 1_000;
 const KEEP_FINISHED_MS = 7 * 24 * 60 * 60_000;
 const PRUNE_EVERY_MS = 10 * 60_000;
 const MINUTE_MS = 60_000;
+
+/** A pause in arrivals this long ends a hold: the burst is over (or was one call). */
+export const QUIET_MS = 200;
 
 export type ExecutionOutcome = { ok: true; executionId?: string } | { ok: false; error: string; executionId?: string };
 
@@ -62,6 +70,11 @@ export function startInboxPump(workflowId: string, nodeName: string, settings: I
 	let timer: unknown;
 	let lastRenewal = ports.now();
 	let lastPrune = 0;
+	/** The hold: when the first delivery stored here since the last claim arrived, and the latest. */
+	let holdFrom: number | undefined;
+	let lastArrival = 0;
+	/** A hold ran out: run at full pace until the due deliveries are all claimed. */
+	let catchingUp = false;
 
 	const schedule = (ms: number) => {
 		if (stopped) return;
@@ -140,6 +153,19 @@ export function startInboxPump(workflowId: string, nodeName: string, settings: I
 		return { count };
 	};
 
+	/** While calls arrive (and the hold has time left): when to look again; undefined: run now. */
+	const holding = (now: number): number | undefined => {
+		if (settings.holdMs <= 0 || catchingUp || holdFrom === undefined) return undefined;
+		const quietAt = lastArrival + QUIET_MS;
+		const holdEnds = holdFrom + settings.holdMs;
+		if (now >= quietAt) return undefined;
+		if (now >= holdEnds) {
+			catchingUp = true;
+			return undefined;
+		}
+		return Math.min(quietAt, holdEnds);
+	};
+
 	const tick = async () => {
 		if (stopped) return;
 		if (claiming) {
@@ -163,14 +189,19 @@ export function startInboxPump(workflowId: string, nodeName: string, settings: I
 			}
 			const room = startable(now);
 			wakeAt = room.nextAt;
-			if (room.count > 0) {
+			const holdUntil = room.count > 0 ? holding(now) : undefined;
+			if (holdUntil !== undefined) wakeAt = Math.min(wakeAt ?? holdUntil, holdUntil);
+			else if (room.count > 0) {
+				// Deliveries arriving from now on open a new hold.
+				holdFrom = undefined;
 				const wanted = room.count * settings.batchSize - held.length;
 				const claimed = await claimDue(db, { workflowId, nodeName, now: new Date(now), limit: wanted, leaseMs: LEASE_MS, maxAttempts: settings.maxAttempts });
 				for (const delivery of claimed) attempts.set(delivery.id, delivery.attempt);
 				const ready = [...held, ...claimed];
 				held = [];
-				// There may be more due right away.
+				// There may be more due right away; a short claim means the pump has caught up.
 				if (claimed.length === wanted) again = true;
+				else catchingUp = false;
 				for (let i = 0; i < ready.length && !stopped; i += settings.batchSize) {
 					const batch = ready.slice(i, i + settings.batchSize);
 					const windowEnds = Date.parse(batch[0].receivedAt) + settings.batchWindowMs;
@@ -194,7 +225,11 @@ export function startInboxPump(workflowId: string, nodeName: string, settings: I
 		}
 	};
 
-	const unregister = registerPump(workflowId, nodeName, () => schedule(0));
+	const unregister = registerPump(workflowId, nodeName, () => {
+		lastArrival = ports.now();
+		holdFrom ??= lastArrival;
+		schedule(0);
+	});
 	schedule(0);
 	return {
 		stop: () => {

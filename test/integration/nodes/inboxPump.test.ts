@@ -3,7 +3,8 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 
 import { inboxSettingsOf } from '../../../nodes/WebhookTrigger/delivery/inbox';
-import { startInboxPump } from '../../../nodes/WebhookTrigger/delivery/inboxPump';
+import { QUIET_MS, startInboxPump } from '../../../nodes/WebhookTrigger/delivery/inboxPump';
+import { storeInInbox } from '../../../nodes/WebhookTrigger/delivery/inbox';
 import type { ExecutionOutcome, PumpPorts } from '../../../nodes/WebhookTrigger/delivery/inboxPump';
 import { enqueueDeliveries } from '../../../nodes/shared/store/inbox';
 import type { Store } from '../../../nodes/shared/store/types';
@@ -15,7 +16,7 @@ import { eachStore, truncate } from '../store/targets';
  * and nothing run again after it succeeded.
  */
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
-const ONE_AT_A_TIME = { batchSize: 1, batchWindowMs: 0, perMinute: 0 };
+const ONE_AT_A_TIME = { batchSize: 1, batchWindowMs: 0, perMinute: 0, holdMs: 0 };
 
 /** The retry delay as the manual states it: "**Inbox Retry Delay (Seconds)** (default 30), doubling for each later attempt". */
 function documentedRetrySeconds(): number {
@@ -51,6 +52,12 @@ function manualClock(start: number) {
 		waiting: async () => {
 			if (pending === undefined) await new Promise<void>((resolve) => (waiter = resolve));
 			waiter = undefined;
+		},
+		/** When the pending timer is due, if one is set. */
+		pendingAt: () => pending?.at,
+		/** Moves the clock without running the pending timer (a call arrives in between). */
+		advanceTo: (at: number) => {
+			now = Math.max(now, at);
 		},
 		fire: () => {
 			const due = pending!;
@@ -252,5 +259,100 @@ eachStore()('the inbox pump on the %s store', (_kind, target) => {
 			within20(starts[n].at - failedAt[n - 1], documented);
 		}
 		process.stdout.write(`inbox backoff (documented ${baseMs} ms, doubling): retry 1 scheduled ${starts[1].nextAttemptAt! - failedAt[0]} ms, started ${starts[1].at - failedAt[0]} ms after the failure; retry 2 scheduled ${starts[2].nextAttemptAt! - failedAt[1]} ms, started ${starts[2].at - failedAt[1]} ms\n`);
+	});
+
+	/**
+	 * Calls arrive every `gapMs` on the pump's clock through storeInInbox (which wakes the pump, as
+	 * webhook() does); runs succeed at once. Returns when each delivery arrived and started.
+	 */
+	async function arrivals(workflowId: string, holdMs: number, count: number, gapMs: number, callsDuringRuns = 0) {
+		const T0 = Date.UTC(2026, 11, 6, 12);
+		const clock = manualClock(T0);
+		const arrivedAt = new Map<number, number>();
+		const startedAt = new Map<number, number>();
+		const trigger = { key: 'test', open: async () => store };
+		let next = 0;
+		const arrive = async (at: number) => {
+			const n = next++;
+			arrivedAt.set(n, at);
+			await storeInInbox(trigger, { workflowId, nodeName: 'Trigger', deliveryId: randomUUID(), item: { n }, receivedAt: at, keyed: false });
+		};
+		let extra = callsDuringRuns;
+		const pump = startInboxPump(workflowId, 'Trigger', { ...ONE_AT_A_TIME, concurrency: 2, maxAttempts: 1, retryBaseMs: 0, retryMaxMs: 0, holdMs }, {
+			open: async () => store,
+			run: async (items) => {
+				for (const item of items) startedAt.set(item.n as number, clock.now());
+				// A run takes 10 ms, and a call may come in meanwhile.
+				clock.advanceTo(clock.now() + 10);
+				if (extra-- > 0) await arrive(clock.now());
+				return { ok: true };
+			},
+			now: clock.now,
+			timers: clock.timers,
+			problem: (m) => { throw new Error(m); },
+		});
+		/** Runs the pump's timers due by `until`, each poll to its end with what it started reported. */
+		const runUntil = async (until: number) => {
+			for (;;) {
+				await clock.waiting();
+				await pump.settled();
+				await clock.waiting();
+				if (clock.pendingAt()! > until) return;
+				clock.fire();
+			}
+		};
+		try {
+			for (let n = 0; n < count; n++) {
+				const at = T0 + n * gapMs;
+				await runUntil(at);
+				clock.advanceTo(at);
+				await arrive(at);
+			}
+			while (startedAt.size < count + callsDuringRuns) await runUntil(clock.now() + 1_000);
+		} finally {
+			pump.stop();
+			await pump.settled();
+		}
+		return { T0, arrivedAt, startedAt };
+	}
+
+	it('holds runs while calls keep arriving and runs them all, in order, once calls pause', async () => {
+		const { arrivedAt, startedAt } = await arrivals('wf-hold', 10_000, 30, 50);
+		const lastArrival = Math.max(...arrivedAt.values());
+		// Nothing started while the calls came in (1.45 s, inside the 10 s hold) ...
+		expect(Math.min(...startedAt.values())).toBe(lastArrival + QUIET_MS);
+		// ... then all of them, in arrival order.
+		expect([...startedAt.keys()]).toEqual(Array.from({ length: 30 }, (_, n) => n));
+		expect((await states('wf-hold')).done).toBe(30);
+	});
+
+	it('starts every delivery within the hold while calls never pause: a hold that runs out catches up first', async () => {
+		const holdMs = 2_000;
+		const { T0, arrivedAt, startedAt } = await arrivals('wf-hold-long', holdMs, 200, 50);
+		expect(startedAt.size).toBe(200);
+		const waited = [...arrivedAt].map(([n, at]) => startedAt.get(n)! - at);
+		// The first hold runs its full length (no pause in 10 s of calls) ...
+		expect(startedAt.get(0)).toBe(T0 + holdMs);
+		// ... and no delivery waits longer than one hold, plus the poll that starts it.
+		expect(Math.max(...waited)).toBeLessThanOrEqual(holdMs + 50);
+		// Runs went on while the calls did: not all at the end.
+		expect([...startedAt.values()].filter((at) => at < T0 + 199 * 50).length).toBeGreaterThan(150);
+	});
+
+	it('once a hold ran out, keeps running while calls come in until it has caught up', async () => {
+		const holdMs = 2_000;
+		// 50 calls in 2.5 s (the hold runs out at the 41st), then one more during each of 100 runs.
+		const { T0, startedAt } = await arrivals('wf-hold-catch-up', holdMs, 50, 50, 100);
+		expect(startedAt.size).toBe(150);
+		const starts = [...startedAt.values()].sort((a, b) => a - b);
+		expect(starts[0]).toBe(T0 + holdMs);
+		// No second hold while behind: each run starts as the one before it ends (10 ms).
+		const gaps = starts.slice(1).map((at, i) => at - starts[i]);
+		expect(Math.max(...gaps)).toBeLessThan(QUIET_MS);
+	});
+
+	it('runs each delivery at once with the hold off', async () => {
+		const { arrivedAt, startedAt } = await arrivals('wf-no-hold', 0, 10, 50);
+		for (const [n, at] of arrivedAt) expect(startedAt.get(n)).toBe(at);
 	});
 });

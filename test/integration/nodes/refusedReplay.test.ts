@@ -99,7 +99,7 @@ eachStore()('replay of refused calls on the %s store', (_kind, target) => {
 	/** Runs the pump with the gate as configured now until nothing is due; returns the items run. */
 	async function pumpOnce(config: () => RequestConfig, options: TriggerOptions = {}): Promise<Array<Record<string, unknown>>> {
 		const ran: Array<Record<string, unknown>> = [];
-		const pump = startInboxPump(WF, NODE, { concurrency: 1, maxAttempts: 3, retryBaseMs: 0, retryMaxMs: 0, batchSize: 1, batchWindowMs: 0, perMinute: 0 }, {
+		const pump = startInboxPump(WF, NODE, { concurrency: 1, maxAttempts: 3, retryBaseMs: 0, retryMaxMs: 0, batchSize: 1, batchWindowMs: 0, perMinute: 0, holdMs: 0 }, {
 			open: async () => store,
 			run: async (items) => {
 				ran.push(...items);
