@@ -6,6 +6,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { storedId } from '../shared/store/ids';
 import { issueTestReplay, TEST_REPLAY_HEADER, TEST_REPLAY_TTL_MS } from '../shared/store/testReplays';
 import type { Store } from '../shared/store/types';
 
@@ -45,7 +46,7 @@ export async function replayToTestUrl(context: IExecuteFunctions, store: Store, 
 		ignoreHttpStatusErrors: true,
 	})) as { statusCode: number; body: unknown };
 	const answer = (typeof response.body === 'object' && response.body !== null ? response.body : {}) as IDataObject;
-	if (response.statusCode === 200 && answer.replayed === id.toLowerCase()) {
+	if (response.statusCode === 200 && answer.replayed === storedId(id)) {
 		return { deliveryId: answer.deliveryId ?? null, replayOf: id, workflowId: issued.workflowId, nodeName: issued.nodeName, replayTo: 'testUrl' };
 	}
 	const trigger = `"${issued.nodeName}" of workflow ${issued.workflowId}`;

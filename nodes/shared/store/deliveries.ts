@@ -4,6 +4,7 @@
  * Deliveries node. Values arrive already redacted; this module only stores and queries them.
  */
 import { dialectOf } from './dialect';
+import { storedId } from './ids';
 import type { Queryable } from './types';
 
 export type DeliveryOutcome = 'accepted' | 'resumed' | 'rejected' | 'handshake' | 'duplicate' | 'error' | 'overflow';
@@ -289,7 +290,6 @@ export function isDeliveryId(id: string): boolean {
 
 export async function getDelivery(db: Queryable, id: string): Promise<DeliveryRow | undefined> {
 	if (!isDeliveryId(id)) return undefined;
-	// Ids are stored lower-case; SQLite compares them as text.
-	const { rows } = await db.query<RawRow>(`${WITH_INBOX} WHERE d.id = $1::uuid`, [id.toLowerCase()]);
+	const { rows } = await db.query<RawRow>(`${WITH_INBOX} WHERE d.id = $1::uuid`, [storedId(id)]);
 	return rows.length ? toRow(rows[0]) : undefined;
 }

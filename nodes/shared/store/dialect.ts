@@ -45,6 +45,9 @@ export const postgresDialect: Dialect = {
 /** ISO-8601 UTC with milliseconds, as Date.toISOString() writes: text timestamps then sort and compare as times. */
 export const SQLITE_NOW = `strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`;
 
+/** A time as a statement parameter: that ISO text, which PostgreSQL reads as timestamptz and SQLite keeps and compares as it is. */
+export const iso = (date: Date): string => date.toISOString();
+
 /** A random (version 4) UUID in SQL, for the DEFAULT of id columns. */
 const SQLITE_UUID = `(lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6))))`;
 

@@ -12,3 +12,12 @@ export function timeOrderedId(now: number = Date.now()): string {
 	const time = (Math.max(0, Math.floor(now)) % 2 ** 48).toString(16).padStart(12, '0');
 	return `${time.slice(0, 8)}-${time.slice(8)}-7${randomUUID().slice(15)}`;
 }
+
+/**
+ * An id as the store keeps it and looks it up: lower case. PostgreSQL's uuid type compares ids in
+ * any case, but SQLite keeps them as text and compares them exactly, so an id typed in upper case
+ * is lowered here before it reaches a query.
+ */
+export function storedId(id: string): string {
+	return id.toLowerCase();
+}

@@ -22,7 +22,7 @@
  *
  * Times come from the caller (`now`); stored as timestamptz (PostgreSQL) or ISO-8601 text (SQLite).
  */
-import { dialectOf } from './dialect';
+import { dialectOf, iso } from './dialect';
 import type { Queryable, Store } from './types';
 
 export interface InboxDelivery {
@@ -88,8 +88,6 @@ interface Attempt {
 	now: Date;
 	executionId?: string | null;
 }
-
-const iso = (date: Date) => date.toISOString();
 
 /** Stores deliveries as queued (call it in a transaction to store several at once); returns the ids new to the inbox. */
 export async function enqueueDeliveries(db: Queryable, deliveries: readonly InboxDelivery[]): Promise<string[]> {

@@ -6,6 +6,7 @@
  * is kept as received (`refused`, see inbox.ts): its replay carries that call, and the trigger's pump
  * verifies it again with the credential as it is then before anything runs.
  */
+import { storedId } from './ids';
 import { enqueueDeliveries } from './inbox';
 import type { StoredCall } from './inbox';
 import { lockKeys } from './locks';
@@ -75,8 +76,7 @@ export type ReplayByIdResult =
 /** Replays one finished (done, failed or refused) stored delivery, `newId` for the copy. */
 export async function replayDelivery(store: Store, id: string, newId: string, now: Date): Promise<ReplayByIdResult> {
 	return await store.transaction(async (tx) => {
-		// Ids are stored lower-case; SQLite compares them as text.
-		const { rows } = await tx.query<StoredRow & { state: string }>('SELECT id, workflow_id, node_name, item, call, state FROM inbox WHERE id = $1::uuid', [id.toLowerCase()]);
+		const { rows } = await tx.query<StoredRow & { state: string }>('SELECT id, workflow_id, node_name, item, call, state FROM inbox WHERE id = $1::uuid', [storedId(id)]);
 		const row = rows[0];
 		if (row === undefined) return { kind: 'missing' };
 		if (row.state !== 'done' && row.state !== 'failed' && row.state !== 'refused') return { kind: 'unfinished', state: row.state };

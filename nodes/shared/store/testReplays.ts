@@ -8,6 +8,8 @@
 import { createHash, randomBytes } from 'crypto';
 
 import { isDeliveryId } from './deliveries';
+import { iso } from './dialect';
+import { storedId } from './ids';
 import type { Queryable, Store } from './types';
 
 export const TEST_REPLAY_TTL_MS = 2 * 60_000;
@@ -16,7 +18,6 @@ export const TEST_REPLAY_TTL_MS = 2 * 60_000;
 export const TEST_REPLAY_HEADER = 'x-webhook-gateway-replay';
 
 const hashOf = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
-const iso = (date: Date) => date.toISOString();
 
 export type IssuedTestReplay =
 	| { kind: 'issued'; token: string; workflowId: string; nodeName: string }
@@ -30,8 +31,8 @@ export type IssuedTestReplay =
  */
 export async function issueTestReplay(store: Store, id: string, now: Date): Promise<IssuedTestReplay> {
 	if (!isDeliveryId(id)) return { kind: 'missing' };
-	// Ids are stored lower-case; SQLite compares them as text.
-	const found = await findItem(store, id.toLowerCase());
+	const deliveryId = storedId(id);
+	const found = await findItem(store, deliveryId);
 	if (found === undefined) return { kind: 'missing' };
 	const token = randomBytes(32).toString('base64url');
 	await store.transaction(async (tx) => {
@@ -39,7 +40,7 @@ export async function issueTestReplay(store: Store, id: string, now: Date): Prom
 		await tx.query(
 			`INSERT INTO test_replays (token_hash, delivery_id, workflow_id, node_name, item, expires_at)
 			VALUES ($1, $2::uuid, $3, $4, $5::jsonb, $6::timestamptz)`,
-			[hashOf(token), id.toLowerCase(), found.workflowId, found.nodeName, JSON.stringify(found.item), iso(new Date(now.getTime() + TEST_REPLAY_TTL_MS))],
+			[hashOf(token), deliveryId, found.workflowId, found.nodeName, JSON.stringify(found.item), iso(new Date(now.getTime() + TEST_REPLAY_TTL_MS))],
 		);
 	});
 	return { kind: 'issued', token, workflowId: found.workflowId, nodeName: found.nodeName };

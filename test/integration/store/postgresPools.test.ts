@@ -1,12 +1,10 @@
 import { Client } from 'pg';
 import { cachedPostgresStores, closeAllPostgres, openPostgresStore } from '../../../nodes/shared/store/postgres';
 import type { PostgresStore } from '../../../nodes/shared/store/postgres';
-import { POSTGRES_URL, postgresCredentials, uniqueSchema, warnIfNoPostgres } from './targets';
+import { POSTGRES_URL, postgresCredentials, postgresOnlySuite, uniqueSchema } from './targets';
 
 /** Pools are bounded: closed when idle, and replaced (not added to) when a credential changes. */
-warnIfNoPostgres();
-
-(POSTGRES_URL ? describe : describe.skip)('PostgreSQL pools', () => {
+postgresOnlySuite('PostgreSQL pools', () => {
 	const schema = uniqueSchema();
 	const admin = new Client({ connectionString: POSTGRES_URL });
 

@@ -1,15 +1,13 @@
 import { Client } from 'pg';
 import { closeAllPostgres, openPostgresStore } from '../../../nodes/shared/store/postgres';
-import { POSTGRES_URL, postgresCredentials, uniqueSchema, warnIfNoPostgres } from './targets';
+import { POSTGRES_URL, postgresCredentials, postgresOnlySuite, uniqueSchema } from './targets';
 
 /**
  * Named statements (postgresStatements.ts): a text with parameters is prepared once it repeats, and
  * planned once per connection; when another process changes a table under a prepared `SELECT *`,
  * the server refuses the cached plan and the store runs the text unnamed instead of failing.
  */
-warnIfNoPostgres();
-
-(POSTGRES_URL ? describe : describe.skip)('PostgreSQL named statements', () => {
+postgresOnlySuite('PostgreSQL named statements', () => {
 	const schema = uniqueSchema();
 	const admin = new Client({ connectionString: POSTGRES_URL });
 

@@ -8,7 +8,7 @@ import { closeAllStores, openStore, testPostgresConnection } from '../../../node
 import { PostgresStore } from '../../../nodes/shared/store/postgres';
 import { StoreConnectionError } from '../../../nodes/shared/store/types';
 import type { PostgresCredentials, Store } from '../../../nodes/shared/store/types';
-import { POSTGRES_URL, postgresCredentials, eachStore, storeTargets, truncateAll, uniqueSchema } from './targets';
+import { postgresCredentials, eachStore, postgresOnlySuite, storeTargets, truncateAll, uniqueSchema } from './targets';
 
 async function versions(store: Store): Promise<number[]> {
 	const { rows } = await store.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
@@ -142,7 +142,7 @@ describe('PostgreSQL connection errors', () => {
 	});
 });
 
-(POSTGRES_URL ? describe : describe.skip)('PostgreSQL migrations from several processes', () => {
+postgresOnlySuite('PostgreSQL migrations from several processes', () => {
 	const schema = uniqueSchema();
 	const credentials = postgresCredentials(schema);
 	// Separate pools stand in for separate n8n processes: separate connections, same database.

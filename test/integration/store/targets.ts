@@ -26,11 +26,17 @@ export const POSTGRES_URL = process.env.TEST_POSTGRES_URL;
 /** Says which suite ran without its PostgreSQL half, so a skipped run is never mistaken for a pass. */
 let warned = false;
 
-export function warnIfNoPostgres(): void {
+function warnIfNoPostgres(): void {
 	if (POSTGRES_URL || warned) return;
 	warned = true;
 	const suite = relative(process.cwd(), expect.getState().testPath ?? 'this suite');
 	process.stdout.write(`TEST_POSTGRES_URL is not set: skipped the PostgreSQL runs of ${suite}.\n`);
+}
+
+/** `describe` for a suite only PostgreSQL can run: without TEST_POSTGRES_URL it is skipped, and says so. */
+export function postgresOnlySuite(name: string, fn: () => void): void {
+	warnIfNoPostgres();
+	(POSTGRES_URL ? describe : describe.skip)(name, fn);
 }
 
 export function uniqueSchema(): string {
