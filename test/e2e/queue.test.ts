@@ -29,9 +29,7 @@ const redis = redisReachable();
 const schema = `wgw_e2e_queue_${process.pid}`;
 const missing = [postgresUrl ? '' : 'TEST_POSTGRES_URL is not set', redis ? '' : 'Redis does not answer at 127.0.0.1:6379'].filter(Boolean);
 if (missing.length) console.log(`queue e2e: skipped (${missing.join('; ')})`);
-// Queue mode is tested on n8n 2.x only: the 1.x line is not covered yet (issue 18).
-const lines = selectedVersions().filter((v) => v.key === 'v2');
-if (!lines.length) console.log('queue e2e: skipped (it runs on n8n 2.x only, and N8N_E2E_VERSIONS selects no 2.x line)');
+const lines = selectedVersions();
 
 const hmacCredential = {
 	id: 'e2eQueueHmac001',
