@@ -197,13 +197,15 @@ export const acceptedTargets: Target[] = [
 		'valid',
 	),
 	// Issue 28: answered once stored; the executions run afterwards, 5 at a time.
-	ours('inbox', '… log on, inbox (answer once stored)', 'accepted', { ...routedHmac, deliveryLog: true, options: { jsonSchema, inbox: true } }, 'hmac', 'valid'),
+	ours('inbox', '… log on, inbox (answer once stored)', 'accepted', { ...routedHmac, deliveryLog: true, options: { jsonSchema, inbox: true, inboxHoldSeconds: 10 } }, 'hmac', 'valid'),
+	// Issue 28: the same with no hold: executions start while calls still arrive.
+	ours('inboxNoHold', '… inbox, no hold (runs while calls arrive)', 'accepted', { ...routedHmac, deliveryLog: true, options: { jsonSchema, inbox: true, inboxHoldSeconds: 0 } }, 'hmac', 'valid'),
 	// Issue 28: the same, 50 deliveries per execution (a partial batch waits up to 250 ms).
 	{
 		...ours('inboxBatch', '… inbox, Batch Size 50 (executions/s = deliveries done/s)', 'accepted', {
 			...routedHmac,
 			deliveryLog: true,
-			options: { jsonSchema, inbox: true, inboxBatchSize: 50, inboxBatchWindowMs: 250 },
+			options: { jsonSchema, inbox: true, inboxBatchSize: 50, inboxBatchWindowMs: 250, inboxHoldSeconds: 10 },
 		}, 'hmac', 'valid'),
 		countsDeliveries: true,
 	},
@@ -238,6 +240,7 @@ export const pairs: Array<{ a: string; b: string; label: string; min?: number; d
 	{ a: 'dedupe', b: 'logon', label: 'duplicate suppression ÷ log only' },
 	{ a: 'inbox', b: 'builtinBad', label: "inbox answers ÷ n8n's floor (its Webhook node refusing a wrong header; issue 28)", min: 0.9 },
 	{ a: 'inbox', b: 'logon', label: 'inbox ÷ answer after start' },
+	{ a: 'inbox', b: 'inboxNoHold', label: 'inbox: hold while calls arrive ÷ no hold' },
 	{ a: 'inboxBatch', b: 'builtinBad', label: "Batch Size 50: deliveries done/s ÷ n8n's floor answers/s (issue 28)", min: 0.8, delivered: true },
 	{ a: 'rateFlood', b: 'builtinBad', label: "a rate-limited flood ÷ n8n's floor (issue 29)", min: 0.9 },
 	{ a: 'rateKeys', b: 'bearer', label: 'other keys under a limit ÷ the same workflow without one (issue 29)', min: 0.95 },
