@@ -128,10 +128,10 @@ export const triggerOptionsProperty: INodeProperties = {
 			name: 'inboxHoldSeconds',
 			type: 'number',
 			typeOptions: { minValue: 0 },
-			default: 0, // INBOX_DEFAULTS
+			default: 10, // INBOX_DEFAULTS
 			displayOptions: { show: { '/responseMode': ['onReceived'] } },
 			description:
-				'With the inbox: answers come first. While calls keep arriving, stored deliveries wait until calls pause for 0.2 s, at most this long; after that they run at full pace until the inbox has caught up. 0 (default) runs each delivery at once.',
+				'With the inbox: answers come first. While calls keep arriving, stored deliveries wait until calls pause for 0.2 s, at most this long; after that they run at full pace until the inbox has caught up. 0 runs each delivery at once.',
 		},
 		{
 			displayName: 'Inbox Retry Delay (Seconds)',

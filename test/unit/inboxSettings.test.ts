@@ -6,7 +6,7 @@ describe('inbox settings', () => {
 	it('apply only in "Immediately" mode with the inbox option on', () => {
 		expect(inboxSettingsOf('onReceived', {})).toBeUndefined();
 		expect(inboxSettingsOf('lastNode', { inbox: true })).toBeUndefined();
-		expect(inboxSettingsOf('onReceived', { inbox: true })).toEqual({ concurrency: 5, maxAttempts: 3, retryBaseMs: 30_000, retryMaxMs: 3_600_000, batchSize: 1, batchWindowMs: 0, perMinute: 0, holdMs: 0 });
+		expect(inboxSettingsOf('onReceived', { inbox: true })).toEqual({ concurrency: 5, maxAttempts: 3, retryBaseMs: 30_000, retryMaxMs: 3_600_000, batchSize: 1, batchWindowMs: 0, perMinute: 0, holdMs: 10_000 });
 		expect(inboxSettingsOf('onReceived', { inbox: true, inboxConcurrency: 0, inboxAttempts: 2.7, inboxRetrySeconds: -4, inboxHoldSeconds: -1 })).toMatchObject({ concurrency: 1, maxAttempts: 2, retryBaseMs: 0, holdMs: 0 });
 		expect(inboxSettingsOf('onReceived', { inbox: true, inboxHoldSeconds: 2.5 })).toMatchObject({ holdMs: 2_500 });
 	});

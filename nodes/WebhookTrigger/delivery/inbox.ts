@@ -27,7 +27,7 @@ export interface InboxSettings {
 	holdMs: number;
 }
 
-export const INBOX_DEFAULTS = { concurrency: 5, maxAttempts: 3, retrySeconds: 30, batchSize: 1, batchWindowMs: 0, perMinute: 0, holdSeconds: 0 } as const;
+export const INBOX_DEFAULTS = { concurrency: 5, maxAttempts: 3, retrySeconds: 30, batchSize: 1, batchWindowMs: 0, perMinute: 0, holdSeconds: 10 } as const;
 
 /** Backoff stops doubling at one hour. */
 const RETRY_MAX_MS = 60 * 60_000;

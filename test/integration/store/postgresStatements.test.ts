@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { bindCustomer } from '../../../nodes/shared/store/customers';
 import { closeAllPostgres, openPostgresStore } from '../../../nodes/shared/store/postgres';
 import { POSTGRES_URL, postgresCredentials, postgresOnlySuite, uniqueSchema } from './targets';
 
@@ -41,6 +42,42 @@ postgresOnlySuite('PostgreSQL named statements', () => {
 		await admin.query(`ALTER TABLE "${schema}".named_probe ADD COLUMN x text DEFAULT 'x'`);
 		await expect(inTransaction()).rejects.toThrow(/cached plan must not change result type/);
 		await expect(inTransaction()).resolves.toEqual([{ id: 1, v: 'a', w: 'new', x: 'x' }]);
+	});
+
+	describe('a bind of a new person (one statement)', () => {
+		const bindSchema = uniqueSchema();
+		afterAll(async () => await admin.query(`DROP SCHEMA IF EXISTS "${bindSchema}" CASCADE`));
+		const person = (i: number) => ({ email: { value: `plan${i}@example.com`, find: true }, phone: { value: `+5511${980000000 + i}`, find: true } });
+		const seqScans = async (): Promise<number> => {
+			await admin.query('SELECT pg_stat_clear_snapshot()');
+			const { rows } = await admin.query<{ n: string }>("SELECT seq_scan AS n FROM pg_stat_user_tables WHERE schemaname = $1 AND relname = 'customers'", [bindSchema]);
+			return Number(rows[0].n);
+		};
+
+		it('is planned once per connection, not again at every call', async () => {
+			const store = await openPostgresStore(postgresCredentials(bindSchema), { max: 1 });
+			for (let i = 0; i < 12; i++) expect((await bindCustomer(store, person(i))).action).toBe('created');
+			const { rows } = await store.query<{ generic: number; custom: number }>(
+				"SELECT generic_plans::int AS generic, custom_plans::int AS custom FROM pg_prepared_statements WHERE statement LIKE 'WITH locked AS%'",
+			);
+			// PostgreSQL plans the first five runs for their values, then keeps a generic plan if it
+			// is no worse; with array parameters it judged it worse and planned every call again.
+			expect(rows).toEqual([{ generic: expect.any(Number), custom: 5 }]);
+			expect(rows[0].generic).toBeGreaterThanOrEqual(5);
+		});
+
+		it('keeps finding a known person by index after customers grew under its plan (no ANALYZE since)', async () => {
+			const store = await openPostgresStore(postgresCredentials(bindSchema), { max: 1 });
+			await admin.query(
+				`INSERT INTO "${bindSchema}".customers (name, email) SELECT 'Filler ' || i, 'filler' || i || '@example.com' FROM generate_series(1, 20000) AS i`,
+			);
+			await store.query('SELECT pg_stat_force_next_flush()');
+			const before = await seqScans();
+			// A plan made while the table was nearly empty could scan it whole for every match.
+			for (let i = 0; i < 12; i++) expect((await bindCustomer(store, person(i))).action).toBe('unchanged');
+			await store.query('SELECT pg_stat_force_next_flush()');
+			expect(await seqScans()).toBe(before);
+		});
 	});
 
 	it('behind a pooler that loses names (a server connection without the prepared statement): runs unnamed, and names nothing more', async () => {
