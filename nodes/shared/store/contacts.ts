@@ -51,23 +51,24 @@ export async function findCustomers(
 ): Promise<CustomerRow[]> {
 	if (keys.length === 0 && name === null) return [];
 	const params: unknown[] = [];
-	const match = customerMatch(keys, name, (value) => {
+	const ids = matchingIds(keys, name, (value) => {
 		params.push(value);
 		return `$${params.length}`;
 	});
 	const { rows } = await tx.query<CustomerRow>(
-		`SELECT c.* FROM customers c WHERE ${match} ORDER BY c.created_at, c.id`,
+		`SELECT c.* FROM ${dialectOf(tx).rowsById('c', 'customers', ids)} ORDER BY c.created_at, c.id`,
 		params,
 	);
 	return rows;
 }
 
 /**
- * The condition on `customers c` that matches any of `keys` (column or contact) or the name
- * (case-insensitive); `param` adds a parameter and returns its placeholder. One indexed lookup per
- * identity, united: an OR across columns and a subquery would make both engines scan customers.
+ * The ids of the customers matching any of `keys` (column or contact) or the name
+ * (case-insensitive), as one subquery (ids may repeat); `param` adds a parameter and returns its
+ * placeholder. One indexed lookup per identity, united: an OR across columns and a subquery would
+ * make both engines scan customers.
  */
-export function customerMatch(keys: readonly ContactKey[], name: string | null, param: (value: unknown) => string): string {
+export function matchingIds(keys: readonly ContactKey[], name: string | null, param: (value: unknown) => string): string {
 	const lookups: string[] = [];
 	for (const key of keys) {
 		const column = COLUMN_OF[key.type];
@@ -78,7 +79,7 @@ export function customerMatch(keys: readonly ContactKey[], name: string | null, 
 		);
 	}
 	if (name !== null) lookups.push(`SELECT id FROM customers WHERE lower(name) = lower(${param(name)})`);
-	return `c.id IN (${lookups.join(' UNION ALL ')})`;
+	return lookups.join(' UNION ALL ');
 }
 
 /**

@@ -20,6 +20,8 @@ export interface Dialect {
 	arrayRows(alias: string, columns: readonly ArrayColumn[]): string;
 	/** `column` equals one element of the array parameter `slot`. */
 	inArray(column: string, slot: string, type: string): string;
+	/** The rows of `table` whose `id` the subquery `ids` returns, as a row source named `alias`, read by primary key. */
+	rowsById(alias: string, table: string, ids: string): string;
 	/** Appended to a claim's subquery: concurrent claimers skip a row another one holds. */
 	readonly skipLocked: string;
 	/** Skips `slot` rows with no upper bound (SQLite has no OFFSET without LIMIT). */
@@ -35,6 +37,10 @@ export const postgresDialect: Dialect = {
 	arrayRows: (alias, columns) =>
 		`unnest(${columns.map((c) => `${c.slot}::${c.type}[]`).join(', ')}) AS ${alias} (${columns.map((c) => c.name).join(', ')})`,
 	inArray: (column, slot, type) => `${column} = ANY(${slot}::${type}[])`,
+	// A lookup per id behind a fence (OFFSET 0): a named statement keeps the plan it got when the
+	// table was nearly empty, and `id IN (…)` was then a hash join over the whole table for every match.
+	rowsById: (alias, table, ids) =>
+		`(SELECT DISTINCT id FROM (${ids}) AS ${alias}_ids (id)) AS ${alias}_id CROSS JOIN LATERAL (SELECT * FROM ${table} WHERE id = ${alias}_id.id OFFSET 0) AS ${alias}`,
 	skipLocked: 'FOR UPDATE SKIP LOCKED',
 	offset: (slot) => `OFFSET ${slot}`,
 	// jsonb as stored (after compression), read without decompressing: see pruneKeptBodies.
@@ -61,6 +67,7 @@ export const sqliteDialect: Dialect = {
 		return `(SELECT ${select} FROM json_each(${first.slot}) ${first.each}${joins}) AS ${alias}`;
 	},
 	inArray: (column, slot) => `${column} IN (SELECT value FROM json_each(${slot}))`,
+	rowsById: (alias, table, ids) => `(SELECT * FROM ${table} WHERE id IN (${ids})) AS ${alias}`,
 	// Writers are serialized by the database lock (BEGIN IMMEDIATE): no row locks to skip.
 	skipLocked: '',
 	offset: (slot) => `LIMIT -1 OFFSET ${slot}`,

@@ -1,4 +1,5 @@
-import { contactId, customerMatch, viewOf } from './contacts';
+import { contactId, matchingIds, viewOf } from './contacts';
+import { postgresDialect } from './dialect';
 import type { ContactKey, CustomerView } from './contacts';
 import { timeOrderedId } from './ids';
 import type { CustomerRow, Queryable } from './types';
@@ -48,19 +49,20 @@ export async function findOrCreateInOneStatement(tx: Queryable, input: Optimisti
 	};
 	const lockNamespace = param(input.locks.namespace);
 	const lockKeys = param(input.locks.ids);
-	const match = customerMatch(input.lookup, null, param);
+	const matching = matchingIds(input.lookup, null, param);
 	const types = param(input.contacts.map((key) => key.type));
 	const values = param(input.contacts.map((key) => key.value));
 	const normalized = param(input.contacts.map((key) => key.normalized));
+	// A bind has at most one contact per type, so a lookup identity is added exactly when a row of
+	// its type is: counting by type spares the statement a join on (type, value).
 	const lookupTypes = param(input.lookup.map((key) => key.type));
-	const lookupValues = param(input.lookup.map((key) => key.normalized));
 	const lookupCount = param(input.lookup.length);
 	// The locks come first (a volatile CTE is evaluated once, and `added` reads it before its
 	// rows); the statement's snapshot may predate a holder's commit, which the unique index covers.
 	const sql = `WITH locked AS (
 		SELECT count(pg_advisory_xact_lock(${lockNamespace}::int4, k)) AS n FROM (SELECT unnest(${lockKeys}::int4[]) AS k ORDER BY 1) AS keys
 	), found AS (
-		SELECT c.* FROM customers c WHERE ${match}
+		SELECT c.* FROM ${postgresDialect.rowsById('c', 'customers', matching)}
 	), added AS (
 		INSERT INTO customer_contacts (customer_id, type, value, normalized_value)
 		SELECT $1::uuid, k.type, k.value, k.normalized
@@ -71,8 +73,7 @@ export async function findOrCreateInOneStatement(tx: Queryable, input: Optimisti
 		INSERT INTO customers (id, name, email, phone, document)
 		SELECT $1::uuid, $2, $3, $4, $5
 		WHERE NOT EXISTS (SELECT 1 FROM found)
-			AND (SELECT count(*) FROM added a WHERE (a.type, a.normalized_value) IN (
-				SELECT * FROM unnest(${lookupTypes}::text[], ${lookupValues}::text[]))) = ${lookupCount}::int
+			AND (SELECT count(*) FROM added a WHERE a.type = ANY(${lookupTypes}::text[])) = ${lookupCount}::int
 		RETURNING *
 	)
 	SELECT true AS created, created.*, (SELECT json_agg(json_build_array(a.type, a.normalized_value)) FROM added a) AS contacts FROM created
