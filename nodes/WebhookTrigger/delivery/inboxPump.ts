@@ -153,16 +153,16 @@ export function startInboxPump(workflowId: string, nodeName: string, settings: I
 		return { count };
 	};
 
-	/** While calls arrive (and the hold has time left): when to look again; undefined: run now. */
-	const holding = (now: number): number | undefined => {
-		if (settings.holdMs <= 0 || catchingUp || holdFrom === undefined) return undefined;
+	/**
+	 * The hold at `now`: the time to look again while calls arrive and it has time left; 'run' when
+	 * calls paused (or nothing is held); 'ranOut' when it lasted its whole length.
+	 */
+	const holdAt = (now: number): number | 'run' | 'ranOut' => {
+		if (settings.holdMs <= 0 || catchingUp || holdFrom === undefined) return 'run';
 		const quietAt = lastArrival + QUIET_MS;
 		const holdEnds = holdFrom + settings.holdMs;
-		if (now >= quietAt) return undefined;
-		if (now >= holdEnds) {
-			catchingUp = true;
-			return undefined;
-		}
+		if (now >= quietAt) return 'run';
+		if (now >= holdEnds) return 'ranOut';
 		return Math.min(quietAt, holdEnds);
 	};
 
@@ -189,8 +189,9 @@ export function startInboxPump(workflowId: string, nodeName: string, settings: I
 			}
 			const room = startable(now);
 			wakeAt = room.nextAt;
-			const holdUntil = room.count > 0 ? holding(now) : undefined;
-			if (holdUntil !== undefined) wakeAt = Math.min(wakeAt ?? holdUntil, holdUntil);
+			const hold = room.count > 0 ? holdAt(now) : 'run';
+			if (hold === 'ranOut') catchingUp = true;
+			if (typeof hold === 'number') wakeAt = Math.min(wakeAt ?? hold, hold);
 			else if (room.count > 0) {
 				// Deliveries arriving from now on open a new hold.
 				holdFrom = undefined;
