@@ -44,7 +44,7 @@ postgresOnlySuite('PostgreSQL named statements', () => {
 		await expect(inTransaction()).resolves.toEqual([{ id: 1, v: 'a', w: 'new', x: 'x' }]);
 	});
 
-	describe('a bind of a new person (one statement)', () => {
+	describe("Customer Bind's lookups under kept plans", () => {
 		const bindSchema = uniqueSchema();
 		afterAll(async () => await admin.query(`DROP SCHEMA IF EXISTS "${bindSchema}" CASCADE`));
 		const person = (i: number, name = 'First') => ({ name: { value: `${name} ${i}` }, email: { value: `plan${i}@example.com`, find: true }, phone: { value: `+5511${980000000 + i}`, find: true } });
@@ -57,13 +57,14 @@ postgresOnlySuite('PostgreSQL named statements', () => {
 		it('is planned once per connection, not again at every call', async () => {
 			const store = await openPostgresStore(postgresCredentials(bindSchema), { max: 1 });
 			for (let i = 0; i < 12; i++) expect((await bindCustomer(store, person(i))).action).toBe('created');
-			// A new name takes the locked path (findCustomers), whose plan is kept as well.
+			// A new name takes the locked path (findCustomers): it too gets its kept plan while the
+			// table is small, which the next case then grows under it.
 			for (let i = 0; i < 12; i++) expect((await bindCustomer(store, person(i, 'Second'))).action).toBe('updated');
 			const { rows } = await store.query<{ generic: number; custom: number }>(
 				"SELECT generic_plans::int AS generic, custom_plans::int AS custom FROM pg_prepared_statements WHERE statement LIKE 'WITH locked AS%'",
 			);
-			// PostgreSQL plans the first five runs for their values, then keeps a generic plan if it
-			// is no worse; with array parameters it judged it worse and planned every call again.
+			// PostgreSQL plans the first five runs for their values, then keeps one generic plan when it
+			// is no worse: the bind's statement must stay one it keeps (planning costs more than running it).
 			expect(rows).toEqual([{ generic: expect.any(Number), custom: 5 }]);
 			expect(rows[0].generic).toBeGreaterThanOrEqual(5);
 		});
