@@ -131,8 +131,9 @@ export async function keepRefusedCall(
 }
 
 /**
- * Takes up to `limit` due rows of one trigger, oldest first: queued ones, retries whose backoff
- * ended, and running ones whose lease expired (their process stopped). Rows whose attempts are used
+ * Takes up to `limit` due rows of one trigger in the order they became due (a new delivery on
+ * arrival, a retry when its backoff ended, a running one when its lease expired because its process
+ * stopped), then in arrival order (seq). Rows whose attempts are used
  * up and whose last lease expired become failed instead. Concurrent claimers never take one row
  * twice (PostgreSQL: SKIP LOCKED; SQLite: the write lock).
  */
@@ -140,6 +141,9 @@ export async function claimDue(store: Store, options: ClaimOptions): Promise<Cla
 	const now = iso(options.now);
 	const leaseUntil = iso(new Date(options.now.getTime() + options.leaseMs));
 	return await store.transaction(async (tx) => {
+		// Each part reads its own partial index in order (migration 13): a claim reads the rows it
+		// takes and the running ones it skips, never the finished ones.
+		const { skipLocked } = dialectOf(tx);
 		await tx.query(
 			`UPDATE inbox SET state = 'failed', finished_at = $3::timestamptz, lease_until = NULL,
 				last_error = 'the process running attempt ' || attempts || ' stopped, and no attempts are left'
@@ -157,10 +161,20 @@ export async function claimDue(store: Store, options: ClaimOptions): Promise<Cla
 		}>(
 			`UPDATE inbox SET state = 'running', attempts = attempts + 1, started_at = $3::timestamptz, lease_until = $4::timestamptz
 			WHERE seq IN (
-				SELECT seq FROM inbox
-				WHERE workflow_id = $1 AND node_name = $2 AND state IN ('queued', 'retrying', 'running')
-					AND ((state <> 'running' AND available_at <= $3::timestamptz) OR (state = 'running' AND lease_until <= $3::timestamptz))
-				ORDER BY seq LIMIT $5 ${dialectOf(tx).skipLocked}
+				SELECT seq FROM (
+					SELECT available_at, seq FROM (
+						SELECT available_at, seq FROM inbox
+						WHERE workflow_id = $1 AND node_name = $2 AND state IN ('queued', 'retrying') AND available_at <= $3::timestamptz
+						ORDER BY available_at, seq LIMIT $5 ${skipLocked}
+					) waiting
+					UNION ALL
+					SELECT available_at, seq FROM (
+						SELECT available_at, seq FROM inbox
+						WHERE workflow_id = $1 AND node_name = $2 AND state = 'running' AND lease_until <= $3::timestamptz
+						ORDER BY available_at, seq LIMIT $5 ${skipLocked}
+					) expired
+				) due
+				ORDER BY available_at, seq LIMIT $5
 			)
 			RETURNING id, seq, attempts, item, received_at, replay_of, call`,
 			[options.workflowId, options.nodeName, now, leaseUntil, options.limit],

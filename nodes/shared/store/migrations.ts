@@ -219,6 +219,20 @@ export const MIGRATIONS: readonly Migration[] = [
 			'CREATE INDEX test_replays_expires_idx ON test_replays (expires_at)',
 		],
 	},
+	{
+		version: 13,
+		name: 'inbox: claims read only due rows (waiting ones by arrival, running ones by lease)',
+		statements: [
+			// With one index over queued, retrying and running rows, a claim's sweep of expired leases
+			// read every queued row (SQLite) or the whole table (PostgreSQL), and PostgreSQL took the
+			// due rows by walking the primary key (seq) through the finished ones: 4 ms (SQLite) and
+			// 17 ms (PostgreSQL) per claim among 20,000 finished and 3,000 queued rows.
+			// Ordered by when a row became due, which no other index is: both engines read this one.
+			"CREATE INDEX inbox_waiting_idx ON inbox (workflow_id, node_name, available_at, seq) WHERE state IN ('queued', 'retrying')",
+			"CREATE INDEX inbox_running_idx ON inbox (workflow_id, node_name, lease_until) WHERE state = 'running'",
+			'DROP INDEX IF EXISTS inbox_due_idx',
+		],
+	},
 ];
 
 export function assertOrdered(migrations: readonly Migration[]): void {

@@ -1,4 +1,6 @@
+import { randomUUID } from 'crypto';
 import { Client } from 'pg';
+import { claimDue, completeDelivery, enqueueDeliveries } from '../../../nodes/shared/store/inbox';
 import { bindCustomer } from '../../../nodes/shared/store/customers';
 import { closeAllPostgres, openPostgresStore } from '../../../nodes/shared/store/postgres';
 import { POSTGRES_URL, postgresCredentials, postgresOnlySuite, uniqueSchema } from './targets';
@@ -82,6 +84,49 @@ postgresOnlySuite('PostgreSQL named statements', () => {
 			await store.query('SELECT pg_stat_force_next_flush()');
 			expect(await seqScans()).toBe(before);
 		});
+	});
+
+	it("the inbox pump's claims read the due rows, not the finished ones before them (however many)", async () => {
+		const inboxSchema = uniqueSchema();
+		try {
+			const store = await openPostgresStore(postgresCredentials(inboxSchema), { max: 1 });
+			const workflowId = 'wf-claims';
+			const nodeName = 'Webhook Trigger';
+			const now = new Date();
+			// A week of finished deliveries (kept for "did my webhook run?"), then a burst queued after them.
+			await admin.query(
+				`INSERT INTO "${inboxSchema}".inbox (id, workflow_id, node_name, received_at, item, state, available_at, finished_at)
+				SELECT gen_random_uuid(), $1, $2, $3::timestamptz - interval '1 hour', '{}'::jsonb, 'done', $3::timestamptz - interval '1 hour', $3::timestamptz - interval '1 hour'
+				FROM generate_series(1, 20000)`,
+				[workflowId, nodeName, now.toISOString()],
+			);
+			const queued = Array.from({ length: 300 }, () => ({ id: randomUUID(), workflowId, nodeName, receivedAt: now, item: {} }));
+			await store.transaction(async (tx) => await enqueueDeliveries(tx, queued));
+			await admin.query(`ANALYZE "${inboxSchema}".inbox`);
+			const read = async (): Promise<{ seq: number; index: number }> => {
+				await store.query('SELECT pg_stat_force_next_flush()');
+				await admin.query('SELECT pg_stat_clear_snapshot()');
+				const { rows } = await admin.query<{ seq: string; index: string }>(
+					`SELECT (SELECT seq_tup_read FROM pg_stat_user_tables WHERE schemaname = $1 AND relname = 'inbox') AS seq,
+						(SELECT sum(idx_tup_read) FROM pg_stat_user_indexes WHERE schemaname = $1 AND relname = 'inbox') AS index`,
+					[inboxSchema],
+				);
+				return { seq: Number(rows[0].seq), index: Number(rows[0].index) };
+			};
+			const before = await read();
+			const claims = 100;
+			for (let i = 0; i < claims; i++) {
+				const [taken] = await claimDue(store, { workflowId, nodeName, now: new Date(now.getTime() + 1000), limit: 1, leaseMs: 30_000, maxAttempts: 3 });
+				expect(taken.id).toBe(queued[i].id);
+				expect(await completeDelivery(store, { id: taken.id, attempt: taken.attempt, now })).toBe(true);
+			}
+			const after = await read();
+			expect(after.seq).toBe(before.seq);
+			// A claim that walked the primary key read ~20,000 entries; one that reads the due rows, a few.
+			expect((after.index - before.index) / claims).toBeLessThan(20);
+		} finally {
+			await admin.query(`DROP SCHEMA IF EXISTS "${inboxSchema}" CASCADE`);
+		}
 	});
 
 	it('behind a pooler that loses names (a server connection without the prepared statement): runs unnamed, and names nothing more', async () => {
