@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
 import { cpus, loadavg } from 'os';
 import { join } from 'path';
 import { createInterface } from 'readline';
@@ -24,7 +24,8 @@ import type { N8nVersion } from '../test/e2e/harness/versions';
  * BENCH_WARMUP_SECONDS (1), BENCH_DRAIN_SECONDS (max wait for a target's executions, 45),
  * BENCH_LINE_MINUTES (hard budget per line, 10), BENCH_LINES (default v1,v2,v2-lazy,v2-legacy),
  * BENCH_TARGETS (comma-separated target keys, default all; the built-in baselines always run),
- * BENCH_N8N_ENV (extra n8n environment for every line, e.g. "N8N_EXPRESSION_ENGINE_POOL_SIZE=4").
+ * BENCH_N8N_ENV (extra n8n environment for every line, e.g. "N8N_EXPRESSION_ENGINE_POOL_SIZE=4"),
+ * BENCH_THREADS=1 (print n8n's CPU per answer while answering, by thread: JS, GC helpers, libuv pool).
  */
 
 const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
@@ -64,6 +65,24 @@ const cpuSeconds = (pid: number | undefined): number => {
 	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 	return (Number(fields[11]) + Number(fields[12])) / 100;
 };
+/** CPU seconds by thread name (/proc/<pid>/task/<tid>/stat): where a process's CPU goes, beyond its JS thread. */
+const threadCpuSeconds = (pid: number | undefined): Map<string, number> => {
+	const byName = new Map<string, number>();
+	if (!pid) return byName;
+	for (const tid of readdirSync(`/proc/${pid}/task`)) {
+		try {
+			const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+			// Numbered pools ("V8 DefaultWorke", "libuv-worker") count as one.
+			const name = tid === String(pid) ? 'main (JS)' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/\d+$/, '').trim();
+			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+			byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
+		} catch {
+			// The thread ended between the listing and the read.
+		}
+	}
+	return byName;
+};
+const THREADS = process.env.BENCH_THREADS === '1';
 const rssMb = (pid: number) => {
 	const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
 	return Math.round(Number(line?.replace(/\D+/g, '')) / 1024);
@@ -113,6 +132,11 @@ interface Sample {
 	drained: boolean;
 	/** n8n's own CPU time per answered call (ms): what the call cost, whatever else the machine ran. */
 	cpuMsPerAnswer: number;
+	/**
+	 * n8n's CPU per answer while the calls arrived only (ms): the answering path. With the inbox's
+	 * hold no execution runs then, so this is what an answer costs apart from running it.
+	 */
+	loadCpuMsPerAnswer: number;
 }
 
 let deliverySeq = 0;
@@ -123,6 +147,7 @@ async function measure(n8n: N8nInstance, counter: Counter, target: Target, secon
 	const since = await counter.maxId();
 	const startedAt = Date.now();
 	const cpuBefore = cpuSeconds(n8n.pid);
+	const threadsBefore = THREADS ? threadCpuSeconds(n8n.pid) : undefined;
 	const result: LoadResult = await runLoad({
 		baseUrl: n8n.baseUrl,
 		connections: CONNECTIONS,
@@ -130,6 +155,14 @@ async function measure(n8n: N8nInstance, counter: Counter, target: Target, secon
 		next: (i) => target.request(i, `${runTag}-${target.key}-${deliverySeq++}`),
 		expect: (status) => (target.kind === 'accepted' ? status >= 200 && status < 300 : status >= 400 && status < 500),
 	});
+	const cpuAtLoadEnd = cpuSeconds(n8n.pid);
+	if (threadsBefore) {
+		const perAnswer = [...threadCpuSeconds(n8n.pid)]
+			.map(([name, seconds]) => [name, ((seconds - (threadsBefore.get(name) ?? 0)) * 1000) / Math.max(1, result.expected)] as const)
+			.filter(([, ms]) => ms >= 0.01)
+			.sort((a, b) => b[1] - a[1]);
+		console.log(`[bench] ${target.key} round ${round}: n8n CPU ms per answer while answering, by thread: ${perAnswer.map(([name, ms]) => `${name} ${fmt(ms)}`).join(', ')}`);
+	}
 	const wanted = target.kind === 'accepted' ? result.expected : 0;
 	const deadline = Date.now() + (target.kind === 'accepted' ? DRAIN_MS : 1000);
 	// Batches: every answered delivery done in the inbox (answers 2xx = items run), not executions.
@@ -155,6 +188,7 @@ async function measure(n8n: N8nInstance, counter: Counter, target: Target, secon
 		errors: result.errors,
 		drained,
 		cpuMsPerAnswer,
+		loadCpuMsPerAnswer: ((cpuAtLoadEnd - cpuBefore) * 1000) / Math.max(1, result.expected),
 	};
 }
 
@@ -270,7 +304,8 @@ function tables(summaries: Summary[]): { markdown: string; unmet: string[] } {
 				fmtSpread(perRound((s) => s.executionsPerS), 2),
 				// Per answer, the second target's CPU ÷ the first's: below 1 = the first costs more.
 				fmtSpread(perRound((s) => 1 / s.cpuMsPerAnswer), 2),
-				`${fmt(x.p99.median)} vs ${fmt(y.p99.median)}`,
+				fmtSpread(perRound((s) => 1 / s.loadCpuMsPerAnswer), 2),
+				`${fmt(x.p99.median)} vs ${fmt(y.p99.median)}${y.p99.median > 0 ? ` (${fmt(x.p99.median / y.p99.median)}×)` : ''}`,
 			],
 		];
 	});
@@ -285,7 +320,7 @@ function tables(summaries: Summary[]): { markdown: string; unmet: string[] } {
 			rejectedRows,
 		),
 		'',
-		markdownTable(['comparison', 'answers/s ratio', 'executions/s ratio', 'CPU per answer ratio', 'p99 ms'], pairRows),
+		markdownTable(['comparison', 'answers/s ratio', 'executions/s ratio', 'CPU per answer ratio', 'CPU per answer ratio, while answering', 'p99 ms'], pairRows),
 	].join('\n');
 	return { markdown, unmet };
 }
