@@ -133,9 +133,9 @@ export async function keepRefusedCall(
 /**
  * Takes up to `limit` due rows of one trigger in the order they became due (a new delivery on
  * arrival, a retry when its backoff ended, a running one when its lease expired because its process
- * stopped), then in arrival order (seq). Rows whose attempts are used
- * up and whose last lease expired become failed instead. Concurrent claimers never take one row
- * twice (PostgreSQL: SKIP LOCKED; SQLite: the write lock).
+ * stopped), then in arrival order (seq). Rows whose attempts are used up and whose last lease
+ * expired become failed instead. Concurrent claimers never take one row twice (PostgreSQL: SKIP
+ * LOCKED; SQLite: the write lock).
  */
 export async function claimDue(store: Store, options: ClaimOptions): Promise<ClaimedDelivery[]> {
 	const now = iso(options.now);

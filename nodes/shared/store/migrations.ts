@@ -221,7 +221,7 @@ export const MIGRATIONS: readonly Migration[] = [
 	},
 	{
 		version: 13,
-		name: 'inbox: claims read only due rows (waiting ones by arrival, running ones by lease)',
+		name: 'inbox: claims read only due rows (waiting ones by due time, running ones by lease)',
 		statements: [
 			// With one index over queued, retrying and running rows, a claim's sweep of expired leases
 			// read every queued row (SQLite) or the whole table (PostgreSQL), and PostgreSQL took the
