@@ -58,13 +58,13 @@ const lines: Record<LineKey, { version: N8nVersion; env: Record<string, string>;
 
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 const load = () => loadavg().map((l) => Number(l.toFixed(2)));
-/** CPU seconds (user + system) the process has used; /proc/<pid>/stat fields 14 and 15, in clock ticks. */
-const cpuSeconds = (pid: number | undefined): number => {
-	if (!pid) return NaN;
-	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** CPU seconds (user + system) in a /proc stat line: fields 14 and 15, in clock ticks. */
+const statCpuSeconds = (stat: string): number => {
 	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 	return (Number(fields[11]) + Number(fields[12])) / 100;
 };
+/** CPU seconds the process has used. */
+const cpuSeconds = (pid: number | undefined): number => (pid ? statCpuSeconds(readFileSync(`/proc/${pid}/stat`, 'utf8')) : NaN);
 /** CPU seconds by thread name (/proc/<pid>/task/<tid>/stat): where a process's CPU goes, beyond its JS thread. */
 const threadCpuSeconds = (pid: number | undefined): Map<string, number> => {
 	const byName = new Map<string, number>();
@@ -74,8 +74,7 @@ const threadCpuSeconds = (pid: number | undefined): Map<string, number> => {
 			const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
 			// Numbered pools ("V8 DefaultWorke", "libuv-worker") count as one.
 			const name = tid === String(pid) ? 'main (JS)' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/\d+$/, '').trim();
-			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-			byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
+			byName.set(name, (byName.get(name) ?? 0) + statCpuSeconds(stat));
 		} catch {
 			// The thread ended between the listing and the read.
 		}
