@@ -1,4 +1,5 @@
 import { dialectOf } from './dialect';
+import type { Dialect } from './dialect';
 import { quoteIdentifier } from './identifier';
 import { migrationLockKey } from './locks';
 import type { Store } from './types';
@@ -8,7 +9,16 @@ export interface Migration {
 	version: number;
 	name: string;
 	/** One statement per entry (one statement per query keeps both engines simple). Unqualified names. */
-	statements: readonly string[];
+	statements: readonly MigrationStatement[];
+}
+
+/** A statement for both engines (written for PostgreSQL), or one only PostgreSQL runs (a setting SQLite has no counterpart of). */
+export type MigrationStatement = string | { readonly postgres: string };
+
+/** The statement's text for `dialect`, or undefined when this engine skips it. */
+export function statementFor(statement: MigrationStatement, dialect: Dialect): string | undefined {
+	if (typeof statement === 'string') return dialect.ddl(statement);
+	return dialect.name === 'postgres' ? statement.postgres : undefined;
 }
 
 /** Append migration N+1 at the end of this list; the runner does the rest. */
@@ -233,6 +243,19 @@ export const MIGRATIONS: readonly Migration[] = [
 			'DROP INDEX IF EXISTS inbox_due_idx',
 		],
 	},
+	{
+		version: 14,
+		name: 'inbox (PostgreSQL): vacuumed every 20,000 dead rows, its indexes included',
+		statements: [
+			// Every claimed row leaves a dead entry at the head of inbox_waiting_idx that each claim
+			// reads past until VACUUM removes it (20,000 of them: 0.4–1.2 ms per claim instead of 0.05).
+			// By default autovacuum waits for 20% of the table to be dead (the table keeps 7 days of
+			// finished rows), and then skips the indexes when under 2% of its pages hold dead rows,
+			// which is always the case here: the dead entries stayed. So: a fixed threshold, and
+			// index cleanup always on.
+			{ postgres: 'ALTER TABLE inbox SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 20000, vacuum_index_cleanup = on)' },
+		],
+	},
 ];
 
 export function assertOrdered(migrations: readonly Migration[]): void {
@@ -274,7 +297,10 @@ export async function runMigrations(store: Store, migrations: readonly Migration
 		const applied: number[] = [];
 		for (const migration of migrations) {
 			if (done.has(migration.version)) continue;
-			for (const statement of migration.statements) await tx.query(dialect.ddl(statement));
+			for (const statement of migration.statements) {
+				const text = statementFor(statement, dialect);
+				if (text !== undefined) await tx.query(text);
+			}
 			await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
 				migration.version,
 				migration.name,

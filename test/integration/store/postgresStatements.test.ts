@@ -129,6 +129,51 @@ postgresOnlySuite('PostgreSQL named statements', () => {
 		}
 	});
 
+	it("VACUUM clears the dead entries claims leave at the head of the waiting index, even where few of the table's pages hold them", async () => {
+		const inboxSchema = uniqueSchema();
+		try {
+			const store = await openPostgresStore(postgresCredentials(inboxSchema), { max: 1 });
+			const table = `"${inboxSchema}".inbox`;
+			const { rows: [{ options }] } = await admin.query<{ options: string[] }>(
+				"SELECT reloptions AS options FROM pg_class WHERE oid = $1::regclass",
+				[table],
+			);
+			expect(options).toEqual(expect.arrayContaining(['autovacuum_vacuum_scale_factor=0', 'autovacuum_vacuum_threshold=20000', 'vacuum_index_cleanup=on']));
+			const workflowId = 'wf-vacuum';
+			const nodeName = 'Webhook Trigger';
+			const now = new Date();
+			// A week of finished rows, then 1,000 deliveries queued and run (claimed, then done):
+			// their dead versions sit on under 2% of the table's pages, where PostgreSQL's VACUUM by
+			// default skips index cleanup.
+			await admin.query(
+				`INSERT INTO ${table} (id, workflow_id, node_name, received_at, item, state, available_at, finished_at)
+				SELECT gen_random_uuid(), $1, $2, $3::timestamptz - interval '1 hour', '{}'::jsonb, 'done', $3::timestamptz - interval '1 hour', $3::timestamptz - interval '1 hour'
+				FROM generate_series(1, 200000)`,
+				[workflowId, nodeName, now.toISOString()],
+			);
+			await admin.query(`VACUUM ${table}`);
+			const queued = Array.from({ length: 1000 }, () => ({ id: randomUUID(), workflowId, nodeName, receivedAt: now, item: {} }));
+			await store.transaction(async (tx) => await enqueueDeliveries(tx, queued));
+			await admin.query(`UPDATE ${table} SET state = 'running' WHERE state = 'queued'`);
+			await admin.query(`UPDATE ${table} SET state = 'done', finished_at = $1 WHERE state = 'running'`, [now.toISOString()]);
+			await store.transaction(async (tx) => await enqueueDeliveries(tx, [{ id: randomUUID(), workflowId, nodeName, receivedAt: now, item: {} }]));
+			const blocksRead = async (): Promise<number> => {
+				const { rows } = await admin.query<{ 'QUERY PLAN': Array<{ Plan: { 'Shared Hit Blocks': number; 'Shared Read Blocks': number } }> }>(
+					`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) SELECT seq FROM ${table} WHERE workflow_id = $1 AND node_name = $2 AND state IN ('queued', 'retrying') ORDER BY available_at, seq LIMIT 1`,
+					[workflowId, nodeName],
+				);
+				const plan = rows[0]['QUERY PLAN'][0].Plan;
+				return plan['Shared Hit Blocks'] + plan['Shared Read Blocks'];
+			};
+			// The dead entries: every claim reads past them.
+			expect(await blocksRead()).toBeGreaterThan(5);
+			await admin.query(`VACUUM ${table}`);
+			expect(await blocksRead()).toBeLessThanOrEqual(3);
+		} finally {
+			await admin.query(`DROP SCHEMA IF EXISTS "${inboxSchema}" CASCADE`);
+		}
+	}, 60_000);
+
 	it('behind a pooler that loses names (a server connection without the prepared statement): runs unnamed, and names nothing more', async () => {
 		const store = await openPostgresStore(postgresCredentials(schema), { max: 1 });
 		const text = 'SELECT id FROM named_probe WHERE id = $1 AND id > 0';
