@@ -1,10 +1,9 @@
-import { randomUUID } from 'crypto';
-
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { forEachStoreItem, webhookGatewayPostgresConnectionTest } from '../shared/storeAccess';
 import { getDelivery, isDeliveryId, listDeliveries } from '../shared/store/deliveries';
+import { timeOrderedId } from '../shared/store/ids';
 import { replayDelivery, replayMatching } from '../shared/store/inboxReplay';
 import type { Replay } from '../shared/store/inboxReplay';
 import { webhookDeliveriesProperties } from './description';
@@ -45,7 +44,7 @@ export class WebhookDeliveries implements INodeType {
 				const emitReplay = (replay: Replay) => emit({ deliveryId: replay.id, replayOf: replay.replayOf, workflowId: replay.workflowId, nodeName: replay.nodeName });
 				if (this.getNodeParameter('replayBy', itemIndex, 'id') === 'filter') {
 					// None matching is no error: the replay found nothing left to run.
-					(await replayMatching(store, replayFilterOf(this, itemIndex), new Date(), randomUUID)).forEach(emitReplay);
+					(await replayMatching(store, replayFilterOf(this, itemIndex), new Date(), () => timeOrderedId())).forEach(emitReplay);
 					return;
 				}
 				const id = String(this.getNodeParameter('deliveryId', itemIndex, '')).trim();
@@ -53,7 +52,7 @@ export class WebhookDeliveries implements INodeType {
 					emit(await replayToTestUrl(this, store, id, String(this.getNodeParameter('testUrl', itemIndex, '')), itemIndex));
 					return;
 				}
-				const result = isDeliveryId(id) ? await replayDelivery(store, id, randomUUID(), new Date()) : { kind: 'missing' as const };
+				const result = isDeliveryId(id) ? await replayDelivery(store, id, timeOrderedId(), new Date()) : { kind: 'missing' as const };
 				if (result.kind === 'missing') {
 					throw new NodeOperationError(this.getNode(), `No delivery with ID "${id}" in the inbox`, {
 						itemIndex,

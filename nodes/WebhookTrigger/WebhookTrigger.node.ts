@@ -25,6 +25,7 @@ import type { RoutingCase } from './gate/routing';
 import { duplicateKeyPathOf } from './triggerOptions';
 import type { TriggerOptions } from './triggerOptions';
 import { DefaultStoreUnavailable, storeOfNode } from '../shared/storeResolver';
+import type { TriggerStore } from '../shared/storeResolver';
 import { callNodeOf, callReportsOf, deliveryLogFor } from './webhookContext';
 import { webhookGatewayPostgresConnectionTest } from '../shared/storeAccess';
 import { postgresStoreCredential } from '../shared/storeDescription';
@@ -82,7 +83,8 @@ export class WebhookTrigger implements INodeType {
 			ip: req.ip,
 			now: Date.now(),
 		};
-		const result = await handleCall(callNodeOf(this), call, newDeliveryId(), callReportsOf(this));
+		const node = this.getNode();
+		const result = await handleCall(callNodeOf(this, node), call, newDeliveryId(call.now), callReportsOf(this, node));
 		if (!result.answer) return { workflowData: result.workflowData };
 		const { status, headers, body, contentType } = result.answer;
 		res.status(status);
@@ -112,7 +114,10 @@ export class WebhookTrigger implements INodeType {
 		);
 		const options = this.getNodeParameter('options', 0, {}) as TriggerOptions;
 		const executionId = this.getExecutionId();
-		const log = deliveryLogFor(this);
+		// One store per execution step: each storeOfNode() reads the node again (a deep copy in n8n).
+		let store: TriggerStore | undefined;
+		const storeOnce = () => (store ??= storeOfNode(this));
+		const log = deliveryLogFor(this, storeOnce);
 		// Reached only by a run webhook() did not admit (e.g. pinned data in a manual run).
 		if (log instanceof DefaultStoreUnavailable) throw new NodeOperationError(this.getNode(), log.message);
 		const deliveryIds = this.getInputData()
@@ -126,7 +131,7 @@ export class WebhookTrigger implements INodeType {
 		const early = responseMode === 'onReceived' && !answersAfterStart(responseMode, options);
 		if (!early && deliveryIds.length > 0 && duplicateKeyPathOf(options, this.getNodeParameter('authentication', 0, 'none') as string) !== '') {
 			try {
-				await markStarted(storeOfNode(this), deliveryIds);
+				await markStarted(storeOnce(), deliveryIds);
 			} catch (error) {
 				throw new NodeOperationError(this.getNode(), `Could not record that this delivery started; the caller will retry: ${(error as Error).message}`);
 			}

@@ -43,9 +43,12 @@ function deliveryLogOf(store: TriggerStore, logger: Logger): DeliveryLog {
  * The node's delivery log, or undefined when it is off. A log on the embedded store in queue mode
  * is refused (DefaultStoreUnavailable): a log silently off would look like calls that never arrived.
  */
-export function deliveryLogFor(context: IWebhookFunctions | IExecuteFunctions): DeliveryLog | DefaultStoreUnavailable | undefined {
+export function deliveryLogFor(
+	context: IWebhookFunctions | IExecuteFunctions,
+	storeOf: () => TriggerStore = () => storeOfNode(context),
+): DeliveryLog | DefaultStoreUnavailable | undefined {
 	if (parameter(context, 'deliveryLog', true) === false) return undefined;
-	const store = storeOfNode(context);
+	const store = storeOf();
 	return storeRefusal(store) ?? deliveryLogOf(store, context.logger);
 }
 
@@ -68,23 +71,25 @@ export interface GateContext {
 
 /**
  * The node's gate with its credential; `webhookUrl` is the URL a caller signs (Twilio). `fresh`:
- * the credential as saved now, never the few seconds' reuse (a replay after a fix).
+ * the credential as saved now, never the few seconds' reuse (a replay after a fix). `node`: the
+ * context's node when the caller has it already.
  */
 export async function readGateConfig(
 	context: GateContext,
 	options: TriggerOptions,
 	webhookUrl: () => string,
 	fresh = false,
+	node: INode = context.getNode(),
 ): Promise<Omit<GateConfig, keyof CallerRules>> {
 	const scheme = context.getNodeParameter('authentication', 'none') as string;
-	if (!isAuthScheme(scheme)) throw new NodeOperationError(context.getNode(), `Unknown authentication "${scheme}"`);
+	if (!isAuthScheme(scheme)) throw new NodeOperationError(node, `Unknown authentication "${scheme}"`);
 	const credentialType = credentialTypeFor(scheme);
 	const saved: object = credentialType
 		? ((await cachedCredential({
 				workflowId: String(context.getWorkflow().id ?? ''),
-				nodeName: context.getNode().name,
+				nodeName: node.name,
 				credentialType,
-				credentialId: context.getNode().credentials?.[credentialType]?.id ?? undefined,
+				credentialId: node.credentials?.[credentialType]?.id ?? undefined,
 				cacheable: !fresh && context.getMode?.() !== 'manual',
 				now: Date.now(),
 				read: async () => await context.getCredentials(credentialType),
@@ -109,14 +114,18 @@ export async function readGateConfig(
 
 /**
  * The Webhook Trigger of this webhook call, as handleCall() sees it. What only an admitted call
- * needs is read when asked for (getters): a refused call reads no more than it must.
+ * needs is read when asked for (getters): a refused call reads no more than it must. `node` is
+ * read once per call (n8n deep-copies the whole node, parameters included, at every getNode()),
+ * and so is the store.
  */
-export function callNodeOf(context: IWebhookFunctions): CallNode {
+export function callNodeOf(context: IWebhookFunctions, node: INode = context.getNode()): CallNode {
 	const req = context.getRequestObject();
 	const options = context.getNodeParameter('options', {}) as TriggerOptions;
+	let store: TriggerStore | undefined;
+	const storeOnce = () => (store ??= storeOfNode(context, node));
 	return {
 		workflowId: String(context.getWorkflow().id ?? ''),
-		nodeName: context.getNode().name,
+		nodeName: node.name,
 		get path() {
 			return context.getNodeParameter('path', '') as string;
 		},
@@ -125,9 +134,9 @@ export function callNodeOf(context: IWebhookFunctions): CallNode {
 			return context.getNodeParameter('responseMode', 'onReceived') as string;
 		},
 		options,
-		log: deliveryLogFor(context),
+		log: deliveryLogFor(context, storeOnce),
 		callerRules: () => readCallerRules(context),
-		gateConfig: async () => await readGateConfig(context, options, () => publicWebhookUrl(context)),
+		gateConfig: async () => await readGateConfig(context, options, () => publicWebhookUrl(context), false, node),
 		webhookUrl: () => publicWebhookUrl(context),
 		rawBody: async () => {
 			// n8n pre-reads the raw bytes only for some content types and node versions.
@@ -137,7 +146,7 @@ export function callNodeOf(context: IWebhookFunctions): CallNode {
 			return Buffer.isBuffer(req.rawBody) ? req.rawBody : undefined;
 		},
 		get delivery() {
-			return { store: storeOfNode(context) };
+			return { store: storeOnce() };
 		},
 	};
 }
@@ -147,8 +156,8 @@ const configurationErrorLog = new LogLimiter(60_000);
 const rejectionLog = new LogLimiter(60_000);
 
 /** n8n's log for this node's calls: rejections and configuration errors rate-limited, no secret. */
-export function callReportsOf(context: IWebhookFunctions): CallReports {
-	const nodeName = context.getNode().name;
+export function callReportsOf(context: IWebhookFunctions, node: INode = context.getNode()): CallReports {
+	const nodeName = node.name;
 	const workflowId = context.getWorkflow().id ?? '';
 	const limited = (limiter: LogLimiter, what: string, write: (more: string) => void) => {
 		const decision = limiter.take(`${workflowId}\n${nodeName}`);

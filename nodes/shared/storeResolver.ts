@@ -11,7 +11,7 @@ import { realpath } from 'fs/promises';
 import { homedir } from 'os';
 import { basename, dirname, isAbsolute, join, resolve } from 'path';
 
-import type { FileSystemHelperFunctions, IExecuteFunctions, ITriggerFunctions, IWebhookFunctions } from 'n8n-workflow';
+import type { FileSystemHelperFunctions, IExecuteFunctions, INode, ITriggerFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { n8nDatabaseOf, n8nFolderOf, SQLITE_FILE_NAME } from './store/n8nDatabase';
 import { openStore } from './store/open';
@@ -19,19 +19,22 @@ import { SQLITE_MIN_NODE, sqliteSupported } from './store/sqlite';
 import type { PostgresCredentials, Store } from './store/types';
 import { EmbeddedStoreError } from './store/types';
 
-/** The settings that say which database n8n runs on: a few reads per call, not all of process.env. */
-const WHERE_N8N_KEEPS_ITS_DATA = ['DB_TYPE', 'DB_POSTGRESDB_HOST', 'DB_POSTGRESDB_PORT', 'DB_POSTGRESDB_DATABASE', 'DB_POSTGRESDB_USER'];
+/**
+ * The settings that say which database n8n runs on and where its folder is: a few reads per call,
+ * not all of process.env. HOME: os.homedir() reads it when N8N_USER_FOLDER is unset.
+ */
+const WHERE_N8N_KEEPS_ITS_DATA = ['DB_TYPE', 'DB_POSTGRESDB_HOST', 'DB_POSTGRESDB_PORT', 'DB_POSTGRESDB_DATABASE', 'DB_POSTGRESDB_USER', 'DB_SQLITE_DATABASE', 'N8N_USER_FOLDER', 'HOME'];
 
-let n8nPostgresRead: { settings: string; credentials: PostgresCredentials | undefined } | undefined;
+let n8nSettingsRead: { settings: string; credentials: PostgresCredentials | undefined; sqliteFile: string } | undefined;
 
 /**
- * n8n's own PostgreSQL when n8n runs on it (always in queue mode): the default store then keeps
- * its tables there, in its own schema, so every n8n process shares them with no credential. Read
- * again only when those settings differ (they do not while n8n runs; tests change them).
+ * Where n8n keeps its data, read again only when those settings differ (they do not while n8n
+ * runs; tests change them): every call asks, and reading them whole cost more than the rest of
+ * choosing the store.
  */
-export function n8nPostgres(): PostgresCredentials | undefined {
+function n8nSettings(): NonNullable<typeof n8nSettingsRead> {
 	const settings = WHERE_N8N_KEEPS_ITS_DATA.map((name) => process.env[name] ?? '').join('\n');
-	if (n8nPostgresRead?.settings !== settings) {
+	if (n8nSettingsRead?.settings !== settings) {
 		const db = n8nDatabaseOf();
 		const credentials: PostgresCredentials | undefined =
 			db.engine === 'postgres'
@@ -45,15 +48,23 @@ export function n8nPostgres(): PostgresCredentials | undefined {
 						schema: db.schema,
 					}
 				: undefined;
-		n8nPostgresRead = { settings, credentials };
+		const sqliteFile = db.engine === 'sqlite' ? db.file : join(n8nFolderOf({ env: process.env }), SQLITE_FILE_NAME);
+		n8nSettingsRead = { settings, credentials, sqliteFile };
 	}
-	return n8nPostgresRead.credentials;
+	return n8nSettingsRead;
+}
+
+/**
+ * n8n's own PostgreSQL when n8n runs on it (always in queue mode): the default store then keeps
+ * its tables there, in its own schema, so every n8n process shares them with no credential.
+ */
+export function n8nPostgres(): PostgresCredentials | undefined {
+	return n8nSettings().credentials;
 }
 
 /** The package's SQLite file when n8n runs on SQLite: beside n8n's own database file. */
 export function defaultSqliteFile(): string {
-	const db = n8nDatabaseOf();
-	return db.engine === 'sqlite' ? db.file : join(n8nFolderOf({ env: process.env }), SQLITE_FILE_NAME);
+	return n8nSettings().sqliteFile;
 }
 
 /** The folder of the default SQLite file (n8n's folder unless DB_SQLITE_DATABASE moves n8n's file). */
@@ -194,16 +205,17 @@ export function triggerStoreOf(source: StoreSource): TriggerStore {
 
 /**
  * The store a node's "Store" parameter names (Webhook Trigger, Wait for Webhook), from its webhook
- * or its execute step (whose parameter reads take an item index).
+ * or its execute step (whose parameter reads take an item index). `node`: the context's node when
+ * the caller has it already (n8n deep-copies the whole node at every getNode()).
  */
-export function storeOfNode(context: IWebhookFunctions | IExecuteFunctions | ITriggerFunctions): TriggerStore {
+export function storeOfNode(context: IWebhookFunctions | IExecuteFunctions | ITriggerFunctions, node: INode = context.getNode()): TriggerStore {
 	const kind =
 		'getInputData' in context
 			? (context as IExecuteFunctions).getNodeParameter('store', 0, 'embedded')
 			: (context as IWebhookFunctions | ITriggerFunctions).getNodeParameter('store', 'embedded');
 	return triggerStoreOf({
 		kind: kind as string,
-		credentialId: context.getNode().credentials?.webhookGatewayPostgresApi?.id ?? undefined,
+		credentialId: node.credentials?.webhookGatewayPostgresApi?.id ?? undefined,
 		readCredentials: async () => await context.getCredentials('webhookGatewayPostgresApi'),
 	});
 }

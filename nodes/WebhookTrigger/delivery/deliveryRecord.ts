@@ -3,10 +3,11 @@
  * SHA-256 of the bytes, redacted headers) and how it was answered (outcome, status, reason, event).
  * Pure: the node passes the call, the answer and the names to redact (or that they are unknown yet).
  */
-import { createHash, randomUUID } from 'crypto';
+import { createHash } from 'crypto';
 
 import type { Redactions } from '../auth';
 import type { DeliveryOutcome, DeliveryRecord, SerializedDeliveryRecord } from '../../shared/store/deliveries';
+import { timeOrderedId } from '../../shared/store/ids';
 import { bodySize } from '../gate/gate';
 import type { IncomingCall } from '../gate/gate';
 import { CREDENTIAL_NAME, redactRequest, redactUnread } from '../gate/redact';
@@ -43,8 +44,14 @@ type RecordedCall = Pick<IncomingCall, 'method' | 'headers' | 'query' | 'body' |
 const text = (value: unknown): string | null =>
 	value === undefined || value === null || typeof value === 'object' ? null : String(value);
 
-export function newDeliveryId(): string {
-	return randomUUID();
+/**
+ * Time-ordered (UUIDv7): the inbox, the delivery log and the duplicate keys index the delivery id,
+ * and a random one dirtied a different page of each index per call, which every COMMIT wrote to
+ * the WAL and every checkpoint rewrote and synced (SQLite: 140 µs per COMMIT of one inbox row,
+ * 90–113 µs time-ordered).
+ */
+export function newDeliveryId(now: number = Date.now()): string {
+	return timeOrderedId(now);
 }
 
 export function deliveryRecord(id: string, call: RecordedCall, answered: Answered, context: RecordContext): DeliveryRecord {
@@ -153,7 +160,7 @@ export interface Overflow {
 
 export function overflowRecord(entry: Overflow): DeliveryRecord {
 	return {
-		id: randomUUID(),
+		id: timeOrderedId(),
 		workflowId: entry.workflowId,
 		nodeName: entry.nodeName,
 		receivedAt: entry.since,
