@@ -27,9 +27,14 @@ interface SqliteModule {
 /** node:sqlite runs without a flag from Node 22.13. */
 export const SQLITE_MIN_NODE = '22.13';
 
+/** Asked at every call that uses the store: the answer for this process's Node is kept. */
+let known: { version: string; supported: boolean } | undefined;
+
 export function sqliteSupported(version = process.versions.node): boolean {
+	if (known?.version === version) return known.supported;
 	const [major, minor] = version.split('.').map(Number);
-	return major > 22 || (major === 22 && minor >= 13);
+	known = { version, supported: major > 22 || (major === 22 && minor >= 13) };
+	return known.supported;
 }
 
 /**
