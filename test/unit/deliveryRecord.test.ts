@@ -95,3 +95,16 @@ describe('a record made after the credential was read', () => {
 		expect(query.item).toEqual({ body: { order: 7 }, query: { partner_token: REDACTED, page: '2' } });
 	});
 });
+
+describe('delivery ids', () => {
+	it('are version 7 UUIDs that sort by arrival, so each new row lands at the end of the indexes on them', () => {
+		const arrivals = [1_765_000_000_000, 1_765_000_000_001, 1_765_000_000_250, 1_765_000_060_000];
+		const ids = arrivals.map((now) => newDeliveryId(now));
+		for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+		expect([...ids].reverse().sort()).toEqual(ids);
+		// The first 48 bits are the arrival in milliseconds.
+		expect(parseInt(ids[2].replace(/-/g, '').slice(0, 12), 16)).toBe(arrivals[2]);
+		// Within one millisecond the random part keeps them apart.
+		expect(new Set(Array.from({ length: 1000 }, () => newDeliveryId(arrivals[0]))).size).toBe(1000);
+	});
+});
