@@ -20,6 +20,7 @@ import { testRejectionOf } from './gate/explain';
 import type { IncomingCall } from './gate/gate';
 import { handleCall } from './handleCall';
 import { inboxTrigger } from './inboxTrigger';
+import { withNodeParameters } from './nodeParameters';
 import { configuredOutputs, routeItems } from './gate/routing';
 import type { RoutingCase } from './gate/routing';
 import { duplicateKeyPathOf } from './triggerOptions';
@@ -84,7 +85,8 @@ export class WebhookTrigger implements INodeType {
 			now: Date.now(),
 		};
 		const node = this.getNode();
-		const result = await handleCall(callNodeOf(this, node), call, newDeliveryId(call.now), callReportsOf(this, node));
+		const context = withNodeParameters(this, node);
+		const result = await handleCall(callNodeOf(context, node), call, newDeliveryId(call.now), callReportsOf(context, node));
 		if (!result.answer) return { workflowData: result.workflowData };
 		const { status, headers, body, contentType } = result.answer;
 		res.status(status);
