@@ -189,9 +189,9 @@ export function triggerStoreOf(source: StoreSource): TriggerStore {
 			},
 		};
 	}
-	const own = n8nPostgres();
+	// One read of n8n's settings per call: each read looks at eight environment variables.
+	const { credentials: own, sqliteFile: file } = n8nSettings();
 	if (own) return { key: 'n8n-postgres', open: async () => await openStore({ kind: 'postgres', credentials: own }) };
-	const file = defaultSqliteFile();
 	const store: TriggerStore = {
 		key: `sqlite:${file}`,
 		open: async () => {

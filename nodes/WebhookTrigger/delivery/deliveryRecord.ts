@@ -54,9 +54,19 @@ export function newDeliveryId(now: number = Date.now()): string {
 	return timeOrderedId(now);
 }
 
+/** The item's headers and query when it has both (the gate's redacted copies), else undefined. */
+function redactedPartsOf(item: Record<string, unknown> | undefined): { headers: IncomingCall['headers']; query: IncomingCall['query'] } | undefined {
+	const headers = item?.headers;
+	const query = item?.query;
+	if (headers === null || typeof headers !== 'object' || query === null || typeof query !== 'object') return undefined;
+	return { headers: headers as IncomingCall['headers'], query: query as IncomingCall['query'] };
+}
+
 export function deliveryRecord(id: string, call: RecordedCall, answered: Answered, context: RecordContext): DeliveryRecord {
 	const parts = { headers: call.headers, query: call.query };
-	const { headers, query } = context.redactions === 'unknown' ? redactUnread(parts) : redactRequest(parts, context.redactions, CREDENTIAL_NAME);
+	// An admitted call's item already holds the headers and query redacted with these same names.
+	const { headers, query } =
+		context.redactions === 'unknown' ? redactUnread(parts) : (redactedPartsOf(answered.item) ?? redactRequest(parts, context.redactions, CREDENTIAL_NAME));
 	const event = (answered.item?.event ?? null) as { value?: unknown; case?: unknown } | null;
 	const origin = Array.isArray(call.headers.origin) ? call.headers.origin[0] : call.headers.origin;
 	let item: Record<string, unknown> | null = null;

@@ -208,9 +208,22 @@ type Parsed<T> = { list: T } | { error: string };
 const ipLists = new LruCache<string, Parsed<IpAllowlist>>(MAX_CACHED_LISTS);
 const originLists = new LruCache<string, Parsed<OriginAllowlist>>(MAX_CACHED_LISTS);
 
+/**
+ * The cache key of a list as configured: the same text arrives at every call, so it is split and
+ * hashed once, not per call (texts up to 4 KB are remembered as they are).
+ */
+const keysByText = new LruCache<string, string>(MAX_CACHED_LISTS);
+function listKey(text: string): string {
+	const remembered = text.length <= 4096 ? keysByText.get(text) : undefined;
+	if (remembered !== undefined) return remembered;
+	const key = cacheKey(splitEntries(text).join('\n'));
+	if (text.length <= 4096) keysByText.set(text, key);
+	return key;
+}
+
 /** Parses once per distinct list (comments, spacing and separators aside); a bad list keeps throwing. */
 function cachedParse<T>(cache: LruCache<string, Parsed<T>>, parse: (text: string) => T, text: string): T {
-	const key = cacheKey(splitEntries(text).join('\n'));
+	const key = listKey(text);
 	let parsed = cache.get(key);
 	if (parsed === undefined) {
 		parsed = attemptParse(parse, text);
