@@ -81,11 +81,27 @@ export const sqliteDialect: Dialect = {
 			.replace(/\b(uuid|timestamptz|jsonb)\b/g, 'text'),
 };
 
-/** Statement text for SQLite: `$n` → `?n`, PostgreSQL casts dropped, now() as ISO text. */
+/** Whether `$1 … $n` each appear once, in that order: then plain `?` binds them the same way. */
+function placeholdersInOrder(sql: string): boolean {
+	let expected = 1;
+	for (const match of sql.matchAll(/\$(\d+)/g)) {
+		if (Number(match[1]) !== expected) return false;
+		expected++;
+	}
+	return true;
+}
+
+/**
+ * Statement text for SQLite: `$n` → `?n` (or `?` when they come in order), PostgreSQL casts
+ * dropped, now() as ISO text. SQLite's parser looks each `?NNN` up in a list of the statement's
+ * parameters, which is quadratic: the delivery log's 500-row INSERT (9,000 parameters) took 99 ms
+ * to prepare and run with `?NNN`, 3.6 ms with `?` (node:sqlite, Node 24).
+ */
 export function toSqlite(sql: string): string {
+	const plain = placeholdersInOrder(sql);
 	return sql
 		.replace(/::[a-z_][a-z0-9_]*(\[\])?/gi, '')
-		.replace(/\$(\d+)/g, '?$1')
+		.replace(/\$(\d+)/g, plain ? '?' : '?$1')
 		.replace(/\bnow\(\)/gi, SQLITE_NOW);
 }
 

@@ -10,6 +10,15 @@ describe('SQLite statement text', () => {
 		);
 	});
 
+	it('writes plain ? when $1 … $n come once each, in order (SQLite looks each ?NNN up: quadratic in their number)', () => {
+		expect(toSqlite('INSERT INTO t (a, b) VALUES ($1, $2::jsonb), ($3, $4::jsonb)')).toBe('INSERT INTO t (a, b) VALUES (?, ?), (?, ?)');
+		// Used twice, or out of order: numbered, so each still binds its own value.
+		expect(toSqlite('SELECT $1 WHERE a = $1')).toBe('SELECT ?1 WHERE a = ?1');
+		expect(toSqlite('SELECT $2, $1')).toBe('SELECT ?2, ?1');
+		expect(toSqlite('SELECT $1, $3')).toBe('SELECT ?1, ?3');
+		expect(toSqlite('SELECT 1')).toBe('SELECT 1');
+	});
+
 	it('binds booleans as 0/1, dates as ISO text, arrays as JSON text', () => {
 		const at = new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 6));
 		expect(toSqliteParams([true, false, at, ['a', 'b'], undefined, null, 7, 'x'])).toEqual([1, 0, '2026-01-02T03:04:05.006Z', '["a","b"]', null, null, 7, 'x']);
