@@ -71,7 +71,9 @@ function triggerWorkflow(id: string, parameters: Record<string, unknown>, output
 }
 
 const events = {
-	eventPath: 'body.event',
+	// An expression at the top level too: the webhook reads plain values from its copy of the node
+	// and must hand expressions to n8n (nodeParameters.ts).
+	eventPath: "={{ 'body.' + 'event' }}",
 	cases: {
 		values: [
 			// Case values may be expressions; n8n resolves them before the node compares.
