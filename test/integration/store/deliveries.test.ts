@@ -3,7 +3,7 @@ import { createHash, createHmac, randomBytes } from 'crypto';
 import { DeliveryLog } from '../../../nodes/WebhookTrigger/delivery/deliveryLog';
 import { deliveryRecord, newDeliveryId } from '../../../nodes/WebhookTrigger/delivery/deliveryRecord';
 import { redactionsFor } from '../../../nodes/WebhookTrigger/auth';
-import { getDelivery, listDeliveries } from '../../../nodes/shared/store/deliveries';
+import { getDelivery, insertChunkSizes, insertDeliveries, listDeliveries } from '../../../nodes/shared/store/deliveries';
 import { pruneDeliveries } from '../../../nodes/shared/store/deliveryRetention';
 import { claimDue, completeDelivery, enqueueDeliveries, failDelivery } from '../../../nodes/shared/store/inbox';
 import type { DeliveryRecord } from '../../../nodes/shared/store/deliveries';
@@ -79,6 +79,19 @@ eachStore()('delivery log on the %s store', (_kind, target) => {
 	}, 60_000);
 	afterAll(async () => await target.cleanup());
 	beforeEach(async () => await truncate(store, ['deliveries']));
+
+	it('writes 300 records in power-of-two INSERTs, each once; a retried part keeps one row and takes its execution id', async () => {
+		const records = Array.from({ length: 300 }, () => record('wf-many'));
+		await insertDeliveries(store, records);
+		const retried = records.slice(100, 203).map((r) => ({ ...r, executionId: `exec-${r.id}` }));
+		await insertDeliveries(store, retried);
+		const { rows } = await store.query<{ id: string; execution_id: string | null }>('SELECT id, execution_id FROM deliveries WHERE workflow_id = $1', ['wf-many']);
+		expect(rows).toHaveLength(300);
+		const linked = rows.filter((row) => row.execution_id !== null);
+		expect(linked.map((row) => row.execution_id).sort()).toEqual(retried.map((r) => `exec-${r.id}`).sort());
+		expect(insertChunkSizes(300)).toEqual([256, 32, 8, 4]);
+		expect(insertChunkSizes(103)).toEqual([64, 32, 4, 2, 1]);
+	});
 
 	it('records each outcome with its status and reason, newest first, filtered', async () => {
 		const log = new DeliveryLog(async () => store, { maxBuffered: 100, flushIntervalMs: 10, pruneIntervalMs: 0 });
@@ -176,8 +189,8 @@ eachStore()('delivery log on the %s store', (_kind, target) => {
 		await log.flush();
 		const { rows } = await store.query<{ n: number }>("SELECT count(*)::int AS n FROM deliveries WHERE workflow_id = 'wf-batch'");
 		expect(rows[0].n).toBe(1200);
-		// 1,200 rows in 500-row statements: 3 INSERTs, not 1,200.
-		expect(writes).toBe(3);
+		// 1,200 rows in power-of-two statements (256 × 4, 128, 32, 16): 7 INSERTs, not 1,200.
+		expect(writes).toBe(7);
 	});
 
 	it('bounds the buffer under a forged flood and writes the overflow as a counted row', async () => {
