@@ -2,6 +2,8 @@ import { redactionsFor } from '../../nodes/WebhookTrigger/auth';
 import { deliveryRecord, newDeliveryId } from '../../nodes/WebhookTrigger/delivery/deliveryRecord';
 import type { RecordContext } from '../../nodes/WebhookTrigger/delivery/deliveryRecord';
 import { REDACTED } from '../../nodes/WebhookTrigger/gate/redact';
+import { admitCall } from '../support/admitCall';
+import { gateConfig } from '../support/gateConfig';
 
 /**
  * Issue 26, finding 3: what a delivery-log record keeps must not depend on how far the call got.
@@ -93,6 +95,25 @@ describe('a record made after the credential was read', () => {
 		const query = deliveryRecord(newDeliveryId(), partnerCall(), { outcome: 'rejected', status: 401, reason: 'invalid_token' }, context(redactionsFor('query', { parameterName: 'partner_token', token: QUERY_SECRET })));
 		expect(JSON.stringify(query)).not.toContain(QUERY_SECRET);
 		expect(query.item).toEqual({ body: { order: 7 }, query: { partner_token: REDACTED, page: '2' } });
+	});
+});
+
+describe("an accepted call's record", () => {
+	it("keeps the headers and query of the item the gate emitted: the same names hidden, no secret", () => {
+		const credentials = { headerName: 'X-Partner-Key', token: HEADER_SECRET };
+		const call = { ...partnerCall(), webhookName: 'default', params: {}, query: { page: '2', access_token: QUERY_SECRET } };
+		const admitted = admitCall(call, gateConfig({ scheme: 'header', credentials }));
+		if (admitted.kind !== 'run') throw new Error(`the gate refused the call: ${JSON.stringify(admitted)}`);
+		const answered = { outcome: 'accepted' as const, status: 200, reason: null, item: admitted.item };
+		const record = deliveryRecord(newDeliveryId(), call, answered, context(redactionsFor('header', credentials)));
+		expect(record.headers).toEqual(admitted.item.headers);
+		expect(record.headers).toMatchObject({ 'x-partner-key': REDACTED, 'x-request-id': 'req-9' });
+		expect(record.item).toMatchObject({ query: { page: '2', access_token: REDACTED } });
+		expect(JSON.stringify(record)).not.toContain(HEADER_SECRET);
+		expect(JSON.stringify(record)).not.toContain(QUERY_SECRET);
+		// Without an item (a refusal), the record redacts the call itself, to the same result.
+		const refused = deliveryRecord(newDeliveryId(), call, { outcome: 'rejected', status: 401, reason: 'invalid_token' }, context(redactionsFor('header', credentials)));
+		expect(refused.headers).toEqual(record.headers);
 	});
 });
 
