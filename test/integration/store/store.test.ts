@@ -62,6 +62,26 @@ eachStore()('store basics on the %s store', (kind, target) => {
 		expect((await store.query<{ n: number }>('SELECT count(*)::int AS n FROM customers')).rows[0].n).toBe(0);
 	});
 
+	it('rolls back a member of a group that wrote past 64 KiB (SQLite keeps savepoint journals in memory)', async () => {
+		await truncateAll(store);
+		if (kind === 'sqlite') {
+			// MEMORY (2): past 64 KiB SQLite would otherwise spill a group's savepoint journal to a temp file.
+			expect((await store.query<{ temp_store: number }>('PRAGMA temp_store')).rows).toEqual([{ temp_store: 2 }]);
+		}
+		const big = 'x'.repeat(4000);
+		const outcomes = await Promise.allSettled(
+			[0, 1, 2].map(async (i) =>
+				await store.transaction(async (tx) => {
+					for (let row = 0; row < 40; row++) await tx.query('INSERT INTO customers (name) VALUES ($1)', [`${i}-${row}-${big}`]);
+					if (i === 1) throw new Error('boom');
+				}),
+			),
+		);
+		expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+		const { rows } = await store.query<{ name: string }>('SELECT substr(name, 1, 2) AS name FROM customers');
+		expect(rows.map((row) => row.name).sort()).toEqual([...Array(40).fill('0-'), ...Array(40).fill('2-')]);
+	});
+
 	it('rolls back only the failing one of concurrent transactions (SQLite commits them as a group)', async () => {
 		await truncateAll(store);
 		const outcomes = await Promise.allSettled(
