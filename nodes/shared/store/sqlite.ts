@@ -9,9 +9,19 @@ import type { Queryable, QueryResult, Store } from './types';
 import { EmbeddedStoreError, StoreConnectionError } from './types';
 
 /** The part of node:sqlite used here (@types/node 20 has none). */
-interface StatementSync {
+export interface StatementSync {
 	all(...params: SqliteValue[]): unknown[];
 	run(...params: SqliteValue[]): { changes: number | bigint };
+	/** Node 22.16+ / 24: rows as arrays, and the names of their columns. */
+	setReturnArrays?(enabled: boolean): void;
+	columns?(): Array<{ name: string }>;
+}
+
+/** A prepared statement and how its rows come back. */
+export interface Prepared {
+	statement: StatementSync;
+	/** Undefined: it reports changed rows, not rows. */
+	rows?: (statement: StatementSync, values: SqliteValue[]) => unknown[];
 }
 
 interface DatabaseSync {
@@ -86,7 +96,7 @@ export class SqliteStore implements Store {
 
 	private tail: Promise<unknown> = Promise.resolve();
 
-	private readonly statements = new Map<string, StatementSync>();
+	private readonly statements = new Map<string, Prepared>();
 
 	private readonly tx: Queryable = {
 		dialect: sqliteDialect,
@@ -109,21 +119,22 @@ export class SqliteStore implements Store {
 		return run;
 	}
 
-	private statement(sql: string): StatementSync {
-		let statement = this.statements.get(sql);
-		if (statement === undefined) {
+	private statement(sql: string): Prepared {
+		let prepared = this.statements.get(sql);
+		if (prepared === undefined) {
 			if (this.statements.size >= MAX_CACHED_STATEMENTS) this.statements.clear();
-			statement = this.db.prepare(toSqlite(sql));
-			this.statements.set(sql, statement);
+			const statement = this.db.prepare(toSqlite(sql));
+			prepared = { statement, rows: RETURNS_ROWS.test(sql) ? rowReader(statement) : undefined };
+			this.statements.set(sql, prepared);
 		}
-		return statement;
+		return prepared;
 	}
 
 	private run<R>(sql: string, params: readonly unknown[]): QueryResult<R> {
-		const statement = this.statement(sql);
+		const { statement, rows: read } = this.statement(sql);
 		const values = toSqliteParams(params);
-		if (RETURNS_ROWS.test(sql)) {
-			const rows = statement.all(...values).map((row) => ({ ...(row as object) }) as R);
+		if (read !== undefined) {
+			const rows = read(statement, values) as R[];
 			return { rows, rowCount: rows.length };
 		}
 		return { rows: [], rowCount: Number(statement.run(...values).changes) };
@@ -226,6 +237,29 @@ export class SqliteStore implements Store {
 			this.db.close();
 		});
 	}
+}
+
+/**
+ * Rows as plain objects. node:sqlite builds each row object property by property with a null
+ * prototype; copying it costs 2.6 µs for a 7-column row, building it from the row's array 1.0 µs
+ * (a Customer Bind reads three rows). Before Node 22.16 there are no arrays: the rows are copied.
+ */
+export function rowReader(statement: StatementSync): Prepared['rows'] {
+	if (statement.setReturnArrays === undefined || statement.columns === undefined) {
+		return (prepared, values) => prepared.all(...values).map((row) => ({ ...(row as object) }));
+	}
+	statement.setReturnArrays(true);
+	let names = statement.columns().map((column) => column.name);
+	return (prepared, values) => {
+		const rows = prepared.all(...values) as unknown[][];
+		// SQLite prepares a statement again when another process changed the schema (`SELECT *`).
+		if (rows.length > 0 && rows[0].length !== names.length) names = prepared.columns?.().map((column) => column.name) ?? names;
+		return rows.map((cells) => {
+			const row: Record<string, unknown> = {};
+			for (let i = 0; i < names.length; i++) row[names[i]] = cells[i];
+			return row;
+		});
+	};
 }
 
 /** One connection per file per process: queries of one process take turns anyway. */
