@@ -10,6 +10,7 @@ import { fmt, fmtSpread, markdownTable, percentile, spread } from './stats';
 import type { Spread } from './stats';
 import { acceptedTargets, credentials, pairs, rejectedTargets } from './webhook-targets';
 import type { Target } from './webhook-targets';
+import { collectGarbage, inspectorUrl } from '../test/e2e/harness/gc';
 import { N8nInstance } from '../test/e2e/harness/n8n';
 import { versions } from '../test/e2e/harness/versions';
 import type { N8nVersion } from '../test/e2e/harness/versions';
@@ -41,6 +42,8 @@ const N8N_ENV: Record<string, string> = Object.fromEntries(
 		.filter((pair) => pair.includes('='))
 		.map((pair) => [pair.slice(0, pair.indexOf('=')).trim(), pair.slice(pair.indexOf('=') + 1).trim()]),
 );
+/** BENCH_COLLECT=1: a full GC in n8n before each measured window (off by default: n8n's heap then shrinks, and every target runs slower). */
+const COLLECT = process.env.BENCH_COLLECT === '1';
 const WANTED_TARGETS = process.env.BENCH_TARGETS?.split(',').map((key) => key.trim());
 const allTargets = [...acceptedTargets, ...rejectedTargets].filter(
 	(t) => !WANTED_TARGETS || ['builtin', 'builtinBad'].includes(t.key) || WANTED_TARGETS.includes(t.key),
@@ -338,10 +341,24 @@ async function prepare(keys: LineKey[]): Promise<Map<LineKey, N8nInstance>> {
 		const started = Date.now();
 		const shared = key === 'v2-legacy' || key === 'v2-lazy' ? (instances.get('v2') ?? instances.get('v2-lazy')) : undefined;
 		const options = shared ? { userFolder: shared.userFolder } : { credentials, workflows };
-		instances.set(key, await N8nInstance.create(line.version, { ...options, env: { ...line.env, N8N_LOG_LEVEL: 'warn', ...N8N_ENV } }));
+		// The inspector on a free loopback port: a full GC before each measured window (see settledHeap).
+		const nodeOptions = [COLLECT ? '--inspect=127.0.0.1:0' : '', N8N_ENV.NODE_OPTIONS ?? ''].filter(Boolean).join(' ');
+		const env = { ...line.env, N8N_LOG_LEVEL: 'warn', ...N8N_ENV, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) };
+		instances.set(key, await N8nInstance.create(line.version, { ...options, env }));
 		console.log(`[bench] ${key}: n8n ${line.version.n8n} prepared in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 	}
 	return instances;
+}
+
+/**
+ * A full GC in n8n, then a short pause: each window starts from the same heap, so a target does not
+ * pay for the garbage of the one before it (the built-in Webhook node leaves ~800 executions' worth).
+ */
+async function settledHeap(n8n: N8nInstance): Promise<void> {
+	const inspector = inspectorUrl(n8n.log);
+	if (!inspector) throw new Error("n8n's inspector URL is not in its log (started without BENCH_COLLECT=1?)");
+	await collectGarbage(inspector);
+	await sleep(500);
 }
 
 async function benchLine(key: LineKey, n8n: N8nInstance): Promise<void> {
@@ -361,10 +378,13 @@ async function benchLine(key: LineKey, n8n: N8nInstance): Promise<void> {
 		const samples = new Map<string, Sample[]>(targets.map((t) => [t.key, []]));
 		let rounds = 0;
 		for (let round = 0; round < ROUNDS; round++) {
-			// Rotate the order each round, so no target always follows the same neighbour.
-			const order = targets.map((_, i) => targets[(i + round * 3) % targets.length]);
+			// Rotated each round and reversed every other one: a rotation alone keeps every target
+			// behind the same neighbour (the inbox always ran right after the built-in node's executions).
+			const rotated = targets.map((_, i) => targets[(i + round * 3) % targets.length]);
+			const order = round % 2 === 1 ? rotated.reverse() : rotated;
 			for (const target of order) {
 				if (Date.now() > lineDeadline) break;
+				if (COLLECT) await settledHeap(n8n);
 				samples.get(target.key)!.push(await measure(n8n, counter, target, SECONDS, round));
 			}
 			if (Date.now() > lineDeadline) {
