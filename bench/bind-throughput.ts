@@ -67,6 +67,12 @@ async function run(kind: string, store: Store): Promise<void> {
 		async (i) => await bindChat(store, { channel: 'whatsapp', contactType: 'phone', contact: person(i).phone.value }),
 		{ baseline },
 	);
+	await timed(
+		`Chat Bind, known chat (next message), ${CONCURRENCY} at a time`,
+		N,
+		async (i) => await bindChat(store, { channel: 'whatsapp', contactType: 'phone', contact: person(i).phone.value }),
+		{ concurrency: CONCURRENCY, baseline },
+	);
 	await store.query('DROP TABLE bench_baseline');
 	await againstUpsert(kind, store, tag, person);
 }

@@ -86,6 +86,10 @@ export async function bindChat(
 	const normalized = normalizeContact(contactType, input.contact, 'contact', options);
 	if (normalized === null) return { headless: true };
 	const key: ContactKey = { type: contactType, normalized, value: presentText(input.contact) ?? normalized };
+	if (customerId === null) {
+		const known = await knownChat(store, channel, key);
+		if (known !== undefined) return { headless: false, chat: view(known), action: 'found', customerAction: 'found' };
+	}
 
 	return await store.transaction(async (tx) => {
 		await lockKeys(tx, store, [contactLockKey(contactType, normalized), `chat:${channel}:${normalized}`]);
@@ -123,6 +127,24 @@ export async function bindChat(
 		if (raced === undefined) throw new Error(`Chat for ${channel} ${normalized} vanished while binding`);
 		return await foundChat(tx, raced, key, customerId);
 	});
+}
+
+/**
+ * The common bind, the next message of a known chat, as one read outside any transaction: the
+ * chat when it exists and its contact is registered (to anyone: the locked path would then write
+ * nothing either). Chats are never deleted, so what a read finds committed stays true. On
+ * PostgreSQL this is one round trip instead of six; on SQLite a read, which waits for no COMMIT.
+ */
+async function knownChat(db: Queryable, channel: string, key: ContactKey): Promise<ChatRow | undefined> {
+	const { rows } = await db.query<ChatRow & { registered: number }>(
+		`SELECT c.*, CASE WHEN EXISTS (SELECT 1 FROM customer_contacts k WHERE k.type = $3 AND k.normalized_value = $2) THEN 1 ELSE 0 END AS registered
+		FROM chats c WHERE c.channel = $1 AND c.contact = $2`,
+		[channel, key.normalized, key.type],
+	);
+	const [found] = rows;
+	if (found === undefined || Number(found.registered) !== 1) return undefined;
+	const { registered: _registered, ...chat } = found;
+	return chat;
 }
 
 async function assertCustomer(tx: Queryable, customerId: string): Promise<void> {

@@ -50,6 +50,31 @@ eachStore()('bindChat on the %s store', (_kind, target) => {
 		expect(await countRows(store)).toEqual({ customers: 1, contacts: 1, chats: 1 });
 	});
 
+	it('finds a known chat with one read, in no transaction; a contact no longer registered is registered again', async () => {
+		const first = await bound(whatsapp('5511987654321'));
+		const transaction = jest.spyOn(store, 'transaction');
+		const query = jest.spyOn(store, 'query');
+		try {
+			expect(await bound(whatsapp('+55 11 98765-4321'))).toEqual({ headless: false, action: 'found', customerAction: 'found', chat: first.chat });
+			expect(transaction).not.toHaveBeenCalled();
+			expect(query).toHaveBeenCalledTimes(1);
+
+			// The contact row gone (removed by hand): the bind writes it again, as it always did.
+			await store.query("DELETE FROM customer_contacts WHERE type = 'whatsapp'");
+			transaction.mockClear();
+			expect(await bound(whatsapp('5511987654321'))).toEqual({ headless: false, action: 'found', customerAction: 'found', chat: first.chat });
+			expect(transaction).toHaveBeenCalledTimes(1);
+		} finally {
+			transaction.mockRestore();
+			query.mockRestore();
+		}
+		expect(await countRows(store)).toEqual({ customers: 1, contacts: 1, chats: 1 });
+		// The same number as a phone contact on this channel's chat: registered for its customer, once.
+		const asPhone = await bound({ channel: 'whatsapp', contactType: 'phone', contact: '5511987654321' });
+		expect(asPhone).toMatchObject({ action: 'found', chat: first.chat });
+		expect(await countRows(store)).toEqual({ customers: 1, contacts: 2, chats: 1 });
+	});
+
 	it('fills the email or phone column of a minimal customer created from such a contact', async () => {
 		const byEmail = await bound({ channel: 'email', contactType: 'email', contact: ' Ana@X.io ' });
 		const byPhone = await bound({ channel: 'sms', contactType: 'phone', contact: '11987654321' });
