@@ -138,7 +138,7 @@ describe.each(selectedVersions().map((v) => [`n8n ${v.n8n}`, v] as const))('deli
 	}));
 
 	it('a clean stop right after a burst of calls keeps the record of every call', async () => await withLog(async () => {
-		// The log writes every 250 ms; on SIGTERM it writes what is buffered at once (flushOnStop.ts),
+		// The log writes every 25 ms; on SIGTERM it writes what is buffered at once (flushOnStop.ts),
 		// instead of relying on n8n's shutdown to outlast that interval. n8n's shutdown took 1-3 s
 		// here on both lines, so this case passed without that write too: it guards the outcome
 		// (and that n8n still stops on its own), not the hook alone (see test/unit/flushOnStop.test.ts).

@@ -273,3 +273,24 @@ describe('a folded flood (rate_limited)', () => {
 		expect(written.flat()).toHaveLength(3);
 	});
 });
+
+describe('the default flush interval', () => {
+	it('writes a buffered record 25 ms later, what a crash can lose, as docs/delivery-log.md says', async () => {
+		jest.useFakeTimers();
+		try {
+			written.length = 0;
+			const log = new DeliveryLog(async () => fakeStore);
+			const first = record('wf-interval', { n: 1 });
+			log.record(first);
+			await jest.advanceTimersByTimeAsync(24);
+			expect(written.flat()).toHaveLength(0);
+			await jest.advanceTimersByTimeAsync(1);
+			expect(written.flat().map((row) => row.id)).toEqual([first.id]);
+		} finally {
+			jest.useRealTimers();
+		}
+		const page = readFileSync(join(__dirname, '../../docs/delivery-log.md'), 'utf8');
+		expect(page).toContain(`every ${DEFAULT_LOG_OPTIONS.flushIntervalMs} ms`);
+		expect(page).toContain(`loses at most the last ${DEFAULT_LOG_OPTIONS.flushIntervalMs} ms of records`);
+	});
+});

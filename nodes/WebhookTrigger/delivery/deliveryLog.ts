@@ -46,7 +46,10 @@ export const DEFAULT_LOG_OPTIONS: Required<Omit<DeliveryLogOptions, 'clock'>> = 
 	maxBufferedBytes: 32 * MIB,
 	maxKeptBodyBytes: 64 * 1024,
 	maxKeptBodyBytesPerWorkflow: 64 * MIB,
-	flushIntervalMs: 250,
+	// Short: a flush is a synchronous INSERT on n8n's event loop (SQLite), and a record buffered
+	// longer outlives young-generation GCs. At 250 ms, inbox answers on n8n 1.123 had a p99 of
+	// 1.15–1.84× the floor's (4 runs); at 25 ms, 0.99–1.18× (3 runs). See docs/performance.md.
+	flushIntervalMs: 25,
 	pruneIntervalMs: 60_000,
 };
 
