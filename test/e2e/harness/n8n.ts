@@ -33,6 +33,8 @@ export interface Execution {
 	raw: string;
 }
 
+export type ExecutionStatus = Pick<Execution, 'id' | 'workflowId' | 'status'>;
+
 export interface StartOptions {
 	credentials?: object[];
 	workflows?: Array<{ id: string } & Record<string, unknown>>;
@@ -129,6 +131,12 @@ export async function readExecutions(version: N8nVersion, database: string, sinc
 		{ maxBuffer: 1 << 28 },
 	);
 	return JSON.parse(stdout) as Execution[];
+}
+
+/** Id, workflow and status of the executions above `sinceId`: a cheap poll, without their data. */
+export async function readStatuses(version: N8nVersion, database: string, sinceId = '0'): Promise<ExecutionStatus[]> {
+	const { stdout } = await execFileAsync(join(version.nodeBin, 'node'), [readExecutionsScript, version.dir, database, sinceId, 'statuses'], { maxBuffer: 1 << 26 });
+	return JSON.parse(stdout) as ExecutionStatus[];
 }
 
 /** A failed n8n install: install-n8n.sh has already printed what failed and how to fix it. */
@@ -516,25 +524,32 @@ export class N8nInstance {
 		await execFileAsync(join(this.version.nodeBin, 'node'), [activateScript, this.version.dir, this.database, ...ids]);
 	}
 
-	/** Executions with an id above `sinceId`, read from n8n's SQLite database. */
+	/** Executions with an id above `sinceId`, read from n8n's database. */
 	async executions(sinceId = '0'): Promise<Execution[]> {
-		return await readExecutions(this.version, join(this.userFolder, '.n8n', 'database.sqlite'), sinceId);
+		return await readExecutions(this.version, this.database, sinceId);
+	}
+
+	/** Id, workflow and status of the executions after `sinceId`, without their data. */
+	async statuses(sinceId = '0'): Promise<ExecutionStatus[]> {
+		return await readStatuses(this.version, this.database, sinceId);
 	}
 
 	async lastExecutionId(): Promise<string> {
-		const all = await this.executions();
+		const all = await this.statuses();
 		return all.length ? all[all.length - 1].id : '0';
 	}
 
 	/** Waits until `count` executions after `sinceId` have finished (saved asynchronously). */
 	async waitForExecutions(sinceId: string, count: number, timeoutMs = 20_000): Promise<Execution[]> {
+		const finished = (status: string) => status !== 'new' && status !== 'running';
 		const deadline = Date.now() + timeoutMs;
-		let found: Execution[] = [];
+		let found = 0;
 		while (Date.now() < deadline) {
-			found = (await this.executions(sinceId)).filter((e) => e.status !== 'new' && e.status !== 'running');
-			if (found.length >= count) return found;
+			// Polled by status; the data is read once, when enough have finished.
+			found = (await this.statuses(sinceId)).filter((e) => finished(e.status)).length;
+			if (found >= count) return (await this.executions(sinceId)).filter((e) => finished(e.status));
 			await sleep(200);
 		}
-		throw new Error(`expected ${count} executions after ${sinceId}, found ${found.length}`);
+		throw new Error(`expected ${count} executions after ${sinceId}, found ${found}`);
 	}
 }

@@ -1,14 +1,21 @@
 // Run with the n8n version's own node binary (its sqlite3 build matches that Node):
-//   node read-executions.js <n8nDir> <database.sqlite | postgres://…> <sinceId>
-// Prints finished executions as JSON: per node, the items of each output. A postgres:// URL reads
-// n8n's PostgreSQL database (queue mode) with n8n's own `pg`.
+//   node read-executions.js <n8nDir> <database.sqlite | postgres://…> <sinceId> [statuses]
+// Prints finished executions as JSON: per node, the items of each output. With `statuses`, only
+// id, workflowId and status of each (a poll that neither reads nor parses execution data: with
+// thousands of executions, reading the data on every poll took a core from n8n). A postgres:// URL
+// reads n8n's PostgreSQL database (queue mode) with n8n's own `pg`.
 const path = require('path');
-const [n8nDir, database, since] = process.argv.slice(2);
+const [n8nDir, database, since, mode] = process.argv.slice(2);
 const fromN8n = (m) => require(path.join(n8nDir, 'node_modules', m));
 const { parse } = fromN8n('flatted');
 
-const columns = `e.id, e."workflowId", e.status, e.mode, e.finished, d.data
+const statusesOnly = mode === 'statuses';
+const columns = statusesOnly
+	? `e.id, e."workflowId", e.status from execution_entity e`
+	: `e.id, e."workflowId", e.status, e.mode, e.finished, d.data
 	from execution_entity e left join execution_data d on d."executionId" = e.id`;
+const toStatus = (row) => ({ id: String(row.id), workflowId: row.workflowId, status: row.status });
+const toOutput = (rows) => JSON.stringify(rows.map(statusesOnly ? toStatus : toExecution));
 
 function toExecution(row) {
 	const data = row.data ? parse(row.data) : {};
@@ -47,7 +54,7 @@ if (/^postgres(ql)?:\/\//.test(database)) {
 		.connect()
 		.then(() => client.query(`select ${columns} where e.id > $1 order by e.id`, [Number(since) || 0]))
 		.then((result) => {
-			process.stdout.write(JSON.stringify(result.rows.map(toExecution)));
+			process.stdout.write(toOutput(result.rows));
 			return client.end();
 		})
 		.catch(fail);
@@ -56,7 +63,7 @@ if (/^postgres(ql)?:\/\//.test(database)) {
 	const db = new sqlite3.Database(database, sqlite3.OPEN_READONLY);
 	db.all(`select ${columns} where e.id > ? order by e.id`, [Number(since) || 0], (error, rows) => {
 		if (error) fail(error);
-		process.stdout.write(JSON.stringify(rows.map(toExecution)));
+		process.stdout.write(toOutput(rows));
 		db.close();
 	});
 }
