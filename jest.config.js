@@ -1,8 +1,15 @@
 /** Suites: unit (pure logic), integration (real databases; store-node24 adds SQLite), e2e (a real n8n). */
+const { availableParallelism } = require('os');
+
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: { warnOnly: false } }];
 const common = { testEnvironment: 'node', transform: { '^.+\\.ts$': tsJest } };
 
 module.exports = {
+	// Jest's default (cores - 1) is one worker on a 2-core machine, and the e2e files then run one
+	// after another though most of their time is spent waiting on n8n (starts, restarts, leases, a
+	// killed worker's stalled jobs). Every suite is safe in parallel (a PostgreSQL schema, n8n user
+	// folder, port and Redis prefix per process), so at least two files run at once.
+	maxWorkers: Math.max(2, availableParallelism() - 1),
 	projects: [
 		{ ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
 		{ ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
