@@ -12,6 +12,7 @@
 import { randomUUID, timingSafeEqual } from 'crypto';
 
 import { dialectOf } from './dialect';
+import { timeOrderedId } from './ids';
 import { keyHash, markDeliveriesStarted, releaseDeliveryKey } from './deliveryKeys';
 import type { Queryable, Store } from './types';
 
@@ -53,7 +54,8 @@ export async function registerWait(db: Queryable, wait: WaitRegistration): Promi
 			expires_at = EXCLUDED.expires_at, resumed_at = NULL, delivered_at = NULL
 		RETURNING id`,
 		[
-			randomUUID(),
+			// Time-ordered like every other id the store makes: new rows land at the index's right edge.
+			timeOrderedId(wait.now.getTime()),
 			wait.scope,
 			keyHash(wait.key),
 			wait.workflowId,
