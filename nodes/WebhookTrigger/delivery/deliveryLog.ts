@@ -47,8 +47,9 @@ export const DEFAULT_LOG_OPTIONS: Required<Omit<DeliveryLogOptions, 'clock'>> = 
 	maxKeptBodyBytes: 64 * 1024,
 	maxKeptBodyBytesPerWorkflow: 64 * MIB,
 	// Short: a flush is a synchronous INSERT on n8n's event loop (SQLite), and a record buffered
-	// longer outlives young-generation GCs. Inbox answers' p99 on n8n 1.123, ÷ the floor's, 4 runs
-	// each: 1.15–1.84× (median 1.46×) at 250 ms, 0.99–1.23× (1.09×) at 25 ms. docs/performance.md.
+	// longer may outlive young-generation GCs (the runs did not tell the two apart). Inbox answers'
+	// p99 on n8n 1.123, ÷ the floor's, 4 runs each: 1.15–1.84× (median 1.46×) at 250 ms,
+	// 0.99–1.23× (1.09×) at 25 ms. docs/performance.md.
 	flushIntervalMs: 25,
 	pruneIntervalMs: 60_000,
 };
