@@ -10,8 +10,6 @@ module.exports = {
 	// killed worker's stalled jobs). Every suite is safe in parallel (a PostgreSQL schema, n8n user
 	// folder, port and Redis prefix per process), so at least two files run at once.
 	maxWorkers: Math.max(2, availableParallelism() - 1),
-	// Which files meet: the CPU-heaviest e2e files not side by side (test/sequencer.js).
-	testSequencer: '<rootDir>/test/sequencer.js',
 	projects: [
 		{ ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
 		{ ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
