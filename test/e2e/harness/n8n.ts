@@ -139,6 +139,28 @@ export async function readStatuses(version: N8nVersion, database: string, sinceI
 	return JSON.parse(stdout) as ExecutionStatus[];
 }
 
+/** Where executions are read: one n8n (its SQLite file) or a queue-mode cluster (its PostgreSQL). */
+export interface ExecutionSource {
+	statuses(sinceId: string): Promise<ExecutionStatus[]>;
+	executions(sinceId: string): Promise<Execution[]>;
+}
+
+/**
+ * Waits until `count` executions after `sinceId` have finished (status past new/running), polled by
+ * status; their data is read once, when enough have finished.
+ */
+export async function waitForFinished(source: ExecutionSource, sinceId: string, count: number, timeoutMs: number, pollMs: number): Promise<Execution[]> {
+	const finished = (status: string) => status !== 'new' && status !== 'running';
+	const deadline = Date.now() + timeoutMs;
+	let found = 0;
+	while (Date.now() < deadline) {
+		found = (await source.statuses(sinceId)).filter((e) => finished(e.status)).length;
+		if (found >= count) return (await source.executions(sinceId)).filter((e) => finished(e.status));
+		await sleep(pollMs);
+	}
+	throw new Error(`expected ${count} finished executions after ${sinceId}, found ${found}`);
+}
+
 /** A failed n8n install: install-n8n.sh has already printed what failed and how to fix it. */
 export class N8nInstallError extends Error {
 	override name = 'N8nInstallError';
@@ -541,15 +563,6 @@ export class N8nInstance {
 
 	/** Waits until `count` executions after `sinceId` have finished (saved asynchronously). */
 	async waitForExecutions(sinceId: string, count: number, timeoutMs = 20_000): Promise<Execution[]> {
-		const finished = (status: string) => status !== 'new' && status !== 'running';
-		const deadline = Date.now() + timeoutMs;
-		let found = 0;
-		while (Date.now() < deadline) {
-			// Polled by status; the data is read once, when enough have finished.
-			found = (await this.statuses(sinceId)).filter((e) => finished(e.status)).length;
-			if (found >= count) return (await this.executions(sinceId)).filter((e) => finished(e.status));
-			await sleep(200);
-		}
-		throw new Error(`expected ${count} executions after ${sinceId}, found ${found}`);
+		return await waitForFinished(this, sinceId, count, timeoutMs, 200);
 	}
 }

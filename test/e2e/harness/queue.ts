@@ -3,8 +3,8 @@ import { join } from 'path';
 
 import { Client } from 'pg';
 
-import type { Execution, StartOptions } from './n8n';
-import { freePort, isAlive, N8nInstance, readExecutions, sleep } from './n8n';
+import type { Execution, ExecutionStatus, StartOptions } from './n8n';
+import { freePort, isAlive, N8nInstance, readExecutions, waitForFinished } from './n8n';
 import type { N8nVersion } from './versions';
 
 /**
@@ -186,7 +186,7 @@ export class QueueCluster {
 	}
 
 	/** Id, workflow and status of the executions after `sinceId`: a cheap poll, without their data. */
-	async statuses(sinceId = '0'): Promise<Array<{ id: string; workflowId: string; status: string }>> {
+	async statuses(sinceId = '0'): Promise<ExecutionStatus[]> {
 		return await withClient(this.n8nDatabaseUrl, async (client) => {
 			const sql = 'SELECT id, "workflowId", status FROM execution_entity WHERE id > $1 ORDER BY id';
 			const { rows } = await client.query<{ id: number; workflowId: string; status: string }>(sql, [Number(sinceId) || 0]);
@@ -201,15 +201,7 @@ export class QueueCluster {
 
 	/** Waits until `count` executions after `sinceId` have finished (status past new/running). */
 	async waitForExecutions(sinceId: string, count: number, timeoutMs = 60_000): Promise<Execution[]> {
-		const finished = (status: string) => status !== 'new' && status !== 'running';
-		const deadline = Date.now() + timeoutMs;
-		let found = 0;
-		while (Date.now() < deadline) {
-			found = (await this.statuses(sinceId)).filter((e) => finished(e.status)).length;
-			if (found >= count) return (await this.executions(sinceId)).filter((e) => finished(e.status));
-			await sleep(500);
-		}
-		throw new Error(`expected ${count} finished executions after ${sinceId}, found ${found}`);
+		return await waitForFinished(this, sinceId, count, timeoutMs, 500);
 	}
 
 	/** Indexes of the workers whose log says they started execution `id` (n8n logs it at info). */
