@@ -14,7 +14,7 @@
  */
 import type { InboxSettings } from './inbox';
 import { registerPump } from './inbox';
-import { claimDue, completeDelivery, failDelivery, pruneInbox, recentStarts, renewLeases, retryDelayMs } from '../../shared/store/inbox';
+import { claimDue, completeDeliveries, failDelivery, pruneInbox, recentStarts, renewLeases, retryDelayMs } from '../../shared/store/inbox';
 import type { ClaimedDelivery, StoredCall } from '../../shared/store/inbox';
 import type { VerifiedReplay } from './refusedReplay';
 import type { Store } from '../../shared/store/types';
@@ -85,15 +85,18 @@ export function startInboxPump(workflowId: string, nodeName: string, settings: I
 	const report = async (batch: ClaimedDelivery[], outcome: ExecutionOutcome) => {
 		const db = await ports.open();
 		const now = new Date(ports.now());
-		for (const delivery of batch) {
-			const attempt = { id: delivery.id, attempt: delivery.attempt, now, executionId: outcome.executionId };
-			if (outcome.ok) await completeDelivery(db, attempt);
-			else {
-				// Due again after the backoff: a later poll takes it.
-				const retryInMs = retryDelayMs(delivery.attempt, settings.retryBaseMs, settings.retryMaxMs);
-				await failDelivery(db, { ...attempt, error: outcome.error, maxAttempts: settings.maxAttempts, retryInMs });
-			}
+		if (outcome.ok) {
+			await completeDeliveries(db, batch, now, outcome.executionId);
+			return;
 		}
+		// Each delivery is due again after its own backoff (a batch may mix attempts); one transaction for all.
+		await db.transaction(async (tx) => {
+			for (const delivery of batch) {
+				const retryInMs = retryDelayMs(delivery.attempt, settings.retryBaseMs, settings.retryMaxMs);
+				const attempt = { id: delivery.id, attempt: delivery.attempt, now, executionId: outcome.executionId };
+				await failDelivery(tx, { ...attempt, error: outcome.error, maxAttempts: settings.maxAttempts, retryInMs });
+			}
+		});
 	};
 
 	/** The batch as it runs: replayed refusals that verify get their item, the rest fail for good now. */

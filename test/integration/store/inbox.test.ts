@@ -3,6 +3,7 @@ import fc from 'fast-check';
 
 import {
 	claimDue,
+	completeDeliveries,
 	completeDelivery,
 	enqueueDeliveries,
 	failDelivery,
@@ -105,6 +106,23 @@ eachStore()('the inbox on the %s store', (_kind, target) => {
 		expect(await pruneInbox(store, at(3 * LEASE))).toBe(1);
 	});
 
+	it('marks a batch done in one statement, leaving an attempt that is no longer current as it is', async () => {
+		const ids = Array.from({ length: 4 }, () => randomUUID());
+		await enqueue(ids);
+		const first = await claim(T0, 4);
+		// The last delivery's attempt 1 lost its lease and was taken over by attempt 2.
+		await renewLeases(store, first.slice(0, 3), at(3 * LEASE));
+		const [taken] = await claim(at(LEASE));
+		expect(taken).toMatchObject({ id: ids[3], attempt: 2 });
+		expect((await completeDeliveries(store, first, at(LEASE + 1), '7')).sort()).toEqual(ids.slice(0, 3).sort());
+		expect(await completeDeliveries(store, first, at(LEASE + 2))).toEqual([]);
+		expect(await completeDeliveries(store, [], at(LEASE + 2))).toEqual([]);
+		expect(await states()).toEqual({ done: 3, running: 1 });
+		const { rows } = await store.query<{ execution_id: string }>("SELECT execution_id FROM inbox WHERE state = 'done'");
+		expect(rows.map((row) => row.execution_id)).toEqual(['7', '7', '7']);
+		expect(await completeDeliveries(store, [taken], at(LEASE + 3))).toEqual([ids[3]]);
+	});
+
 	it('doubles the backoff per attempt up to its maximum', () => {
 		expect([1, 2, 3, 4, 5].map((n) => retryDelayMs(n, 30_000, 100_000))).toEqual([30_000, 60_000, 100_000, 100_000, 100_000]);
 	});
@@ -114,12 +132,14 @@ eachStore()('the inbox on the %s store', (_kind, target) => {
 			| { op: 'enqueue'; n: number }
 			| { op: 'claim'; limit: number }
 			| { op: 'complete' | 'fail' | 'stale'; pick: number }
+			| { op: 'completeBatch'; pick: number; size: number }
 			| { op: 'crash' }
 			| { op: 'advance'; ms: number };
 		const ops = fc.oneof(
 			fc.record({ op: fc.constant('enqueue' as const), n: fc.integer({ min: 1, max: 3 }) }),
 			fc.record({ op: fc.constant('claim' as const), limit: fc.integer({ min: 1, max: 4 }) }),
 			fc.record({ op: fc.constantFrom('complete' as const, 'fail' as const, 'stale' as const), pick: fc.nat() }),
+			fc.record({ op: fc.constant('completeBatch' as const), pick: fc.nat(), size: fc.integer({ min: 1, max: 4 }) }),
 			fc.record({ op: fc.constant('crash' as const) }),
 			fc.record({ op: fc.constant('advance' as const), ms: fc.constantFrom(100, 1_000, 5_000, LEASE) }),
 		);
@@ -156,6 +176,16 @@ eachStore()('the inbox on the %s store', (_kind, target) => {
 					if (!mayReport) expect(changed).toBe(false);
 					if (changed) current.delete(d.id);
 				};
+				// One execution of a batch succeeded (inboxPump's report), with a stale attempt mixed in at times.
+				const reportBatch = async (batch: ClaimedDelivery[]) => {
+					const done = await completeDeliveries(store, batch, at(clock));
+					expect(new Set(done).size).toBe(done.length);
+					for (const id of done) {
+						expect(batch.some((d) => d.id === id && current.get(id) === d.attempt)).toBe(true);
+						succeeded.set(id, (succeeded.get(id) ?? 0) + 1);
+						current.delete(id);
+					}
+				};
 				for (const step of steps) {
 					if (step.op === 'enqueue') {
 						const ids = Array.from({ length: step.n }, () => randomUUID());
@@ -174,6 +204,10 @@ eachStore()('the inbox on the %s store', (_kind, target) => {
 						if (running.length === 0) continue;
 						const [d] = running.splice(step.pick % running.length, 1);
 						await report(d, step.op === 'complete');
+					} else if (step.op === 'completeBatch') {
+						const batch = running.splice(step.pick % Math.max(1, running.length), step.size);
+						if (step.pick % 2 === 1 && handedOut.length > 0) batch.push(handedOut[step.pick % handedOut.length]);
+						if (batch.length > 0) await reportBatch(batch);
 					} else if (step.op === 'crash') {
 						running = []; // this process stops: its attempts are never reported
 					} else if (step.op === 'advance') {

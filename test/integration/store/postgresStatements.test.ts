@@ -1,6 +1,6 @@
 import { randomUUID } from 'crypto';
 import { Client } from 'pg';
-import { claimDue, completeDelivery, enqueueDeliveries } from '../../../nodes/shared/store/inbox';
+import { claimDue, completeDeliveries, completeDelivery, enqueueDeliveries } from '../../../nodes/shared/store/inbox';
 import { bindCustomer } from '../../../nodes/shared/store/customers';
 import { closeAllPostgres, openPostgresStore } from '../../../nodes/shared/store/postgres';
 import { POSTGRES_URL, postgresCredentials, postgresOnlySuite, uniqueSchema } from './targets';
@@ -86,13 +86,15 @@ postgresOnlySuite('PostgreSQL named statements', () => {
 		});
 	});
 
-	it("the inbox pump's claims read the due rows, not the finished ones before them (however many)", async () => {
+	it("the inbox pump's claims and completions read the due rows, not the finished ones before them (however many)", async () => {
 		const inboxSchema = uniqueSchema();
 		try {
 			const store = await openPostgresStore(postgresCredentials(inboxSchema), { max: 1 });
 			const workflowId = 'wf-claims';
 			const nodeName = 'Webhook Trigger';
 			const now = new Date();
+			// Completion prepared and planned while the inbox is empty: its plan must still look rows up by id.
+			for (let i = 0; i < 3; i++) expect(await completeDeliveries(store, [{ id: randomUUID(), attempt: 1 }], now)).toEqual([]);
 			// A week of finished deliveries (kept for "did my webhook run?"), then a burst queued after them.
 			await admin.query(
 				`INSERT INTO "${inboxSchema}".inbox (id, workflow_id, node_name, received_at, item, state, available_at, finished_at)
@@ -120,6 +122,10 @@ postgresOnlySuite('PostgreSQL named statements', () => {
 				expect(taken.id).toBe(queued[i].id);
 				expect(await completeDelivery(store, { id: taken.id, attempt: taken.attempt, now })).toBe(true);
 			}
+			// A batch of 50 (Batch Size 50): one claim, one completion.
+			const batch = await claimDue(store, { workflowId, nodeName, now: new Date(now.getTime() + 1000), limit: 50, leaseMs: 30_000, maxAttempts: 3 });
+			expect(batch.map((d) => d.id)).toEqual(queued.slice(claims, claims + 50).map((d) => d.id));
+			expect((await completeDeliveries(store, batch, now)).sort()).toEqual(batch.map((d) => d.id).sort());
 			const after = await read();
 			expect(after.seq).toBe(before.seq);
 			// A claim that walked the primary key read ~20,000 entries; one that reads the due rows, a few.
@@ -127,7 +133,7 @@ postgresOnlySuite('PostgreSQL named statements', () => {
 		} finally {
 			await admin.query(`DROP SCHEMA IF EXISTS "${inboxSchema}" CASCADE`);
 		}
-	});
+	}, 60_000);
 
 	it("VACUUM clears the dead entries claims leave at the head of the waiting index, even where few of the table's pages hold them", async () => {
 		const inboxSchema = uniqueSchema();
