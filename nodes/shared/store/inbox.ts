@@ -206,11 +206,6 @@ function attemptsIn(db: Queryable, attempts: ReadonlyArray<Pick<Attempt, 'id' | 
 	return { sql: `(id, attempts) IN (SELECT a.id, a.attempt FROM ${pairs})`, params: [attempts.map((a) => a.id), attempts.map((a) => a.attempt)] };
 }
 
-/** The attempt's execution succeeded: done. False when that attempt is no longer current. */
-export async function completeDelivery(db: Queryable, report: Attempt): Promise<boolean> {
-	return (await completeDeliveries(db, [report], report.now, report.executionId)).length > 0;
-}
-
 /**
  * The execution that ran these attempts (a batch) succeeded: all done in one statement, so a batch
  * of 50 is one write (one COMMIT, on PostgreSQL one fsync), not 50. An attempt no longer current is

@@ -5,7 +5,7 @@ import { deliveryRecord, newDeliveryId } from '../../../nodes/WebhookTrigger/del
 import { redactionsFor } from '../../../nodes/WebhookTrigger/auth';
 import { getDelivery, insertChunkSizes, insertDeliveries, listDeliveries } from '../../../nodes/shared/store/deliveries';
 import { pruneDeliveries } from '../../../nodes/shared/store/deliveryRetention';
-import { claimDue, completeDelivery, enqueueDeliveries, failDelivery } from '../../../nodes/shared/store/inbox';
+import { claimDue, completeDeliveries, enqueueDeliveries, failDelivery } from '../../../nodes/shared/store/inbox';
 import type { DeliveryRecord } from '../../../nodes/shared/store/deliveries';
 import type { Store } from '../../../nodes/shared/store/types';
 import { dumpRows, eachStore, truncate } from './targets';
@@ -250,7 +250,7 @@ eachStore()('delivery log on the %s store', (_kind, target) => {
 			nextAttemptAt: at(32_000).toISOString(),
 		});
 		const second = await claim(32_000);
-		await completeDelivery(store, { id: stored.id, attempt: second.attempt, now: at(33_000) });
+		await completeDeliveries(store, [second], at(33_000));
 		const [newest, oldest] = await listDeliveries(store, { workflowId: 'wf-inbox-log' });
 		const byId = new Map([newest, oldest].map((row) => [row.id, row]));
 		expect(byId.get(stored.id)?.inbox).toMatchObject({ state: 'done', attempts: 2, lastError: null, finishedAt: at(33_000).toISOString() });

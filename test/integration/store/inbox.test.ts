@@ -4,7 +4,6 @@ import fc from 'fast-check';
 import {
 	claimDue,
 	completeDeliveries,
-	completeDelivery,
 	enqueueDeliveries,
 	failDelivery,
 	pruneInbox,
@@ -70,7 +69,7 @@ eachStore()('the inbox on the %s store', (_kind, target) => {
 		const [one] = await claim(T0);
 		expect(await fail(one, at(10))).toBe('retrying');
 		// A second report on the same attempt changes nothing.
-		expect(await completeDelivery(store, { id, attempt: 1, now: at(11) })).toBe(false);
+		expect(await completeDeliveries(store, [{ id, attempt: 1 }], at(11))).toEqual([]);
 		expect(await claim(at(999))).toEqual([]);
 		const [two] = await claim(at(1_010));
 		expect(two.attempt).toBe(2);
@@ -91,9 +90,9 @@ eachStore()('the inbox on the %s store', (_kind, target) => {
 		expect(await claim(at(LEASE))).toEqual([]);
 		const [two] = await claim(at(2 * LEASE));
 		expect(two.attempt).toBe(2);
-		expect(await completeDelivery(store, { id, attempt: one.attempt, now: at(2 * LEASE + 1) })).toBe(false);
+		expect(await completeDeliveries(store, [one], at(2 * LEASE + 1))).toEqual([]);
 		expect(await fail(one, at(2 * LEASE + 1))).toBeUndefined();
-		expect(await completeDelivery(store, { id, attempt: two.attempt, now: at(2 * LEASE + 2), executionId: '42' })).toBe(true);
+		expect(await completeDeliveries(store, [two], at(2 * LEASE + 2), '42')).toEqual([id]);
 		expect(await claim(at(100 * LEASE))).toEqual([]);
 		// An expired lease on the last attempt: failed, with the reason.
 		const last = randomUUID();
@@ -167,7 +166,7 @@ eachStore()('the inbox on the %s store', (_kind, target) => {
 					const mayReport = current.get(d.id) === d.attempt;
 					let changed: boolean;
 					if (ok) {
-						changed = await completeDelivery(store, { id: d.id, attempt: d.attempt, now: at(clock) });
+						changed = (await completeDeliveries(store, [d], at(clock))).length > 0;
 						if (changed) succeeded.set(d.id, (succeeded.get(d.id) ?? 0) + 1);
 					} else {
 						changed = (await failDelivery(store, { id: d.id, attempt: d.attempt, now: at(clock), error: 'boom', maxAttempts: MAX, retryInMs: retryDelayMs(d.attempt, 1_000, 10_000) })) !== undefined;

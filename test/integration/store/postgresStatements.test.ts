@@ -1,6 +1,6 @@
 import { randomUUID } from 'crypto';
 import { Client } from 'pg';
-import { claimDue, completeDeliveries, completeDelivery, enqueueDeliveries } from '../../../nodes/shared/store/inbox';
+import { claimDue, completeDeliveries, enqueueDeliveries } from '../../../nodes/shared/store/inbox';
 import { bindCustomer } from '../../../nodes/shared/store/customers';
 import { closeAllPostgres, openPostgresStore } from '../../../nodes/shared/store/postgres';
 import { POSTGRES_URL, postgresCredentials, postgresOnlySuite, uniqueSchema } from './targets';
@@ -120,7 +120,7 @@ postgresOnlySuite('PostgreSQL named statements', () => {
 			for (let i = 0; i < claims; i++) {
 				const [taken] = await claimDue(store, { workflowId, nodeName, now: new Date(now.getTime() + 1000), limit: 1, leaseMs: 30_000, maxAttempts: 3 });
 				expect(taken.id).toBe(queued[i].id);
-				expect(await completeDelivery(store, { id: taken.id, attempt: taken.attempt, now })).toBe(true);
+				expect(await completeDeliveries(store, [taken], now)).toEqual([taken.id]);
 			}
 			// A batch of 50 (Batch Size 50): one claim, one completion.
 			const batch = await claimDue(store, { workflowId, nodeName, now: new Date(now.getTime() + 1000), limit: 50, leaseMs: 30_000, maxAttempts: 3 });
