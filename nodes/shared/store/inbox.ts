@@ -138,59 +138,69 @@ export async function keepRefusedCall(
  * LOCKED; SQLite: the write lock).
  */
 export async function claimDue(store: Store, options: ClaimOptions): Promise<ClaimedDelivery[]> {
-	const now = iso(options.now);
-	const leaseUntil = iso(new Date(options.now.getTime() + options.leaseMs));
-	return await store.transaction(async (tx) => {
-		// Each part reads its own partial index in order (migration 13): a claim reads the rows it
-		// takes and the running ones it skips, never the finished ones.
-		const { skipLocked } = dialectOf(tx);
-		await tx.query(
-			`UPDATE inbox SET state = 'failed', finished_at = $3::timestamptz, lease_until = NULL,
-				last_error = 'the process running attempt ' || attempts || ' stopped, and no attempts are left'
-			WHERE workflow_id = $1 AND node_name = $2 AND state = 'running' AND lease_until <= $3::timestamptz AND attempts >= $4`,
-			[options.workflowId, options.nodeName, now, options.maxAttempts],
-		);
-		const { rows } = await tx.query<{
-			id: string;
-			seq: number | string;
-			attempts: number;
-			item: unknown;
-			received_at: Date | string;
-			replay_of: string | null;
-			call: unknown;
-		}>(
-			`UPDATE inbox SET state = 'running', attempts = attempts + 1, started_at = $3::timestamptz, lease_until = $4::timestamptz
-			WHERE seq IN (
-				SELECT seq FROM (
-					SELECT available_at, seq FROM (
-						SELECT available_at, seq FROM inbox
-						WHERE workflow_id = $1 AND node_name = $2 AND state IN ('queued', 'retrying') AND available_at <= $3::timestamptz
-						ORDER BY available_at, seq LIMIT $5 ${skipLocked}
-					) waiting
-					UNION ALL
-					SELECT available_at, seq FROM (
-						SELECT available_at, seq FROM inbox
-						WHERE workflow_id = $1 AND node_name = $2 AND state = 'running' AND lease_until <= $3::timestamptz
-						ORDER BY available_at, seq LIMIT $5 ${skipLocked}
-					) expired
-				) due
-				ORDER BY available_at, seq LIMIT $5
-			)
-			RETURNING id, seq, attempts, item, received_at, replay_of, call`,
-			[options.workflowId, options.nodeName, now, leaseUntil, options.limit],
-		);
-		return rows
-			.map((row) => ({
-				id: row.id,
-				seq: Number(row.seq),
-				attempt: row.attempts,
-				item: typeof row.item === 'string' ? (JSON.parse(row.item) as unknown) : row.item,
-				receivedAt: row.received_at instanceof Date ? iso(row.received_at) : row.received_at,
-				replayOf: row.replay_of,
-				call: (typeof row.call === 'string' ? JSON.parse(row.call) : row.call ?? null) as StoredCall | null,
-			}))
-			.sort((a, b) => a.seq - b.seq);
-	});
+	const params = [
+		options.workflowId,
+		options.nodeName,
+		iso(options.now),
+		iso(new Date(options.now.getTime() + options.leaseMs)),
+		options.limit,
+		options.maxAttempts,
+	];
+	const { skipLocked } = dialectOf(store);
+	// Each part reads its own partial index in order (migration 13): a claim reads the rows it
+	// takes and the running ones it skips, never the finished ones. An expired attempt with none
+	// left is failed, not taken (the two never touch one row).
+	const failExhausted = `UPDATE inbox SET state = 'failed', finished_at = $3::timestamptz, lease_until = NULL,
+			last_error = 'the process running attempt ' || attempts || ' stopped, and no attempts are left'
+		WHERE workflow_id = $1 AND node_name = $2 AND state = 'running' AND lease_until <= $3::timestamptz AND attempts >= $6`;
+	const claim = `UPDATE inbox SET state = 'running', attempts = attempts + 1, started_at = $3::timestamptz, lease_until = $4::timestamptz
+		WHERE seq IN (
+			SELECT seq FROM (
+				SELECT available_at, seq FROM (
+					SELECT available_at, seq FROM inbox
+					WHERE workflow_id = $1 AND node_name = $2 AND state IN ('queued', 'retrying') AND available_at <= $3::timestamptz
+					ORDER BY available_at, seq LIMIT $5 ${skipLocked}
+				) waiting
+				UNION ALL
+				SELECT available_at, seq FROM (
+					SELECT available_at, seq FROM inbox
+					WHERE workflow_id = $1 AND node_name = $2 AND state = 'running' AND lease_until <= $3::timestamptz AND attempts < $6
+					ORDER BY available_at, seq LIMIT $5 ${skipLocked}
+				) expired
+			) due
+			ORDER BY available_at, seq LIMIT $5
+		)
+		RETURNING id, seq, attempts, item, received_at, replay_of, call`;
+	// PostgreSQL: one statement, committed on its own (one round trip, not BEGIN, two UPDATEs and
+	// COMMIT). SQLite has no UPDATE in WITH: both in one transaction.
+	const { rows } =
+		store.kind === 'postgres'
+			? await store.query<ClaimedRow>(`WITH exhausted AS (${failExhausted}) ${claim}`, params)
+			: await store.transaction(async (tx) => {
+					await tx.query(failExhausted, params);
+					return await tx.query<ClaimedRow>(claim, params);
+				});
+	return rows
+		.map((row) => ({
+			id: row.id,
+			seq: Number(row.seq),
+			attempt: row.attempts,
+			item: typeof row.item === 'string' ? (JSON.parse(row.item) as unknown) : row.item,
+			receivedAt: row.received_at instanceof Date ? iso(row.received_at) : row.received_at,
+			replayOf: row.replay_of,
+			call: (typeof row.call === 'string' ? JSON.parse(row.call) : row.call ?? null) as StoredCall | null,
+		}))
+		.sort((a, b) => a.seq - b.seq);
+}
+
+interface ClaimedRow {
+	id: string;
+	seq: number | string;
+	attempts: number;
+	item: unknown;
+	received_at: Date | string;
+	replay_of: string | null;
+	call: unknown;
 }
 
 /**
