@@ -62,15 +62,13 @@ export interface StoredDelivery {
 export async function storeInInbox(store: TriggerStore, delivery: StoredDelivery): Promise<void> {
 	const db = await store.open();
 	const row = { id: delivery.deliveryId, workflowId: delivery.workflowId, nodeName: delivery.nodeName, receivedAt: new Date(delivery.receivedAt), item: delivery.item };
-	// One statement commits on its own on PostgreSQL: one round trip instead of BEGIN, INSERT, COMMIT.
-	// SQLite takes the transaction, which joins a group commit.
-	if (!delivery.keyed && db.kind === 'postgres') await enqueueDeliveries(db, [row]);
-	else {
+	// A keyed delivery marks its key started in the same transaction; an unkeyed one is one statement.
+	if (delivery.keyed) {
 		await db.transaction(async (tx) => {
 			await enqueueDeliveries(tx, [row]);
-			if (delivery.keyed) await markDeliveriesStarted(tx, [delivery.deliveryId], new Date(delivery.receivedAt));
+			await markDeliveriesStarted(tx, [delivery.deliveryId], row.receivedAt);
 		});
-	}
+	} else await enqueueDeliveries(db.autocommit, [row]);
 	wakeInbox(delivery.workflowId, delivery.nodeName);
 }
 

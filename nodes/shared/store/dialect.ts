@@ -24,6 +24,8 @@ export interface Dialect {
 	rowsById(alias: string, table: string, ids: string): string;
 	/** Appended to a claim's subquery: concurrent claimers skip a row another one holds. */
 	readonly skipLocked: string;
+	/** Whether a WITH may hold an UPDATE, so that two writes are one statement (one round trip, no BEGIN/COMMIT). */
+	readonly updateInWith: boolean;
 	/** Skips `slot` rows with no upper bound (SQLite has no OFFSET without LIMIT). */
 	offset(slot: string): string;
 	/** Bytes a JSON column takes as stored. */
@@ -42,6 +44,7 @@ export const postgresDialect: Dialect = {
 	rowsById: (alias, table, ids) =>
 		`(SELECT DISTINCT id FROM (${ids}) AS ${alias}_ids (id)) AS ${alias}_id CROSS JOIN LATERAL (SELECT * FROM ${table} WHERE id = ${alias}_id.id OFFSET 0) AS ${alias}`,
 	skipLocked: 'FOR UPDATE SKIP LOCKED',
+	updateInWith: true,
 	offset: (slot) => `OFFSET ${slot}`,
 	// jsonb as stored (after compression), read without decompressing: see pruneKeptBodies.
 	storedSize: (column) => `pg_column_size(${column})`,
@@ -70,6 +73,7 @@ export const sqliteDialect: Dialect = {
 	rowsById: (alias, table, ids) => `(SELECT * FROM ${table} WHERE id IN (${ids})) AS ${alias}`,
 	// Writers are serialized by the database lock (BEGIN IMMEDIATE): no row locks to skip.
 	skipLocked: '',
+	updateInWith: false,
 	offset: (slot) => `LIMIT -1 OFFSET ${slot}`,
 	storedSize: (column) => `length(CAST(${column} AS BLOB))`,
 	ddl: (statement) =>

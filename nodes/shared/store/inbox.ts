@@ -146,7 +146,7 @@ export async function claimDue(store: Store, options: ClaimOptions): Promise<Cla
 		options.limit,
 		options.maxAttempts,
 	];
-	const { skipLocked } = dialectOf(store);
+	const { skipLocked, updateInWith } = dialectOf(store);
 	// Each part reads its own partial index in order (migration 13): a claim reads the rows it
 	// takes and the running ones it skips, never the finished ones. An expired attempt with none
 	// left is failed, not taken (the two never touch one row).
@@ -173,13 +173,12 @@ export async function claimDue(store: Store, options: ClaimOptions): Promise<Cla
 		RETURNING id, seq, attempts, item, received_at, replay_of, call`;
 	// PostgreSQL: one statement, committed on its own (one round trip, not BEGIN, two UPDATEs and
 	// COMMIT). SQLite has no UPDATE in WITH: both in one transaction.
-	const { rows } =
-		store.kind === 'postgres'
-			? await store.query<ClaimedRow>(`WITH exhausted AS (${failExhausted}) ${claim}`, params)
-			: await store.transaction(async (tx) => {
-					await tx.query(failExhausted, params);
-					return await tx.query<ClaimedRow>(claim, params);
-				});
+	const { rows } = updateInWith
+		? await store.query<ClaimedRow>(`WITH exhausted AS (${failExhausted}) ${claim}`, params)
+		: await store.transaction(async (tx) => {
+				await tx.query(failExhausted, params);
+				return await tx.query<ClaimedRow>(claim, params);
+			});
 	return rows
 		.map((row) => ({
 			id: row.id,

@@ -153,6 +153,11 @@ export class PostgresStore implements Store {
 		});
 	}
 
+	/** A statement on the pool commits on its own. */
+	get autocommit(): Queryable {
+		return this;
+	}
+
 	async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
 		return await this.use(async (pool) => {
 			const client = await pool.connect().catch((error: unknown) => {

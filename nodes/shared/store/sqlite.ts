@@ -103,6 +103,11 @@ export class SqliteStore implements Store {
 		query: async <R>(sql: string, params: readonly unknown[] = []) => this.run<R>(sql, params),
 	};
 
+	readonly autocommit: Queryable = {
+		dialect: sqliteDialect,
+		query: async <R>(sql: string, params: readonly unknown[] = []) => await this.transaction(async (tx) => await tx.query<R>(sql, params)),
+	};
+
 	constructor(
 		readonly file: string,
 		private readonly db: DatabaseSync,

@@ -26,6 +26,12 @@ export interface Store extends Queryable {
 	 */
 	transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
 	/**
+	 * Each statement through it is a transaction of its own, committed the cheapest durable way this
+	 * engine has: PostgreSQL runs it alone (one round trip; BEGIN and COMMIT would add two), SQLite
+	 * joins it to the group commit (one WAL append for many callers; alone, each pays its own).
+	 */
+	readonly autocommit: Queryable;
+	/**
 	 * Closes the shared pool / database for every user in this process. Nodes must not call it
 	 * (stores are opened once per process and shared); tests and shutdown hooks do.
 	 */

@@ -134,6 +134,7 @@ function faultyStore(store: Store, fault: { failAt: number; count: number }): St
 		dialect: store.dialect,
 		query: wrap(store).query,
 		transaction: async (fn) => await store.transaction(async (tx) => await fn(wrap(tx))),
+		autocommit: wrap(store.autocommit),
 		close: async () => await store.close(),
 	};
 }

@@ -93,8 +93,12 @@ postgresOnlySuite('PostgreSQL named statements', () => {
 			const workflowId = 'wf-claims';
 			const nodeName = 'Webhook Trigger';
 			const now = new Date();
-			// Completion prepared and planned while the inbox is empty: its plan must still look rows up by id.
-			for (let i = 0; i < 3; i++) expect(await completeDeliveries(store, [{ id: randomUUID(), attempt: 1 }], now)).toEqual([]);
+			// Completion prepared and planned while the inbox is empty, both texts (one attempt by key, a
+			// batch as arrays), past PostgreSQL's five custom plans: their plans must still look rows up by id.
+			for (let i = 0; i < 6; i++) {
+				expect(await completeDeliveries(store, [{ id: randomUUID(), attempt: 1 }], now)).toEqual([]);
+				expect(await completeDeliveries(store, [{ id: randomUUID(), attempt: 1 }, { id: randomUUID(), attempt: 2 }], now)).toEqual([]);
+			}
 			// A week of finished deliveries (kept for "did my webhook run?"), then a burst queued after them.
 			await admin.query(
 				`INSERT INTO "${inboxSchema}".inbox (id, workflow_id, node_name, received_at, item, state, available_at, finished_at)

@@ -102,6 +102,23 @@ eachStore()('store basics on the %s store', (kind, target) => {
 		const expected = [0, 1, 2, 4, 5, 6, 8, 9, 10, 11].flatMap((i) => [`c${i}`, `d${i}`]).sort();
 		expect(rows.map((row) => row.name)).toEqual(expected);
 	});
+
+	it('commits each autocommit statement on its own, beside a failing one and a failing transaction', async () => {
+		await truncateAll(store);
+		const outcomes = await Promise.allSettled([
+			...Array.from({ length: 6 }, async (_, i) => await store.autocommit.query('INSERT INTO customers (name) VALUES ($1) RETURNING name', [`a${i}`])),
+			store.autocommit.query("INSERT INTO customer_contacts (customer_id, type, value, normalized_value) VALUES ('00000000-0000-4000-8000-000000000000', 'email', 'x', 'x')"),
+			store.transaction(async (tx) => {
+				await tx.query("INSERT INTO customers (name) VALUES ('t')");
+				throw new Error('boom');
+			}),
+		]);
+		expect(outcomes.map((o) => o.status)).toEqual([...Array(6).fill('fulfilled'), 'rejected', 'rejected']);
+		expect(outcomes.slice(0, 6).map((o) => (o.status === 'fulfilled' ? o.value.rows : undefined))).toEqual(Array.from({ length: 6 }, (_, i) => [{ name: `a${i}` }]));
+		const { rows } = await store.query<{ name: string }>('SELECT name FROM customers ORDER BY name');
+		expect(rows.map((row) => row.name)).toEqual(['a0', 'a1', 'a2', 'a3', 'a4', 'a5']);
+		expect(store.autocommit.dialect ?? store.dialect).toBe(store.dialect);
+	});
 });
 
 // SQLite only (on Node 20 none: the store-node24 project runs this suite on Node 24).
