@@ -231,8 +231,11 @@ export function startInboxPump(workflowId: string, nodeName: string, settings: I
 
 	const unregister = registerPump(workflowId, nodeName, () => {
 		lastArrival = ports.now();
+		const holding = holdFrom !== undefined && settings.holdMs > 0 && !catchingUp;
 		holdFrom ??= lastArrival;
-		schedule(0);
+		// Within a hold, the timer the last look set comes back by the time the hold may end (it
+		// looks again then, with this arrival): no look per arrival while a burst comes in.
+		if (!holding) schedule(0);
 	});
 	schedule(0);
 	return {
