@@ -10,7 +10,10 @@ import { fmt, fmtSpread, markdownTable, percentile, spread } from './stats';
 import type { Spread } from './stats';
 import { acceptedTargets, credentials, pairs, rejectedTargets } from './webhook-targets';
 import type { Target } from './webhook-targets';
+import { splitProfile, withPackageTotal } from './profile-split';
+import type { CpuProfile } from './profile-split';
 import { collectGarbage, inspectorUrl } from '../test/e2e/harness/gc';
+import { InspectorSession } from '../test/e2e/harness/inspector';
 import { N8nInstance } from '../test/e2e/harness/n8n';
 import { versions } from '../test/e2e/harness/versions';
 import type { N8nVersion } from '../test/e2e/harness/versions';
@@ -26,7 +29,9 @@ import type { N8nVersion } from '../test/e2e/harness/versions';
  * BENCH_LINE_MINUTES (hard budget per line, 10), BENCH_LINES (default v1,v2,v2-lazy,v2-legacy),
  * BENCH_TARGETS (comma-separated target keys, default all; the built-in baselines always run),
  * BENCH_N8N_ENV (extra n8n environment for every line, e.g. "N8N_EXPRESSION_ENGINE_POOL_SIZE=4"),
- * BENCH_THREADS=1 (print n8n's CPU per answer while answering, by thread: JS, GC helpers, libuv pool).
+ * BENCH_THREADS=1 (print n8n's CPU per answer while answering, by thread: JS, GC helpers, libuv pool),
+ * BENCH_PROFILE=1 (a CPU profile of n8n's JS thread in each window while answering: µs per answer by
+ * whom the thread worked for, see profile-split.ts; the profiler itself slows every target alike).
  */
 
 const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
@@ -85,6 +90,9 @@ const threadCpuSeconds = (pid: number | undefined): Map<string, number> => {
 	return byName;
 };
 const THREADS = process.env.BENCH_THREADS === '1';
+const PROFILE = process.env.BENCH_PROFILE === '1';
+/** Sampling interval of BENCH_PROFILE (µs). */
+const PROFILE_INTERVAL_US = 250;
 const rssMb = (pid: number) => {
 	const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
 	return Math.round(Number(line?.replace(/\D+/g, '')) / 1024);
@@ -139,14 +147,17 @@ interface Sample {
 	 * hold no execution runs then, so this is what an answer costs apart from running it.
 	 */
 	loadCpuMsPerAnswer: number;
+	/** BENCH_PROFILE: µs of n8n's JS thread per answer while answering, by owner (profile-split.ts). */
+	profile?: Map<string, number>;
 }
 
 let deliverySeq = 0;
 const runTag = Date.now().toString(36);
 
 /** One target, one round: load, then wait until its executions are finished (executions/s). */
-async function measure(n8n: N8nInstance, counter: Counter, target: Target, seconds: number, round: number): Promise<Sample> {
+async function measure(n8n: N8nInstance, counter: Counter, target: Target, seconds: number, round: number, profiler?: InspectorSession): Promise<Sample> {
 	const since = await counter.maxId();
+	if (profiler) await profiler.call('Profiler.start');
 	const startedAt = Date.now();
 	const cpuBefore = cpuSeconds(n8n.pid);
 	const threadsBefore = THREADS ? threadCpuSeconds(n8n.pid) : undefined;
@@ -158,6 +169,8 @@ async function measure(n8n: N8nInstance, counter: Counter, target: Target, secon
 		expect: (status) => (target.kind === 'accepted' ? status >= 200 && status < 300 : status >= 400 && status < 500),
 	});
 	const cpuAtLoadEnd = cpuSeconds(n8n.pid);
+	const owners = profiler ? splitProfile((await profiler.call<{ profile: CpuProfile }>('Profiler.stop')).profile) : undefined;
+	const profile = owners && new Map([...withPackageTotal(owners)].map(([owner, micros]) => [owner, micros / Math.max(1, result.expected)]));
 	if (threadsBefore) {
 		const perAnswer = [...threadCpuSeconds(n8n.pid)]
 			.map(([name, seconds]) => [name, ((seconds - (threadsBefore.get(name) ?? 0)) * 1000) / Math.max(1, result.expected)] as const)
@@ -191,6 +204,7 @@ async function measure(n8n: N8nInstance, counter: Counter, target: Target, secon
 		drained,
 		cpuMsPerAnswer,
 		loadCpuMsPerAnswer: ((cpuAtLoadEnd - cpuBefore) * 1000) / Math.max(1, result.expected),
+		profile,
 	};
 }
 
@@ -248,6 +262,32 @@ const statusText = (statuses: Record<number, number>) =>
 	Object.entries(statuses)
 		.map(([code, n]) => `${code}×${n}`)
 		.join(' ');
+
+/**
+ * BENCH_PROFILE: µs of n8n's JS thread per answer while answering, by owner, median of the rounds
+ * (one column per target), the owners the floor spends most on first.
+ */
+function profileTable(summaries: Summary[]): string[] {
+	const profiled = summaries.filter((s) => s.samples.some((sample) => sample.profile));
+	if (profiled.length === 0) return [];
+	const owners = new Map<string, number>();
+	for (const s of profiled) for (const sample of s.samples) for (const [owner, micros] of sample.profile ?? []) owners.set(owner, Math.max(owners.get(owner) ?? 0, micros));
+	const median = (s: Summary, owner: string) => spread(s.samples.map((sample) => sample.profile?.get(owner) ?? 0)).median;
+	const floor = profiled.find((s) => s.key === 'builtinBad') ?? profiled[0];
+	const rows = [...owners.keys()]
+		.filter((owner) => profiled.some((s) => median(s, owner) >= 1))
+		.sort((a, b) => median(floor, b) - median(floor, a) || (owners.get(b) ?? 0) - (owners.get(a) ?? 0));
+	const total = (s: Summary) => spread(s.samples.map((sample) => [...(sample.profile ?? [])].filter(([owner]) => owner !== 'package').reduce((sum, [, micros]) => sum + micros, 0))).median;
+	return [
+		'',
+		`n8n's JS thread while answering, µs per answer by whom it worked for (CPU profile, ${PROFILE_INTERVAL_US} µs sampling, median of rounds):`,
+		'',
+		markdownTable(
+			['owner', ...profiled.map((s) => s.key)],
+			[...rows.map((owner) => [owner, ...profiled.map((s) => fmt(median(s, owner)))]), ['all (busy)', ...profiled.map((s) => fmt(total(s)))]],
+		),
+	];
+}
 
 function tables(summaries: Summary[]): { markdown: string; unmet: string[] } {
 	const unmet: string[] = [];
@@ -323,6 +363,7 @@ function tables(summaries: Summary[]): { markdown: string; unmet: string[] } {
 		),
 		'',
 		markdownTable(['comparison', 'answers/s ratio', 'executions/s ratio', 'CPU per answer ratio', 'CPU per answer ratio, while answering', 'p99 ms'], pairRows),
+		...profileTable(summaries),
 	].join('\n');
 	return { markdown, unmet };
 }
@@ -342,7 +383,7 @@ async function prepare(keys: LineKey[]): Promise<Map<LineKey, N8nInstance>> {
 		const shared = key === 'v2-legacy' || key === 'v2-lazy' ? (instances.get('v2') ?? instances.get('v2-lazy')) : undefined;
 		const options = shared ? { userFolder: shared.userFolder } : { credentials, workflows };
 		// The inspector on a free loopback port: a full GC before each measured window (see settledHeap).
-		const nodeOptions = [COLLECT ? '--inspect=127.0.0.1:0' : '', N8N_ENV.NODE_OPTIONS ?? ''].filter(Boolean).join(' ');
+		const nodeOptions = [COLLECT || PROFILE ? '--inspect=127.0.0.1:0' : '', N8N_ENV.NODE_OPTIONS ?? ''].filter(Boolean).join(' ');
 		const env = { ...line.env, N8N_LOG_LEVEL: 'warn', ...N8N_ENV, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) };
 		instances.set(key, await N8nInstance.create(line.version, { ...options, env }));
 		console.log(`[bench] ${key}: n8n ${line.version.n8n} prepared in ${((Date.now() - started) / 1000).toFixed(0)} s`);
@@ -369,8 +410,16 @@ async function benchLine(key: LineKey, n8n: N8nInstance): Promise<void> {
 	const setupStarted = Date.now();
 	console.log(`\n[bench] ${key}: n8n ${line.version.n8n}, engine ${line.engine}; loadavg ${loadAtStart.join(' ')}; starting…`);
 	const counter = executionsCounter(n8n);
+	let profiler: InspectorSession | undefined;
 	try {
 		await n8n.start(targets.map((t) => `/webhook/${t.path}`));
+		if (PROFILE) {
+			const url = inspectorUrl(n8n.log);
+			if (!url) throw new Error("n8n's inspector URL is not in its log");
+			profiler = await InspectorSession.open(url);
+			await profiler.call('Profiler.enable');
+			await profiler.call('Profiler.setSamplingInterval', { interval: PROFILE_INTERVAL_US });
+		}
 		const nodeVersion = execFileSync(join(line.version.nodeBin, 'node'), ['--version'], { encoding: 'utf8' }).trim();
 		console.log(`[bench] ${key}: ready in ${((Date.now() - setupStarted) / 1000).toFixed(0)} s; warm-up ${WARMUP_SECONDS} s per target`);
 		// Warm-up: first store open, compiled schemas, JIT; not counted.
@@ -385,7 +434,7 @@ async function benchLine(key: LineKey, n8n: N8nInstance): Promise<void> {
 			for (const target of order) {
 				if (Date.now() > lineDeadline) break;
 				if (COLLECT) await settledHeap(n8n);
-				samples.get(target.key)!.push(await measure(n8n, counter, target, SECONDS, round));
+				samples.get(target.key)!.push(await measure(n8n, counter, target, SECONDS, round, profiler));
 			}
 			if (Date.now() > lineDeadline) {
 				console.log(`[bench] ${key}: BENCH_LINE_MINUTES reached in round ${round + 1}; reporting what was measured`);
@@ -436,6 +485,7 @@ async function benchLine(key: LineKey, n8n: N8nInstance): Promise<void> {
 			),
 		);
 	} finally {
+		profiler?.close();
 		counter.close();
 		await n8n.stop();
 	}
