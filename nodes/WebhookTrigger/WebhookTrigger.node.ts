@@ -19,6 +19,7 @@ import { markStarted } from './delivery/duplicates';
 import { testRejectionOf } from './gate/explain';
 import type { IncomingCall } from './gate/gate';
 import { handleCall } from './handleCall';
+import { writeAnswer } from './writeAnswer';
 import { inboxTrigger } from './inboxTrigger';
 import { withNodeParameters } from './nodeParameters';
 import { configuredOutputs, routeItems } from './gate/routing';
@@ -88,11 +89,7 @@ export class WebhookTrigger implements INodeType {
 		const context = withNodeParameters(this, node);
 		const result = await handleCall(callNodeOf(context, node), call, newDeliveryId(call.now), callReportsOf(context, node));
 		if (!result.answer) return { workflowData: result.workflowData };
-		const { status, headers, body, contentType } = result.answer;
-		res.status(status);
-		for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-		if (status === 204) res.end();
-		else (contentType ? res.type(contentType) : res).send(body);
+		writeAnswer(res, result.answer);
 		return { noWebhookResponse: true, workflowData: result.workflowData };
 	}
 

@@ -21,22 +21,17 @@ function fakeContext(input: Record<string, unknown>, ip = '203.0.113.7') {
 	// The delivery log has its own tests (integration); these fakes write none.
 	const parameters = { deliveryLog: false, ...input };
 	const sent: Sent = { headers: {} };
+	// Node's response calls, which the node writes its answers with (writeAnswer.ts).
 	const res = {
-		status(code: number) {
+		writeHead(code: number, headers: Record<string, string>) {
 			sent.status = code;
+			Object.assign(sent.headers, headers);
 			return res;
 		},
-		setHeader(name: string, value: string) {
-			sent.headers[name] = value;
-		},
-		type() {
-			return res;
-		},
-		send(body: string) {
-			sent.body = body;
-		},
-		end() {
+		end(body?: Buffer) {
+			if (body !== undefined) sent.body = body.toString('utf8');
 			ended.value = true;
+			return res;
 		},
 	};
 	const rawBody = Buffer.from('{"event":"x"}');
@@ -199,7 +194,8 @@ describe('acknowledged delivery (issue 20)', () => {
 		const result = await trigger.webhook.call(fake.context);
 		expect(result.noWebhookResponse).toBe(true);
 		expect(result.workflowData).toHaveLength(1);
-		expect(fake.sent).toEqual({ status: 202, body: 'ok', headers: { 'Content-Type': 'application/json' } });
+		// The configured Content-Type, with the charset express's res.send() added, and the body's length.
+		expect(fake.sent).toEqual({ status: 202, body: 'ok', headers: { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': 2 } });
 	});
 
 	function executeContext(input: Record<string, unknown>, items: Array<{ json: Record<string, unknown> }>) {

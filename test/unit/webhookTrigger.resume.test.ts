@@ -18,16 +18,14 @@ function fakeContext(options: Record<string, unknown>, authentication = 'none') 
 	const parameters: Record<string, unknown> = { deliveryLog: false, path: 'payments', authentication, responseMode: 'onReceived', options };
 	const sent: { status?: number; body?: string } = {};
 	const res = {
-		status(code: number) {
+		writeHead(code: number) {
 			sent.status = code;
 			return res;
 		},
-		setHeader: () => undefined,
-		type: () => res,
-		send(body: string) {
-			sent.body = body;
+		end(body?: Buffer) {
+			if (body !== undefined) sent.body = body.toString('utf8');
+			return res;
 		},
-		end: () => undefined,
 	};
 	const body = { order: { id: 'order-42' } };
 	const req = {

@@ -53,11 +53,8 @@ const read = (source: Record<string, unknown>, name: string, fallback: unknown) 
 async function deliver(id: string, extra: Record<string, unknown> = {}) {
 	const sent: { status?: number; body?: string } = {};
 	const res = {
-		status: (code: number) => ((sent.status = code), res),
-		setHeader: () => undefined,
-		type: () => res,
-		send: (body: string) => void (sent.body = body),
-		end: () => undefined,
+		writeHead: (code: number) => ((sent.status = code), res),
+		end: (body?: Buffer) => ((sent.body = body?.toString('utf8') ?? sent.body), res),
 	};
 	const body = { id, type: 'order.paid' };
 	const request = { method: 'POST', headers: { 'content-type': 'application/json' }, query: {}, params: {}, body, rawBody: Buffer.from(JSON.stringify(body)), ip: '203.0.113.7', is: () => false };
