@@ -29,7 +29,12 @@ function ownerOfUrl(url: string): string | undefined {
 	return 'other dependencies';
 }
 
-const SPECIAL: Record<string, string> = { '(garbage collector)': 'GC', '(program)': '(program)', '(idle)': '(idle)', '(root)': '(program)' };
+const SPECIAL = new Map([
+	['(garbage collector)', 'GC'],
+	['(program)', '(program)'],
+	['(idle)', '(idle)'],
+	['(root)', '(program)'],
+]);
 
 /**
  * µs of samples per owner (and, for the package, per file: `package: sqlite.js`), idle left out.
@@ -44,11 +49,12 @@ export function splitProfile(profile: CpuProfile): Map<string, number> {
 		const cached = ownerCache.get(id);
 		if (cached !== undefined) return cached;
 		const leaf = byId.get(id)!;
-		let owner = SPECIAL[leaf.callFrame.functionName];
+		let owner = SPECIAL.get(leaf.callFrame.functionName);
 		for (let at: number | undefined = id; owner === undefined && at !== undefined; at = parent.get(at)) {
 			const { url } = byId.get(at)!.callFrame;
 			const found = ownerOfUrl(url);
-			if (found === PACKAGE) owner = `${PACKAGE}: ${url.slice(url.lastIndexOf('/') + 1)}`;
+			// A package file's native work is named by the native call (node:sqlite's exec, run, …).
+			if (found === PACKAGE) owner = `${PACKAGE}: ${url.slice(url.lastIndexOf('/') + 1)}${leaf.callFrame.url === '' ? ` › ${leaf.callFrame.functionName || '(native)'}` : ''}`;
 			else if (found !== undefined) owner = found;
 		}
 		owner ??= 'node internals';
